@@ -1,0 +1,324 @@
+"""The request journal: what each tenant's clients sent and what the fake answered.
+
+A bounded ring buffer per tenant (``deque(maxlen=capacity)``), so a load test can run forever in
+flat memory: WireMock's unbounded journal is a recurring complaint (WireMock #29, #152). Bodies are
+kept as raw text cut to ``text_limit`` characters and parsed to JSON only when read, which keeps
+recording cheap and means an entry never aliases an object the handlers may later mutate.
+"""
+
+from __future__ import annotations
+
+import heapq
+import threading
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from mockserver.core.clock import Clock, parse_rfc3339
+
+DEFAULT_CAPACITY = 1000
+DEFAULT_TEXT_LIMIT = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One request and its answer as the HTTP layer saw them; the journal adds seq and time.
+
+    ``key_id`` is a non-secret label for the API key (never the key). ``operation_id`` is None
+    for requests that matched no route. Raw bodies may be ``bytes`` or ``str``; pass ``b""``
+    for bodies that are not text (export file downloads). ``fault`` describes an injected fault.
+    """
+
+    tenant: str
+    key_id: str | None
+    operation_id: str | None
+    method: str
+    path: str
+    status: int
+    query: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    path_params: Mapping[str, str] = field(default_factory=dict)
+    request_raw: bytes | str = b""
+    response_raw: bytes | str = b""
+    fault: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    seq: int  # strictly increasing per journal, across tenants
+    time: datetime  # the injected clock's reading when the exchange was recorded
+    tenant: str
+    key_id: str | None
+    operation_id: str | None
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    path_params: dict[str, str]
+    request_text: str
+    request_truncated: bool
+    status: int
+    response_text: str
+    response_truncated: bool
+    fault: str | None
+
+    @property
+    def request_body(self) -> Any:
+        """The request body as JSON, or None if it was empty, not JSON, or truncated."""
+        return _parse_json(self.request_text, self.request_truncated)
+
+    @property
+    def response_body(self) -> Any:
+        """The response body as JSON, or None if it was empty, not JSON, or truncated."""
+        return _parse_json(self.response_text, self.response_truncated)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready; times keep microseconds so :meth:`from_dict` round-trips exactly."""
+        return {
+            "seq": self.seq,
+            "time": _format_time(self.time),
+            "tenant": self.tenant,
+            "key_id": self.key_id,
+            "operation_id": self.operation_id,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "path_params": self.path_params,
+            "request_body": self.request_body,
+            "request_text": self.request_text,
+            "request_truncated": self.request_truncated,
+            "status": self.status,
+            "response_body": self.response_body,
+            "response_text": self.response_text,
+            "response_truncated": self.response_truncated,
+            "fault": self.fault,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> JournalEntry:
+        """Inverse of :meth:`to_dict` (the parsed bodies are derived, so they are ignored)."""
+        return cls(
+            seq=int(data["seq"]),
+            time=parse_rfc3339(data["time"]),
+            tenant=str(data["tenant"]),
+            key_id=data["key_id"],
+            operation_id=data["operation_id"],
+            method=str(data["method"]),
+            path=str(data["path"]),
+            query={str(k): [str(v) for v in vs] for k, vs in data["query"].items()},
+            path_params={str(k): str(v) for k, v in data["path_params"].items()},
+            request_text=str(data["request_text"]),
+            request_truncated=bool(data["request_truncated"]),
+            status=int(data["status"]),
+            response_text=str(data["response_text"]),
+            response_truncated=bool(data["response_truncated"]),
+            fault=data["fault"],
+        )
+
+    def describe(self) -> str:
+        """One line for humans: ``#12 POST /v2/sessions/x/summary -> 200 [op] (fault: ...)``."""
+        target = self.path
+        if self.query:
+            target += "?" + "&".join(f"{k}={v}" for k, vs in self.query.items() for v in vs)
+        line = f"#{self.seq} {self.method} {target} -> {self.status} [{self.operation_id or '-'}]"
+        return f"{line} (fault: {self.fault})" if self.fault else line
+
+
+@dataclass(frozen=True, slots=True)
+class JournalQuery:
+    """Filters combined with AND; None means "any".
+
+    ``since`` is inclusive and ``until`` exclusive. ``body_contains`` is a case-sensitive
+    substring of the request or response raw text. ``limit`` keeps the newest matches.
+    """
+
+    tenant: str | None = None
+    operation_id: str | None = None
+    method: str | None = None
+    status: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    body_contains: str | None = None
+    path_prefix: str | None = None
+    limit: int | None = None
+
+    def matches(self, entry: JournalEntry) -> bool:
+        return (
+            (self.tenant is None or entry.tenant == self.tenant)
+            and (self.operation_id is None or entry.operation_id == self.operation_id)
+            and (self.method is None or entry.method.upper() == self.method.upper())
+            and (self.status is None or entry.status == self.status)
+            and (self.since is None or entry.time >= self.since)
+            and (self.until is None or entry.time < self.until)
+            and (self.path_prefix is None or entry.path.startswith(self.path_prefix))
+            and (
+                self.body_contains is None
+                or self.body_contains in entry.request_text
+                or self.body_contains in entry.response_text
+            )
+        )
+
+
+class Journal:
+    """Per-tenant ring buffers of :class:`JournalEntry`; thread-safe, O(1) per record."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        capacity: int = DEFAULT_CAPACITY,
+        text_limit: int = DEFAULT_TEXT_LIMIT,
+    ) -> None:
+        _check_positive("capacity", capacity)
+        _check_positive("text_limit", text_limit, allow_zero=True)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._capacity = capacity
+        self._text_limit = text_limit
+        self._next_seq = 1
+        self._tenants: dict[str, deque[JournalEntry]] = {}
+
+    @property
+    def capacity(self) -> int:
+        """Entries kept per tenant; older ones fall off."""
+        return self._capacity
+
+    def set_capacity(self, capacity: int) -> None:
+        """Change the cap now, keeping each tenant's newest entries."""
+        _check_positive("capacity", capacity)
+        with self._lock:
+            self._capacity = capacity
+            for tenant, entries in self._tenants.items():
+                self._tenants[tenant] = deque(entries, maxlen=capacity)
+
+    @property
+    def text_limit(self) -> int:
+        """Characters of each raw body kept; applies to entries recorded from now on."""
+        return self._text_limit
+
+    def set_text_limit(self, text_limit: int) -> None:
+        _check_positive("text_limit", text_limit, allow_zero=True)
+        with self._lock:
+            self._text_limit = text_limit
+
+    def record(self, exchange: Exchange) -> JournalEntry:
+        at = self._clock.now()
+        limit = self._text_limit
+        request_text, request_truncated = _clip(exchange.request_raw, limit)
+        response_text, response_truncated = _clip(exchange.response_raw, limit)
+        with self._lock:
+            entry = JournalEntry(
+                seq=self._next_seq,
+                time=at,
+                tenant=exchange.tenant,
+                key_id=exchange.key_id,
+                operation_id=exchange.operation_id,
+                method=exchange.method,
+                path=exchange.path,
+                query={k: list(vs) for k, vs in exchange.query.items()},
+                path_params=dict(exchange.path_params),
+                request_text=request_text,
+                request_truncated=request_truncated,
+                status=exchange.status,
+                response_text=response_text,
+                response_truncated=response_truncated,
+                fault=exchange.fault,
+            )
+            self._next_seq += 1
+            entries = self._tenants.get(exchange.tenant)
+            if entries is None:
+                entries = self._tenants[exchange.tenant] = deque(maxlen=self._capacity)
+            entries.append(entry)
+        return entry
+
+    def query(self, query: JournalQuery | None = None) -> list[JournalEntry]:
+        """Matching entries, oldest first."""
+        query = query or JournalQuery()
+        with self._lock:
+            candidates = self._ordered(query.tenant)
+            found = [entry for entry in candidates if query.matches(entry)]
+        if query.limit is not None:
+            found = found[-query.limit :] if query.limit > 0 else []
+        return found
+
+    def count(self, tenant: str | None = None) -> int:
+        with self._lock:
+            if tenant is not None:
+                return len(self._tenants.get(tenant, ()))
+            return sum(len(entries) for entries in self._tenants.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def tenants(self) -> list[str]:
+        with self._lock:
+            return sorted(t for t, entries in self._tenants.items() if entries)
+
+    def clear(self, tenant: str | None = None) -> None:
+        """Forget entries (of one tenant, or all); sequence numbers keep rising."""
+        with self._lock:
+            if tenant is None:
+                self._tenants.clear()
+            else:
+                self._tenants.pop(tenant, None)
+
+    def snapshot(self) -> dict[str, Any]:
+        with self._lock:
+            entries = [entry.to_dict() for entry in self._ordered(None)]
+            return {
+                "capacity": self._capacity,
+                "text_limit": self._text_limit,
+                "next_seq": self._next_seq,
+                "entries": entries,
+            }
+
+    def restore(self, data: Mapping[str, Any]) -> None:
+        capacity = int(data["capacity"])
+        text_limit = int(data["text_limit"])
+        _check_positive("capacity", capacity)
+        _check_positive("text_limit", text_limit, allow_zero=True)
+        tenants: dict[str, deque[JournalEntry]] = {}
+        last_seq = 0
+        for raw in data["entries"]:
+            entry = JournalEntry.from_dict(raw)
+            tenants.setdefault(entry.tenant, deque(maxlen=capacity)).append(entry)
+            last_seq = max(last_seq, entry.seq)
+        with self._lock:
+            self._capacity = capacity
+            self._text_limit = text_limit
+            self._next_seq = max(int(data["next_seq"]), last_seq + 1)
+            self._tenants = tenants
+
+    def _ordered(self, tenant: str | None) -> Iterator[JournalEntry]:
+        # Caller holds the lock. Each deque is already in seq order, so a merge is enough.
+        if tenant is not None:
+            return iter(list(self._tenants.get(tenant, ())))
+        return heapq.merge(*(list(d) for d in self._tenants.values()), key=lambda e: e.seq)
+
+
+def _clip(raw: bytes | str, limit: int) -> tuple[str, bool]:
+    # Slice before decoding so a huge body costs only `limit` bytes of work. A multi-byte
+    # character cut in half becomes U+FFFD, which is fine for a truncated, display-only copy.
+    if isinstance(raw, bytes):
+        return raw[:limit].decode("utf-8", errors="replace"), len(raw) > limit
+    return raw[:limit], len(raw) > limit
+
+
+def _parse_json(text: str, truncated: bool) -> Any:
+    if truncated or not text:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+
+
+def _format_time(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _check_positive(name: str, value: int, *, allow_zero: bool = False) -> None:
+    low = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")

@@ -1,0 +1,108 @@
+"""Snapshot files: written atomically, read back with clear errors.
+
+A state file is one JSON object ``{"format": "mockserver-state", "version": 1, ...state}``.
+Writes go to a temporary file in the same directory, are fsynced and then renamed over the
+target, so a crash (even SIGKILL mid-write) leaves either the old file or the new one, never a
+mix. Keys are sorted so the same state always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+FORMAT_MARKER = "mockserver-state"
+FORMAT_VERSION = 1
+_RESERVED = ("format", "version")
+
+
+class StateFileError(Exception):
+    """A state file is missing, unreadable, not JSON, or not a state file this version reads."""
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers and crashes see all of it or none of it."""
+    target = Path(path)
+    directory = target.parent
+    # Named by process and thread, not randomly: concurrent writers never share a temp file,
+    # and a leftover from a killed process is simply overwritten by the next writer.
+    temp = directory / f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; some platforms cannot open directories, which is fine.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def encode_snapshot(state: Mapping[str, Any]) -> bytes:
+    """The bytes of a state file for ``state`` (sorted keys, so deterministic)."""
+    clash = [key for key in _RESERVED if key in state]
+    if clash:
+        raise ValueError(f"state must not use the reserved keys {clash}")
+    document = {"format": FORMAT_MARKER, "version": FORMAT_VERSION, **state}
+    try:
+        return orjson.dumps(
+            document, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+        )
+    except orjson.JSONEncodeError as error:
+        raise StateFileError(f"state cannot be written as JSON: {error}") from error
+
+
+def decode_snapshot(data: bytes, source: str = "state") -> dict[str, Any]:
+    """Check the marker and version and return the state (without them)."""
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise StateFileError(f"{source} is not valid JSON ({error}); is it corrupt?") from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT_MARKER:
+        raise StateFileError(
+            f"{source} is not a mockserver state file (expected \"format\": \"{FORMAT_MARKER}\")"
+        )
+    version = document.get("version")
+    if version != FORMAT_VERSION:
+        raise StateFileError(
+            f"{source} has state format version {version!r}; this mockserver reads version "
+            f"{FORMAT_VERSION} only"
+        )
+    return {key: value for key, value in document.items() if key not in _RESERVED}
+
+
+def write_snapshot(path: str | os.PathLike[str], state: Mapping[str, Any]) -> None:
+    write_atomic(path, encode_snapshot(state))
+
+
+def read_snapshot(path: str | os.PathLike[str]) -> dict[str, Any]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise StateFileError(f"cannot read state file {os.fspath(path)}: {error}") from error
+    return decode_snapshot(data, source=f"state file {os.fspath(path)}")

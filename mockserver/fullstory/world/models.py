@@ -1,0 +1,141 @@
+"""The world's immutable value objects: users, sessions, pages and events.
+
+Mapping fields hold read-only ``MappingProxyType`` views: sessions are cached and shared between
+requests, so nobody may mutate one in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from mockserver.fullstory.ids import SessionId
+
+# The event types FullStory's context/summary filters know about, plus "custom" (API events).
+EVENT_TYPES: tuple[str, ...] = (
+    "navigate",
+    "click",
+    "dead-click",
+    "error-click",
+    "rage-click",
+    "input-change",
+    "network-error",
+    "console-error",
+    "mouse-thrash",
+    "highlight",
+    "copy",
+    "paste",
+    "element-seen",
+    "custom",
+)
+DEVICE_KINDS: tuple[str, ...] = ("Desktop", "Mobile", "Tablet")
+
+
+def frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(values or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    country: str
+    region: str
+    city: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrgInfo:
+    """What ``org_context`` reports about the organisation that owns the world."""
+
+    org_id: str
+    name: str
+    industry: str
+    domain: str
+    country: str
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """An identified user. ``index`` is the generator's dense index; pinned users have < 0."""
+
+    index: int
+    uid: str
+    email: str
+    display_name: str
+    device_id: str
+    properties: Mapping[str, str]
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Device:
+    browser: str
+    browser_version: str
+    operating_system: str
+    device: str  # "Desktop" | "Mobile" | "Tablet"
+    raw_user_agent: str
+    screen: tuple[int, int]  # (width, height) in CSS pixels
+    viewport: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRef:
+    """What session listings need, without generating pages and events."""
+
+    session_id: SessionId
+    user: User
+    created: datetime
+    session_uid: str
+    app_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    view_id: str  # int64 decimal, unique per page view
+    url: str
+    title: str
+    tab: int  # 1-based browser tab
+    started: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One captured (or API-sent) event.
+
+    ``name`` is set for custom (API) events only, e.g. "Added to Cart". ``definition_ids`` lists
+    the org's *defined events* this event matches (most specific first), as FullStory adds
+    ``event_definition_id`` / ``additional_event_definition_ids`` to matching events.
+    """
+
+    time: datetime
+    type: str
+    page_index: int
+    description: str
+    name: str | None = None
+    properties: Mapping[str, Any] = field(default_factory=frozen_map)
+    definition_ids: tuple[str, ...] = ()
+
+    @property
+    def is_api_event(self) -> bool:
+        return self.type == "custom"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    ref: SessionRef
+    device: Device
+    pages: tuple[Page, ...]
+    events: tuple[Event, ...]
+    journey: str
+    outcome: str
+    initial_referrer: str | None = None
+
+    @property
+    def session_id(self) -> SessionId:
+        return self.ref.session_id
+
+    @property
+    def user(self) -> User:
+        return self.ref.user

@@ -1,0 +1,1 @@
+"""The one HTTP pipeline: spec loading, routing, auth, validation, dispatch, rendering, errors."""

@@ -1,0 +1,86 @@
+"""Typed API errors. Handlers and pipeline steps raise these; one renderer turns them into the
+owning API's documented envelope (see :mod:`mockserver.http.envelopes`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class ApiError(Exception):
+    """An error with an HTTP status and a short snake_case code."""
+
+    status: int = 500
+    code: str = "server_error"
+    default_message: str = "Server error was encountered"
+
+    def __init__(self, message: str | None = None, *, headers: dict[str, str] | None = None):
+        self.message = message or self.default_message
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+# FullStory's documented codes and example messages (developer.fullstory.com error tables).
+class RequiredField(ApiError):
+    status, code, default_message = 400, "required_field", "a required field is missing"
+
+
+class InvalidArgument(ApiError):
+    # INFERRED: FullStory documents only `required_field` for 400; its gRPC-gateway backend names
+    # other bad input `invalid_argument`. Listed in the README's fidelity table.
+    status, code, default_message = 400, "invalid_argument", "invalid input"
+
+
+class Unauthorized(ApiError):
+    status, code, default_message = 401, "unauthorized", "access is unauthorized"
+
+
+class Forbidden(ApiError):
+    status, code, default_message = 403, "forbidden", "insufficient permissions"
+
+
+class NotFound(ApiError):
+    status, code, default_message = 404, "resource_not_found", "Requested resource does not exist"
+
+
+class MethodNotAllowed(ApiError):
+    status, code, default_message = 405, "method_not_allowed", "method not allowed"
+
+    def __init__(self, method: str, allowed: Iterable[str]):
+        allow = ", ".join(sorted(allowed))
+        super().__init__(f"method {method} is not allowed here; use {allow}", headers={"Allow": allow})
+
+
+class PayloadTooLarge(ApiError):
+    status, code, default_message = 413, "payload_too_large", "request body is too large"
+
+
+class TooManyRequests(ApiError):
+    status, code = 429, "too_many_requests"
+    default_message = "Too many requests. Client has exceeded the rate limit for this endpoint."
+
+    def __init__(self, retry_after: int, message: str | None = None):
+        self.retry_after = retry_after
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+
+
+class ServerError(ApiError):
+    status, code, default_message = 500, "server_error", "Server error was encountered"
+
+
+class InjectedError(ApiError):
+    """An error chosen by a fault rule: any documented status, code and message."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
+        self.status = status
+        self.code = code
+        super().__init__(message, headers=headers)
+
+
+ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
+    400: InvalidArgument,
+    401: Unauthorized,
+    403: Forbidden,
+    404: NotFound,
+    413: PayloadTooLarge,
+    500: ServerError,
+}

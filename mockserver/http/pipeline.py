@@ -1,0 +1,307 @@
+"""The one request pipeline every API shares:
+
+auth → rate limit → faults → validation → handler → rendering → journal.
+
+Each step raises a typed :class:`~mockserver.http.errors.ApiError`; the error is rendered once,
+here, in the owning API's envelope. Handlers are synchronous and run on the event loop, so every
+state change through HTTP is serialized.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+from urllib.parse import parse_qs
+
+from starlette.types import Receive, Scope, Send
+
+from mockserver.http.auth import Authenticator, Principal
+from mockserver.http.envelopes import ErrorEnvelope
+from mockserver.http.errors import (
+    ApiError,
+    InvalidArgument,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    ServerError,
+)
+from mockserver.http.rendering import JSON, Reply, encode
+from mockserver.http.spec import Operation
+from mockserver.http.validation import Inputs, RequestValidator, ResponseValidator
+
+log = logging.getLogger("mockserver")
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Generic[C]):
+    """Everything a handler may use: validated inputs, who is calling, and its state."""
+
+    operation: Operation
+    principal: Principal
+    inputs: Inputs
+    context: C
+
+    @property
+    def path(self) -> Mapping[str, Any]:
+        return self.inputs.path
+
+    @property
+    def query(self) -> Mapping[str, Any]:
+        return self.inputs.query
+
+    @property
+    def body(self) -> Any:
+        return self.inputs.body
+
+
+Handler = Callable[[Call[Any]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    """The facts about a request that guards, faults and the journal look at."""
+
+    method: str
+    path: str
+    query: Mapping[str, list[str]]
+    operation: Operation | None
+    principal: Principal | None
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One request and its answer, as the journal records it."""
+
+    request: RequestInfo
+    body: bytes | None
+    status: int
+    response_body: bytes
+    fault: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransportFault:
+    """A fault below HTTP: drop the connection, or cut the body short."""
+
+    kind: str  # "drop" | "truncate"
+    keep_bytes: int = 0
+
+
+@dataclass(slots=True)
+class GuardDecision:
+    latency_ms: int = 0
+    transport: TransportFault | None = None
+    label: str | None = None  # what the journal says was injected
+
+
+class Guard(Protocol):
+    """Rate limits and fault rules: may raise an ApiError, add latency or cut the transport."""
+
+    def check(self, request: RequestInfo) -> GuardDecision | None: ...
+
+
+class Recorder(Protocol):
+    def record(self, exchange: Exchange) -> None: ...
+
+
+@dataclass(frozen=True)
+class ApiMount(Generic[C]):
+    """One API served by the app: its spec, its handlers and its conventions."""
+
+    name: str
+    prefix: str  # the paths this API owns (its spec paths start with it); "" for the root
+    operations: tuple[Operation, ...]
+    handlers: Mapping[str, Handler]
+    envelope: ErrorEnvelope
+    authenticator: Authenticator
+    context: Callable[[Principal], C]
+    guard: Guard | None = None
+    recorder: Recorder | None = None
+    max_body_bytes: int = 1_048_576
+    validate_responses: bool = False
+    on_dropped: Callable[[], None] = field(default=lambda: None)
+
+
+class DroppedConnection(Exception):
+    """Raised in-process where a real server would close the socket without an answer."""
+
+
+class PathDispatcher:
+    """The ASGI endpoint for one path template: picks the operation by method (405 with
+    ``Allow`` otherwise) and runs the pipeline."""
+
+    def __init__(self, mount: ApiMount[Any], operations: list[Operation]) -> None:
+        self.mount = mount
+        self.by_method = {
+            op.method: _Compiled(op, mount.handlers[op.operation_id], mount.validate_responses)
+            for op in operations
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        compiled = self.by_method.get(scope["method"])
+        operation = compiled.operation if compiled is not None else None
+        await run(self.mount, compiled, operation, scope, receive, send, allowed=self.by_method)
+
+
+class FallbackDispatcher:
+    """The endpoint behind every unknown route: a 404 in the owning API's envelope."""
+
+    def __init__(self, mounts: list[ApiMount[Any]]) -> None:
+        self.mounts = sorted(mounts, key=lambda m: len(m.prefix), reverse=True)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope["path"]
+        mount = next(m for m in self.mounts if path.startswith(m.prefix))
+        await run(mount, None, None, scope, receive, send, allowed=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    operation: Operation
+    handler: Handler
+    validator: RequestValidator
+    response_validator: ResponseValidator | None
+    success_status: int
+
+    def __init__(self, operation: Operation, handler: Handler, validate_responses: bool) -> None:
+        object.__setattr__(self, "operation", operation)
+        object.__setattr__(self, "handler", handler)
+        object.__setattr__(self, "validator", RequestValidator(operation))
+        object.__setattr__(
+            self, "response_validator", ResponseValidator(operation) if validate_responses else None
+        )
+        object.__setattr__(self, "success_status", operation.success_status)
+
+
+async def run(
+    mount: ApiMount[Any],
+    compiled: _Compiled | None,
+    operation: Operation | None,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    allowed: Mapping[str, Any] | None,
+) -> None:
+    method: str = scope["method"]
+    path: str = scope["path"]
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    headers = _headers(scope)
+    info = RequestInfo(method, path, query, operation, None)
+    body: bytes | None = None
+    decision: GuardDecision | None = None
+    try:
+        if compiled is None:
+            if allowed is not None:
+                raise MethodNotAllowed(method, allowed)
+            raise NotFound(f"no route for {method} {path}")
+        principal = mount.authenticator.authenticate(headers.get("authorization"), compiled.operation)
+        info = RequestInfo(method, path, query, operation, principal)
+        if mount.guard is not None:
+            decision = mount.guard.check(info)
+        body = await _read_body(scope, receive, headers, mount.max_body_bytes)
+        if compiled.operation.body is not None and body and body.strip():
+            _require_json(headers.get("content-type"))
+        inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
+        result = compiled.handler(Call(compiled.operation, principal, inputs, mount.context(principal)))
+        reply = result if isinstance(result, Reply) else Reply(body=result)
+        status = reply.status or compiled.success_status
+        payload = reply.raw if reply.raw is not None else encode(reply.body)
+        response_headers = dict(reply.headers)
+        if compiled.response_validator is not None and reply.raw is None:
+            _check_response(compiled.response_validator, status, reply.body, response_headers)
+        media_type = reply.media_type
+    except ApiError as error:
+        status, payload, response_headers, media_type = _render_error(mount, error, path)
+        if operation is not None and not operation.documents(status) and status not in (405, 413):
+            log.warning("%s answered undocumented status %s", operation.operation_id, status)
+    except Exception:
+        log.exception("unexpected error while serving %s %s", method, path)
+        status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
+    if decision is not None and decision.latency_ms:
+        await asyncio.sleep(decision.latency_ms / 1000)
+    transport = decision.transport if decision is not None else None
+    if mount.recorder is not None:
+        label = decision.label if decision is not None else None
+        mount.recorder.record(Exchange(info, body, status, payload, label))
+    await _send(send, status, payload, response_headers, media_type, transport)
+
+
+def _render_error(
+    mount: ApiMount[Any], error: ApiError, path: str
+) -> tuple[int, bytes, dict[str, str], str]:
+    return error.status, encode(mount.envelope.render(error, path)), dict(error.headers), JSON
+
+
+def _check_response(
+    validator: ResponseValidator, status: int, body: Any, headers: Mapping[str, str]
+) -> None:
+    problems = validator.problems(status, body, headers)
+    if problems:
+        # Only on with --validate-responses (tests, dev): the fake must never lie about its spec.
+        raise ServerError(
+            f"{validator.operation.operation_id} produced a response that breaks its spec: "
+            + "; ".join(problems[:5])
+        )
+
+
+def _require_json(content_type: str | None) -> None:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+        raise InvalidArgument(
+            f"Content-Type must be application/json, not {content_type or 'missing'}"
+        )
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+async def _read_body(
+    scope: Scope, receive: Receive, headers: Mapping[str, str], limit: int
+) -> bytes:
+    declared = headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _send(
+    send: Send,
+    status: int,
+    payload: bytes,
+    headers: Mapping[str, str],
+    media_type: str,
+    transport: TransportFault | None,
+) -> None:
+    if transport is not None and transport.kind == "drop":
+        raise DroppedConnection("connection dropped by a fault rule")
+    raw_headers = [
+        (b"content-type", media_type.encode("latin-1")),
+        (b"content-length", str(len(payload)).encode("latin-1")),
+        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    if transport is not None and transport.kind == "truncate":
+        # Content-Length promises the whole body; we send part of it and stop, as a broken
+        # upstream would. The server then closes the connection.
+        await send({"type": "http.response.body", "body": payload[: transport.keep_bytes], "more_body": True})
+        raise DroppedConnection("response body truncated by a fault rule")
+    await send({"type": "http.response.body", "body": payload})

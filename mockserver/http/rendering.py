@@ -1,0 +1,32 @@
+"""One way out: handlers return plain data (or a :class:`Reply`); this module encodes it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+JSON = "application/json"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A handler's answer when the spec's single 2xx status or plain JSON is not enough."""
+
+    body: Any = None
+    status: int | None = None  # None: the operation's documented 2xx
+    headers: Mapping[str, str] = field(default_factory=dict)
+    raw: bytes | None = None  # pre-encoded bytes (files, served documents)
+    media_type: str = JSON
+
+
+def encode(body: Any) -> bytes:
+    # orjson keeps insertion order and writes no whitespace: same data, same bytes.
+    return orjson.dumps(body)
+
+
+def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(encode(body), status_code=status, headers=dict(headers or {}), media_type=JSON)

@@ -1,0 +1,149 @@
+"""Request and response validation compiled once per operation from the spec.
+
+Query and path values arrive as text; they are cast by their declared schema type first, the
+way FullStory's gRPC-gateway front end parses them, then checked with a precompiled
+JSON-schema validator (jsonschema-rs). The first problem becomes a documented 400.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema_rs
+import orjson
+
+from mockserver.http.errors import InvalidArgument, RequiredField
+from mockserver.http.spec import Operation, Parameter, ResponseSpec
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+# strconv.ParseBool, which gRPC-gateway uses for boolean query parameters
+_BOOLEANS = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+             "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+
+
+def _compile(schema: Mapping[str, Any]) -> Any:
+    return jsonschema_rs.validator_for(dict(schema), validate_formats=True)
+
+
+def _first_error(validator: Any, instance: Any) -> str | None:
+    for error in validator.iter_errors(instance):
+        where = "/".join(str(part) for part in error.instance_path)
+        return f"{where}: {error.message}" if where else str(error.message)
+    return None
+
+
+def _cast(text: str, schema: Mapping[str, Any]) -> Any:
+    """Cast query/path text by the declared type; leave it as text when it does not parse, so
+    the schema check reports the mismatch."""
+    kind = schema.get("type")
+    if kind == "integer" and _INTEGER.fullmatch(text):
+        return int(text)
+    if kind == "number" and _NUMBER.fullmatch(text):
+        return float(text)
+    if kind == "boolean" and text in _BOOLEANS:
+        return _BOOLEANS[text]
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledParameter:
+    parameter: Parameter
+    validator: Any
+    default: Any
+
+    def read(self, values: list[str]) -> Any:
+        schema = self.parameter.schema
+        if schema.get("type") == "array":
+            items = schema.get("items", {})
+            value: Any = [_cast(v, items) for v in values]
+        else:
+            value = _cast(values[-1], schema)
+        problem = _first_error(self.validator, value)
+        if problem is not None:
+            raise InvalidArgument(f"{self.parameter.name} is invalid: {problem}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a handler receives: validated, typed values (defaults applied)."""
+
+    path: Mapping[str, Any]
+    query: Mapping[str, Any]
+    body: Any
+
+
+class RequestValidator:
+    def __init__(self, operation: Operation) -> None:
+        self.operation = operation
+        self._parameters = tuple(
+            _CompiledParameter(p, _compile(p.schema), p.schema.get("default"))
+            for p in operation.parameters
+        )
+        self._body = _compile(operation.body.schema) if operation.body is not None else None
+
+    def validate(
+        self, path: Mapping[str, str], query: Mapping[str, list[str]], body: bytes | None
+    ) -> Inputs:
+        values: dict[str, dict[str, Any]] = {"path": {}, "query": {}}
+        for compiled in self._parameters:
+            parameter = compiled.parameter
+            source: Mapping[str, list[str]] = (
+                {k: [v] for k, v in path.items()} if parameter.location == "path" else query
+            )
+            raw = source.get(parameter.name)
+            if not raw:
+                if parameter.required:
+                    raise RequiredField(f"{parameter.name} is required")
+                if compiled.default is not None:
+                    values[parameter.location][parameter.name] = compiled.default
+                continue
+            values[parameter.location][parameter.name] = compiled.read(raw)
+        return Inputs(path=values["path"], query=values["query"], body=self._read_body(body))
+
+    def _read_body(self, body: bytes | None) -> Any:
+        spec = self.operation.body
+        if spec is None:
+            return None
+        if not body or not body.strip():
+            if spec.required:
+                raise RequiredField("a JSON request body is required")
+            return {}
+        try:
+            document = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise InvalidArgument(f"request body is not valid JSON: {exc}") from exc
+        problem = _first_error(self._body, document)
+        if problem is not None:
+            raise InvalidArgument(f"request body is invalid: {problem}")
+        return document
+
+
+class ResponseValidator:
+    """Checks the fake's own answers against the spec (on in tests and dev mode)."""
+
+    def __init__(self, operation: Operation) -> None:
+        self.operation = operation
+        self._schemas: dict[int, tuple[ResponseSpec, Any]] = {
+            status: (spec, _compile(spec.schema) if spec.schema is not None else None)
+            for status, spec in operation.responses.items()
+        }
+
+    def problems(self, status: int, body: Any, headers: Mapping[str, str]) -> list[str]:
+        entry = self._schemas.get(status)
+        if entry is None:
+            return [f"status {status} is not documented for {self.operation.operation_id}"]
+        spec, validator = entry
+        found = []
+        lowered = {k.lower() for k in headers}
+        found += [f"missing header {h}" for h in spec.required_headers if h.lower() not in lowered]
+        if validator is not None:
+            found += [
+                f"/{'/'.join(str(p) for p in e.instance_path)}: {e.message}"
+                for e in validator.iter_errors(body)
+            ]
+        return found

@@ -1,0 +1,170 @@
+"""Every knob of the server, with one name in three places: the ``--flag`` of ``mockserver
+serve``, the ``MOCKSERVER_*`` environment variable, and (where it makes sense) the admin API.
+
+Values are parsed once, strictly, into a frozen :class:`Settings`: ``false`` is false, a typo is
+an error at startup, and nothing reads the environment after that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mockserver.core.clock import ClockMode, parse_rfc3339
+from mockserver.core.keys import DEFAULT_KEYS, ApiKey
+
+ENV_PREFIX = "MOCKSERVER_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names the setting and its source."""
+
+
+def parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{text!r} is not a boolean (use true/false, yes/no, on/off or 1/0)")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError(f"{text!r} must not be negative")
+    return value
+
+
+def _keys(text: str) -> tuple[ApiKey, ...]:
+    return tuple(ApiKey.parse(part) for part in text.split(",") if part.strip())
+
+
+def _optional_path(text: str) -> Path | None:
+    return Path(text) if text.strip() else None
+
+
+def _optional_str(text: str) -> str | None:
+    return text if text.strip() else None
+
+
+def _optional_time(text: str) -> datetime | None:
+    return parse_rfc3339(text) if text.strip() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = field(default="127.0.0.1", metadata={"help": "address to bind", "cast": str})
+    port: int = field(default=8787, metadata={"help": "port to bind", "cast": _positive_int})
+    seed: int = field(default=1, metadata={"help": "world seed", "cast": int})
+    users: int = field(default=1000, metadata={"help": "users per tenant", "cast": _positive_int})
+    epoch: datetime = field(
+        default=parse_rfc3339("2026-09-01T00:00:00Z"),
+        metadata={"help": "the world's timeline anchor (RFC 3339)", "cast": parse_rfc3339},
+    )
+    scenario: str = field(
+        default="default",
+        metadata={"help": "scenario: a name in fixtures/, a YAML path, or 'none'", "cast": str},
+    )
+    keys: tuple[ApiKey, ...] = field(
+        default=DEFAULT_KEYS,
+        metadata={
+            "help": "API keys SECRET=TENANT:LEVEL[:EMAIL], comma-separated (replaces the defaults)",
+            "cast": _keys,
+            "repeat": True,
+        },
+    )
+    clock: ClockMode = field(
+        default=ClockMode.SYSTEM,
+        metadata={"help": "clock mode: system, frozen or manual", "cast": ClockMode},
+    )
+    clock_start: datetime | None = field(
+        default=None,
+        metadata={"help": "the clock's starting time (RFC 3339); default: now", "cast": _optional_time},
+    )
+    max_body_bytes: int = field(
+        default=1_048_576, metadata={"help": "largest request body accepted", "cast": _positive_int}
+    )
+    validate_responses: bool = field(
+        default=False,
+        metadata={"help": "check every response against the spec (500 if one is wrong)", "cast": parse_bool},
+    )
+    journal_cap: int = field(
+        default=1000, metadata={"help": "journal entries kept per tenant", "cast": _positive_int}
+    )
+    rate_limits: bool = field(
+        default=True, metadata={"help": "enforce rate limits", "cast": parse_bool}
+    )
+    rate_limit_rps: float = field(
+        default=50.0, metadata={"help": "requests per second per key and group", "cast": float}
+    )
+    rate_limit_burst: int = field(
+        default=100, metadata={"help": "burst allowance per key and group", "cast": _positive_int}
+    )
+    state_file: Path | None = field(
+        default=None,
+        metadata={"help": "persist state to this JSON file across restarts", "cast": _optional_path},
+    )
+    admin_token: str | None = field(
+        default=None,
+        metadata={"help": "require this bearer token on /__admin/*", "cast": _optional_str},
+    )
+    access_log: bool = field(
+        default=False, metadata={"help": "log every request (slower)", "cast": parse_bool}
+    )
+    log_level: str = field(default="info", metadata={"help": "log level", "cast": str})
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        return cls.from_sources(environ, {})
+
+    @classmethod
+    def from_sources(cls, environ: Mapping[str, str], cli: Mapping[str, str | None]) -> Settings:
+        """Defaults, overridden by ``MOCKSERVER_*`` variables, overridden by CLI flags."""
+        values: dict[str, Any] = {}
+        for spec in dataclasses.fields(cls):
+            env_name = ENV_PREFIX + spec.name.upper()
+            for source, raw in ((f"--{flag(spec.name)}", cli.get(spec.name)),
+                                (env_name, environ.get(env_name))):
+                if raw is None:
+                    continue
+                cast: Callable[[str], Any] = spec.metadata["cast"]
+                try:
+                    values[spec.name] = cast(raw)
+                except ValueError as exc:
+                    raise SettingsError(f"{source}: {exc}") from None
+                break
+        return cls(**values)
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser, skip: Sequence[str] = ()) -> None:
+        for spec in dataclasses.fields(cls):
+            if spec.name in skip:
+                continue
+            parser.add_argument(
+                f"--{flag(spec.name)}",
+                dest=spec.name,
+                default=None,
+                action="append" if spec.metadata.get("repeat") else "store",
+                help=f"{spec.metadata['help']} [env {ENV_PREFIX}{spec.name.upper()}]",
+            )
+
+    @classmethod
+    def from_arguments(cls, args: argparse.Namespace, environ: Mapping[str, str]) -> Settings:
+        cli: dict[str, str | None] = {}
+        for spec in dataclasses.fields(cls):
+            value = getattr(args, spec.name, None)
+            cli[spec.name] = ",".join(value) if isinstance(value, list) else value
+        return cls.from_sources(environ, cli)
+
+
+def flag(name: str) -> str:
+    return name.replace("_", "-")
