@@ -16,9 +16,18 @@ from mockserver.http.pipeline import ApiMount
 from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import build_routes
 from mockserver.http.spec import ApiSpec, load_spec
+from mockserver.http.transport_faults import settle
 from mockserver.resources import spec_path
 from mockserver.settings import Settings
 from mockserver.state import ServerState
+
+
+class MockServerApp(Starlette):
+    """Starlette, plus transport faults: see :mod:`mockserver.http.transport_faults`."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
+        await super().__call__(scope, receive, send)
+        return settle(scope)
 
 
 class StaticDocument:
@@ -37,7 +46,7 @@ def load_specs() -> dict[str, ApiSpec]:
     return {name: load_spec(name, spec_path(name)) for name in ("fullstory", "admin")}
 
 
-def create_app(settings: Settings | None = None, state: ServerState | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, state: ServerState | None = None) -> MockServerApp:
     settings = settings or Settings()
     state = state or ServerState(settings)
     specs = load_specs()
@@ -52,7 +61,7 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         handlers=fullstory_handlers(),
         envelope=FullStoryEnvelope(),
         authenticator=BasicKeyAuthenticator(state.keys),
-        context=lambda principal: state.tenant(principal.tenant or ""),
+        context=lambda principal: state.tenant(principal.tenant or "").fullstory,
         **common,
     )
     admin: ApiMount[Any] = ApiMount(
@@ -69,7 +78,7 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         Route("/openapi.json", StaticDocument(specs["fullstory"].document)),
         Route("/__admin/openapi.json", StaticDocument(specs["admin"].document)),
     ]
-    app = Starlette(routes=[*documents, *build_routes([fullstory, admin])])
+    app = MockServerApp(routes=[*documents, *build_routes([fullstory, admin])])
     app.router.redirect_slashes = False  # FullStory does not redirect; a stray slash is a 404
     app.state.server = state
     return app

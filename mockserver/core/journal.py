@@ -25,7 +25,7 @@ DEFAULT_TEXT_LIMIT = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
-class Exchange:
+class JournalRecord:
     """One request and its answer as the HTTP layer saw them; the journal adds seq and time.
 
     ``key_id`` is a non-secret label for the API key (never the key). ``operation_id`` is None
@@ -202,33 +202,33 @@ class Journal:
         with self._lock:
             self._text_limit = text_limit
 
-    def record(self, exchange: Exchange) -> JournalEntry:
+    def record(self, record: JournalRecord) -> JournalEntry:
         at = self._clock.now()
         limit = self._text_limit
-        request_text, request_truncated = _clip(exchange.request_raw, limit)
-        response_text, response_truncated = _clip(exchange.response_raw, limit)
+        request_text, request_truncated = _clip(record.request_raw, limit)
+        response_text, response_truncated = _clip(record.response_raw, limit)
         with self._lock:
             entry = JournalEntry(
                 seq=self._next_seq,
                 time=at,
-                tenant=exchange.tenant,
-                key_id=exchange.key_id,
-                operation_id=exchange.operation_id,
-                method=exchange.method,
-                path=exchange.path,
-                query={k: list(vs) for k, vs in exchange.query.items()},
-                path_params=dict(exchange.path_params),
+                tenant=record.tenant,
+                key_id=record.key_id,
+                operation_id=record.operation_id,
+                method=record.method,
+                path=record.path,
+                query={k: list(vs) for k, vs in record.query.items()},
+                path_params=dict(record.path_params),
                 request_text=request_text,
                 request_truncated=request_truncated,
-                status=exchange.status,
+                status=record.status,
                 response_text=response_text,
                 response_truncated=response_truncated,
-                fault=exchange.fault,
+                fault=record.fault,
             )
             self._next_seq += 1
-            entries = self._tenants.get(exchange.tenant)
+            entries = self._tenants.get(record.tenant)
             if entries is None:
-                entries = self._tenants[exchange.tenant] = deque(maxlen=self._capacity)
+                entries = self._tenants[record.tenant] = deque(maxlen=self._capacity)
             entries.append(entry)
         return entry
 

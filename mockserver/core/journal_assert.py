@@ -38,9 +38,7 @@ def assert_called(
     )
 
 
-def assert_not_called(
-    entries: Iterable[JournalEntry], operation_id: str, **params: Any
-) -> None:
+def assert_not_called(entries: Iterable[JournalEntry], operation_id: str, **params: Any) -> None:
     assert_called(entries, operation_id, times=0, **params)
 
 

@@ -34,7 +34,9 @@ class RateLimitPolicy:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.rate_per_second) and self.rate_per_second > 0):
-            raise ValueError(f"rate_per_second must be a positive number, not {self.rate_per_second}")
+            raise ValueError(
+                f"rate_per_second must be a positive number, not {self.rate_per_second}"
+            )
         if isinstance(self.burst, bool) or not isinstance(self.burst, int) or self.burst < 1:
             raise ValueError(f"burst must be an integer >= 1, not {self.burst!r}")
 
@@ -215,13 +217,16 @@ class RateLimiter:
                 "default": self._default.policy.to_dict() if self._default else None,
                 "policies": {g: c.policy.to_dict() for g, c in sorted(self._policies.items())},
                 "buckets": [
-                    [key, group, tat] for (key, group), tat in sorted(self._buckets.items())
+                    [key, group, tat]
+                    for (key, group), tat in sorted(self._buckets.items())
                     if tat > now
                 ],
             }
 
     def restore(self, data: Mapping[str, Any]) -> None:
-        policies = {g: _Compiled.of(RateLimitPolicy.from_dict(p)) for g, p in data["policies"].items()}
+        policies = {
+            g: _Compiled.of(RateLimitPolicy.from_dict(p)) for g, p in data["policies"].items()
+        }
         default = data.get("default")
         buckets: OrderedDict[tuple[str, str], int] = OrderedDict()
         for key, group, tat in data.get("buckets", []):

@@ -42,7 +42,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(temp, target)
+        temp.replace(target)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -85,7 +85,7 @@ def decode_snapshot(data: bytes, source: str = "state") -> dict[str, Any]:
         raise StateFileError(f"{source} is not valid JSON ({error}); is it corrupt?") from error
     if not isinstance(document, dict) or document.get("format") != FORMAT_MARKER:
         raise StateFileError(
-            f"{source} is not a mockserver state file (expected \"format\": \"{FORMAT_MARKER}\")"
+            f'{source} is not a mockserver state file (expected "format": "{FORMAT_MARKER}")'
         )
     version = document.get("version")
     if version != FORMAT_VERSION:

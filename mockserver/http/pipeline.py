@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
 
@@ -30,6 +30,7 @@ from mockserver.http.errors import (
 )
 from mockserver.http.rendering import JSON, Reply, encode
 from mockserver.http.spec import Operation
+from mockserver.http.transport_faults import drop_connection
 from mockserver.http.validation import Inputs, RequestValidator, ResponseValidator
 
 log = logging.getLogger("mockserver")
@@ -86,15 +87,15 @@ class Exchange:
 
 @dataclass(frozen=True, slots=True)
 class TransportFault:
-    """A fault below HTTP: drop the connection, or cut the body short."""
+    """A fault below HTTP: drop the connection (``cut`` is None), or send only ``cut(body)``."""
 
-    kind: str  # "drop" | "truncate"
-    keep_bytes: int = 0
+    cut: Callable[[bytes], bytes] | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class GuardDecision:
     latency_ms: int = 0
+    error: ApiError | None = None  # an injected, documented error to answer instead
     transport: TransportFault | None = None
     label: str | None = None  # what the journal says was injected
 
@@ -124,11 +125,6 @@ class ApiMount(Generic[C]):
     recorder: Recorder | None = None
     max_body_bytes: int = 1_048_576
     validate_responses: bool = False
-    on_dropped: Callable[[], None] = field(default=lambda: None)
-
-
-class DroppedConnection(Exception):
-    """Raised in-process where a real server would close the socket without an answer."""
 
 
 class PathDispatcher:
@@ -203,6 +199,8 @@ async def run(
         info = RequestInfo(method, path, query, operation, principal)
         if mount.guard is not None:
             decision = mount.guard.check(info)
+            if decision is not None and decision.error is not None:
+                raise decision.error
         body = await _read_body(scope, receive, headers, mount.max_body_bytes)
         if compiled.operation.body is not None and body and body.strip():
             _require_json(headers.get("content-type"))
@@ -228,7 +226,7 @@ async def run(
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         mount.recorder.record(Exchange(info, body, status, payload, label))
-    await _send(send, status, payload, response_headers, media_type, transport)
+    await _send(scope, send, status, payload, response_headers, media_type, transport)
 
 
 def _render_error(
@@ -284,6 +282,7 @@ async def _read_body(
 
 
 async def _send(
+    scope: Scope,
     send: Send,
     status: int,
     payload: bytes,
@@ -291,17 +290,20 @@ async def _send(
     media_type: str,
     transport: TransportFault | None,
 ) -> None:
-    if transport is not None and transport.kind == "drop":
-        raise DroppedConnection("connection dropped by a fault rule")
+    if transport is not None and transport.cut is None:
+        drop_connection(scope)
+        return
     raw_headers = [
         (b"content-type", media_type.encode("latin-1")),
         (b"content-length", str(len(payload)).encode("latin-1")),
         *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
     ]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    if transport is not None and transport.kind == "truncate":
-        # Content-Length promises the whole body; we send part of it and stop, as a broken
-        # upstream would. The server then closes the connection.
-        await send({"type": "http.response.body", "body": payload[: transport.keep_bytes], "more_body": True})
-        raise DroppedConnection("response body truncated by a fault rule")
+    if transport is not None and transport.cut is not None:
+        # Content-Length promises the whole body; part of it is sent and the response is never
+        # completed, as a broken upstream would do. The server then closes the connection.
+        partial = transport.cut(payload)
+        await send({"type": "http.response.body", "body": partial, "more_body": True})
+        drop_connection(scope)
+        return
     await send({"type": "http.response.body", "body": payload})

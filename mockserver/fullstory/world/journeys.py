@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from mockserver.core.rng import derive_seed
 from mockserver.fullstory.ids import ID_MASK
@@ -595,7 +595,3 @@ JOURNEY_NAMES: tuple[str, ...] = tuple(plan.name for plan in JOURNEYS)
 
 def pick_journey(rng: random.Random) -> JourneyPlan:
     return rng.choices(JOURNEYS, weights=[plan.weight for plan in JOURNEYS])[0]
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).netloc

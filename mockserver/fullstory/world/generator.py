@@ -1,0 +1,387 @@
+"""The World: a lazily generated FullStory population for one org.
+
+Nothing is materialised up front. A user is a pure function of ``(seed, index)``, a session of
+``(seed, index, session number)``; ids are invertible (see :mod:`mockserver.fullstory.ids`), so
+every lookup decodes an index, regenerates, and compares: O(1) whatever the population size.
+Two bounded LRU caches (owned by the instance, never module-level) keep hot users and sessions.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+from faker import Faker
+
+from mockserver.core.rng import derive_rng, derive_seed
+from mockserver.fullstory.ids import (
+    MAX_SESSIONS_PER_USER,
+    IdCodec,
+    InvalidSessionId,
+    SessionId,
+    parse_session_id,
+)
+from mockserver.fullstory.world.catalog import (
+    INDUSTRY,
+    build_site,
+    device_from_profile,
+    pick_device_profile,
+    pick_location,
+    slugify,
+)
+from mockserver.fullstory.world.journeys import Timeline, pick_journey
+from mockserver.fullstory.world.models import (
+    Device,
+    Event,
+    OrgInfo,
+    Page,
+    Session,
+    SessionRef,
+    User,
+    frozen_map,
+)
+from mockserver.fullstory.world.scenario import PinnedSession, Scenario
+
+MAX_USERS = 10**9
+HISTORY = timedelta(days=90)  # every generated session starts within this window before epoch
+APP_HOST = "https://app.fullstory.com"
+SESSION_CACHE_SIZE = 2048
+USER_CACHE_SIZE = 4096
+
+# P(number of sessions) for 0..15: most users come back a few times, a few are regulars.
+_SESSION_COUNT_WEIGHTS: tuple[int, ...] = (8, 26, 18, 12, 9, 7, 5, 4, 3, 2, 2, 1, 1, 1, 1, 1)
+_PLANS: tuple[tuple[str, int], ...] = (("free", 55), ("plus", 30), ("premium", 15))
+_TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+@dataclass(frozen=True, slots=True)
+class WorldConfig:
+    seed: int
+    users: int  # population size, 0..10**9
+    org_id: str  # e.g. "o-1A2B3C-na1"
+    org_name: str
+    epoch: datetime  # aware; generated sessions start within HISTORY before it
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.users <= MAX_USERS:
+            raise ValueError(f"users must be within 0..{MAX_USERS}, got {self.users}")
+        if self.epoch.tzinfo is None:
+            raise ValueError("epoch must be timezone-aware")
+
+    def with_scenario(self, scenario: Scenario) -> WorldConfig:
+        """This config with the scenario's ``world:`` settings applied over it."""
+        w = scenario.world
+        return replace(
+            self,
+            seed=self.seed if w.seed is None else w.seed,
+            users=self.users if w.users is None else w.users,
+            org_id=w.org_id or self.org_id,
+            org_name=w.org_name or self.org_name,
+            epoch=w.epoch or self.epoch,
+        )
+
+
+class LruCache(Generic[K, V]):
+    """A small thread-safe LRU map. Values are built outside the lock: generation is pure, so
+    two threads racing on one key build equal values and either may win."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get_or_create(self, key: K, factory: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = factory()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+        return value
+
+
+class World:
+    """One org's users and sessions, generated on demand; scenario pins win on every lookup."""
+
+    def __init__(self, config: WorldConfig, scenario: Scenario | None = None) -> None:
+        self.config = config
+        self.scenario = scenario
+        self._codec = IdCodec(config.seed)
+        # One Faker per world, re-seeded per entity; the lock makes seed+draws atomic.
+        self._faker = Faker("en_US")
+        self._faker_lock = threading.Lock()
+        with self._faker_lock:
+            self.site = build_site(config.seed, self._faker)
+        self.org = OrgInfo(
+            org_id=config.org_id,
+            name=config.org_name,
+            industry=INDUSTRY,
+            domain=self.site.host.removeprefix("www."),
+            country="United States",
+        )
+        self._users: LruCache[int, User] = LruCache(USER_CACHE_SIZE)
+        self._sessions: LruCache[tuple[int, int], Session] = LruCache(SESSION_CACHE_SIZE)
+        self._pins = _PinIndex(scenario)
+        self._pinned_sessions: dict[str, Session] = {}
+        self._pinned_lock = threading.Lock()
+
+    # -- users -------------------------------------------------------------------------------
+
+    def user_at(self, index: int) -> User:
+        if not 0 <= index < self.config.users:
+            raise IndexError(f"user index {index} is outside 0..{self.config.users - 1}")
+        return self._users.get_or_create(index, lambda: self._make_user(index))
+
+    def user_by_uid(self, uid: str) -> User | None:
+        pinned = self._pins.users_by_uid.get(uid)
+        if pinned is not None:
+            return pinned
+        index = self._codec.index_from_user_uid(uid)
+        return self._verified_user(index, lambda user: user.uid == uid)
+
+    def user_by_email(self, email: str) -> User | None:
+        wanted = email.strip().lower()
+        pinned = self._pins.users_by_email.get(wanted)
+        if pinned is not None:
+            return pinned
+        local = wanted.partition("@")[0]
+        digits = len(local) - len(local.rstrip("0123456789"))
+        if not digits:
+            return None
+        index = self._codec.index_from_email_token(local[-digits:])
+        return self._verified_user(index, lambda user: user.email.lower() == wanted)
+
+    def _verified_user(self, index: int | None, matches: Callable[[User], bool]) -> User | None:
+        if index is None or not 0 <= index < self.config.users:
+            return None
+        user = self.user_at(index)
+        return user if matches(user) else None
+
+    def _make_user(self, index: int) -> User:
+        seed = self.config.seed
+        with self._faker_lock:
+            self._faker.seed_instance(derive_seed(seed, "user", index))
+            first = self._faker.first_name()
+            last = self._faker.last_name()
+            domain = self._faker.free_email_domain()
+        rng = derive_rng(seed, "user-attributes", index)
+        token = self._codec.email_token(index)
+        first_s, last_s = slugify(first).replace("-", ""), slugify(last).replace("-", "")
+        local = rng.choice(
+            (
+                f"{first_s}.{last_s}.{token}",
+                f"{first_s}{last_s}{token}",
+                f"{first_s[0]}{last_s}{token}",
+                f"{first_s}_{last_s}{token}",
+            )
+        )
+        plan = rng.choices([p for p, _ in _PLANS], weights=[w for _, w in _PLANS])[0]
+        signup = self.config.epoch - HISTORY - timedelta(days=rng.randint(0, 3 * 365))
+        properties = {
+            "plan": plan,
+            "signup_date": signup.date().isoformat(),
+            "loyalty_tier": rng.choice(_TIERS),
+            "marketing_opt_in": "true" if rng.random() < 0.4 else "false",
+        }
+        return User(
+            index=index,
+            uid=self._codec.user_uid(index),
+            email=f"{local}@{domain}",
+            display_name=f"{first} {last}",
+            device_id=self._codec.device_id(index),
+            properties=frozen_map(properties),
+            location=pick_location(rng),
+        )
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def session_count(self, user: User) -> int:
+        pinned = self._pins.sessions_by_user.get(user.uid)
+        if pinned is not None and user.index < 0:
+            return len(pinned)
+        return len(self._session_starts(user.index))
+
+    def sessions_of(self, user: User) -> list[SessionRef]:
+        """All of the user's sessions, most recent first."""
+        if user.index < 0:
+            pinned = self._pins.sessions_by_user.get(user.uid, ())
+            refs = [self._pinned_ref(user, p) for p in pinned]
+            return sorted(refs, key=lambda ref: ref.created, reverse=True)
+        starts = self._session_starts(user.index)
+        return [self._ref(user, n, starts[n]) for n in reversed(range(len(starts)))]
+
+    def session(self, session_id: SessionId) -> Session | None:
+        pinned = self._pins.sessions_by_id.get(str(session_id))
+        if pinned is not None:
+            return self._pinned_session(*pinned)
+        if not session_id.is_numeric:
+            return None  # Client ID ("uuid:uuid") sessions exist only when pinned
+        index = self._codec.index_from_device_id(session_id.user_part)
+        decoded = self._codec.decode_session_part(session_id.session_part)
+        if index is None or decoded is None or decoded[0] != index:
+            return None
+        return self._generated_session(index, decoded[1])
+
+    def session_by_id(self, raw: str) -> Session | None:
+        """Convenience: parse then look up; ``None`` for malformed ids too."""
+        try:
+            return self.session(parse_session_id(raw))
+        except InvalidSessionId:
+            return None
+
+    def session_by_uid(self, session_uid: str) -> Session | None:
+        wanted = session_uid.strip().lower()
+        pinned = self._pins.sessions_by_uid.get(wanted)
+        if pinned is not None:
+            return self._pinned_session(*pinned)
+        decoded = self._codec.decode_session_uid(wanted)
+        if decoded is None:
+            return None
+        session = self._generated_session(*decoded)
+        return session if session is not None and session.ref.session_uid == wanted else None
+
+    def _generated_session(self, index: int, number: int) -> Session | None:
+        if not 0 <= index < self.config.users:
+            return None
+        starts = self._session_starts(index)
+        if number >= len(starts):
+            return None
+        return self._sessions.get_or_create(
+            (index, number), lambda: self._make_session(index, number, starts[number])
+        )
+
+    def _session_starts(self, index: int) -> tuple[datetime, ...]:
+        """Start times of a user's sessions, oldest first.
+
+        The 90-day window is cut into one slot per session and each session starts somewhere in
+        its slot, at least three hours before the slot ends: sessions are ordered and never
+        overlap, and every one starts (and ends) before the epoch.
+        """
+        rng = derive_rng(self.config.seed, "session-timeline", index)
+        count = rng.choices(range(MAX_SESSIONS_PER_USER), weights=_SESSION_COUNT_WEIGHTS)[0]
+        if count == 0:
+            return ()
+        window_ms = int(HISTORY.total_seconds() * 1000)
+        slot = window_ms // count
+        origin = self.config.epoch - HISTORY
+        return tuple(
+            origin + timedelta(milliseconds=n * slot + rng.randint(0, slot - 3 * 3_600_000))
+            for n in range(count)
+        )
+
+    def _ref(self, user: User, number: int, created: datetime) -> SessionRef:
+        session_id = SessionId(user.device_id, self._codec.session_part(user.index, number))
+        return SessionRef(
+            session_id=session_id,
+            user=user,
+            created=created,
+            session_uid=self._codec.session_uid(user.index, number),
+            app_url=self.app_url(session_id),
+        )
+
+    def app_url(self, session_id: SessionId) -> str:
+        return f"{APP_HOST}/ui/{self.config.org_id}/session/{session_id}"
+
+    def _device_of(self, index: int) -> Device:
+        # A device id is a browser cookie, so one user index = one device for all sessions.
+        rng = derive_rng(self.config.seed, "device", index)
+        return device_from_profile(pick_device_profile(rng), rng)
+
+    def _make_session(self, index: int, number: int, created: datetime) -> Session:
+        seed = self.config.seed
+        user = self.user_at(index)
+        rng = derive_rng(seed, "session", index, number)
+        plan = pick_journey(rng)
+        timeline = Timeline(self.site, created, rng, derive_seed(seed, "views", index, number))
+        outcome = plan.script(timeline)
+        return Session(
+            ref=self._ref(user, number, created),
+            device=self._device_of(index),
+            pages=tuple(timeline.pages),
+            events=tuple(timeline.events),
+            journey=plan.name,
+            outcome=outcome,
+            initial_referrer=timeline.referrer,
+        )
+
+    # -- pinned sessions ---------------------------------------------------------------------
+
+    def _pinned_ref(self, user: User, pinned: PinnedSession) -> SessionRef:
+        return SessionRef(
+            session_id=pinned.session_id,
+            user=user,
+            created=pinned.start(self.config.epoch),
+            session_uid=pinned.session_uid,
+            app_url=self.app_url(pinned.session_id),
+        )
+
+    def _pinned_session(self, user: User, pinned: PinnedSession) -> Session:
+        key = str(pinned.session_id)
+        with self._pinned_lock:
+            cached = self._pinned_sessions.get(key)
+        if cached is not None:
+            return cached
+        ref = self._pinned_ref(user, pinned)
+        pages: list[Page] = []
+        timed: list[tuple[float, int, Event]] = []
+        for page_index, page in enumerate(pinned.pages):
+            view_id = str(derive_seed(0, "pinned-view", key, page_index) & ((1 << 62) - 1))
+            started = ref.created + timedelta(seconds=page.at)
+            pages.append(Page(view_id, page.url, page.title, page.tab, started))
+            for event in page.events:
+                at = ref.created + timedelta(milliseconds=round(event.at * 1000))
+                item = Event(
+                    time=at,
+                    type=event.type,
+                    page_index=page_index,
+                    description=event.description,
+                    name=event.name,
+                    properties=event.properties,
+                    definition_ids=event.definition_ids,
+                )
+                timed.append((event.at, len(timed), item))
+        session = Session(
+            ref=ref,
+            device=pinned.device,
+            pages=tuple(pages),
+            events=tuple(item for _, _, item in sorted(timed, key=lambda t: (t[0], t[1]))),
+            journey=pinned.journey,
+            outcome=pinned.outcome,
+            initial_referrer=pinned.initial_referrer,
+        )
+        with self._pinned_lock:
+            self._pinned_sessions[key] = session
+        return session
+
+
+class _PinIndex:
+    """Dict indexes over a scenario's pins (small: a fixture's worth of users)."""
+
+    def __init__(self, scenario: Scenario | None) -> None:
+        self.users_by_uid: dict[str, User] = {}
+        self.users_by_email: dict[str, User] = {}
+        self.sessions_by_user: dict[str, tuple[PinnedSession, ...]] = {}
+        self.sessions_by_id: dict[str, tuple[User, PinnedSession]] = {}
+        self.sessions_by_uid: dict[str, tuple[User, PinnedSession]] = {}
+        for pinned in scenario.users if scenario else ():
+            user = pinned.user
+            self.users_by_uid[user.uid] = user
+            self.users_by_email[user.email.lower()] = user
+            self.sessions_by_user[user.uid] = pinned.sessions
+            for session in pinned.sessions:
+                self.sessions_by_id[str(session.session_id)] = (user, session)
+                self.sessions_by_uid[session.session_uid.lower()] = (user, session)

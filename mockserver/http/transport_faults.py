@@ -1,0 +1,38 @@
+"""Dropped connections and cut-off bodies, below HTTP.
+
+ASGI has no message for "close the socket without answering", so the endpoint marks the scope
+and the outermost app (``MockServerApp`` in mockserver/app.py) calls :func:`settle` on it:
+
+* under uvicorn it returns a non-None value, on which uvicorn closes the transport without
+  writing a byte (for a cut-off body: after the partial bytes) — exactly what a client sees
+  when a real server drops the connection;
+* in process (the pytest plugin's transports set ``IN_PROCESS``) it raises
+  :class:`ConnectionDropped`, which those transports turn into the ``httpx.RemoteProtocolError``
+  a real client would raise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.types import Scope
+
+IN_PROCESS = "mockserver.in_process"
+_DROP = "mockserver.drop"
+
+
+class ConnectionDropped(Exception):
+    """In-process stand-in for a socket the server closed without a (complete) answer."""
+
+
+def drop_connection(scope: Scope) -> None:
+    scope[_DROP] = True
+
+
+def settle(scope: Scope) -> Any:
+    """What the outermost ASGI callable returns (or raises) once the app has run."""
+    if scope.get(_DROP):
+        if scope.get(IN_PROCESS):
+            raise ConnectionDropped("Server disconnected without sending a complete response.")
+        return "dropped"  # uvicorn: a non-None result closes the connection, nothing more sent
+    return None

@@ -1,0 +1,1 @@
+"""In-process helpers for driving the app from tests (used by the pytest plugin)."""

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import tracemalloc
+from datetime import timedelta
+from typing import Any
+
+import orjson
+import pytest
+
+from mockserver.core.clock import Clock, ClockMode
+from mockserver.core.journal import Journal, JournalEntry, JournalQuery, JournalRecord
+
+
+def rec(
+    *,
+    tenant: str = "t1",
+    operation_id: str | None = "listSessions",
+    method: str = "GET",
+    path: str = "/v2/sessions",
+    status: int = 200,
+    request: bytes | str = b"",
+    response: bytes | str = b'{"sessions": []}',
+    query: dict[str, list[str]] | None = None,
+    path_params: dict[str, str] | None = None,
+    fault: str | None = None,
+) -> JournalRecord:
+    return JournalRecord(
+        tenant=tenant,
+        key_id="key-1",
+        operation_id=operation_id,
+        method=method,
+        path=path,
+        status=status,
+        request_raw=request,
+        response_raw=response,
+        query=query or {},
+        path_params=path_params or {},
+        fault=fault,
+    )
+
+
+def test_record_stamps_seq_and_time_from_the_clock(clock: Clock) -> None:
+    journal = Journal(clock)
+    first = journal.record(rec())
+    clock.advance(5)
+    second = journal.record(rec(tenant="t2"))
+    assert (first.seq, second.seq) == (1, 2)
+    assert second.time - first.time == timedelta(seconds=5)
+    assert first.time == clock.now() - timedelta(seconds=5)
+
+
+def test_bodies_are_parsed_lazily_and_safely(clock: Clock) -> None:
+    journal = Journal(clock, text_limit=20)
+    entry = journal.record(rec(request=b'{"a": 1}', response="not json"))
+    assert entry.request_body == {"a": 1}
+    assert entry.response_body is None
+    assert entry.response_text == "not json"
+    big = journal.record(rec(request=b'{"payload": "' + b"x" * 100 + b'"}'))
+    assert big.request_truncated
+    assert len(big.request_text) == 20
+    assert big.request_body is None  # a cut JSON document is not JSON
+    empty = journal.record(rec(request=b""))
+    assert empty.request_body is None
+    assert not empty.request_truncated
+
+
+def test_truncation_never_splits_into_invalid_text(clock: Clock) -> None:
+    journal = Journal(clock, text_limit=3)
+    entry = journal.record(rec(request="é€".encode()))  # 5 bytes, cut inside the euro sign
+    assert entry.request_truncated
+    assert entry.request_text.startswith("é")
+
+
+def test_query_filters_combine(clock: Clock) -> None:
+    journal = Journal(clock)
+    journal.record(rec(operation_id="listSessions", status=200))
+    clock.advance(10)
+    journal.record(rec(operation_id="getSession", path="/v2/sessions/1%3A2", status=404))
+    clock.advance(10)
+    journal.record(
+        rec(
+            operation_id="createExport",
+            method="POST",
+            path="/segments/v1/exports",
+            request=b'{"segmentId": "everyone"}',
+            status=200,
+        )
+    )
+    journal.record(rec(tenant="other", operation_id=None, path="/nope", status=404))
+
+    def ops(**filters: Any) -> list[str | None]:
+        return [e.operation_id for e in journal.query(JournalQuery(**filters))]
+
+    start = journal.query()[0].time
+    assert ops() == ["listSessions", "getSession", "createExport", None]
+    assert ops(tenant="t1", status=404) == ["getSession"]
+    assert ops(method="post") == ["createExport"]
+    assert ops(path_prefix="/v2/") == ["listSessions", "getSession"]
+    assert ops(body_contains="everyone") == ["createExport"]
+    assert ops(body_contains='"sessions"') == ["listSessions", "getSession", "createExport", None]
+    assert ops(body_contains="absent") == []
+    assert ops(since=start + timedelta(seconds=10)) == ["getSession", "createExport", None]
+    assert ops(until=start + timedelta(seconds=10)) == ["listSessions"]
+    assert ops(operation_id="getSession") == ["getSession"]
+    assert ops(limit=2) == ["createExport", None]
+    assert ops(limit=0) == []
+
+
+def test_tenants_are_separate_rings(clock: Clock) -> None:
+    journal = Journal(clock, capacity=2)
+    for i in range(5):
+        journal.record(rec(tenant="busy", path=f"/p{i}"))
+    journal.record(rec(tenant="quiet"))
+    assert journal.count("busy") == 2
+    assert journal.count("quiet") == 1
+    assert journal.count() == len(journal) == 3
+    assert [e.path for e in journal.query(JournalQuery(tenant="busy"))] == ["/p3", "/p4"]
+    assert journal.tenants() == ["busy", "quiet"]
+    journal.clear("busy")
+    assert journal.tenants() == ["quiet"]
+    journal.clear()
+    assert len(journal) == 0
+    assert journal.record(rec()).seq == 7  # sequence numbers keep rising after a clear
+
+
+def test_capacity_changes_at_runtime_keeping_the_newest(clock: Clock) -> None:
+    journal = Journal(clock, capacity=10)
+    for i in range(10):
+        journal.record(rec(path=f"/p{i}"))
+    journal.set_capacity(3)
+    assert journal.capacity == 3
+    assert [e.path for e in journal.query()] == ["/p7", "/p8", "/p9"]
+    journal.set_capacity(5)
+    for i in range(10, 13):
+        journal.record(rec(path=f"/p{i}"))
+    assert [e.path for e in journal.query()] == ["/p8", "/p9", "/p10", "/p11", "/p12"]
+    with pytest.raises(ValueError):
+        journal.set_capacity(0)
+    journal.set_text_limit(4)
+    assert journal.text_limit == 4
+    assert journal.record(rec(request=b"123456")).request_text == "1234"
+
+
+def test_entries_are_json_ready_and_round_trip(clock: Clock) -> None:
+    clock.advance(0.123456)
+    journal = Journal(clock)
+    entry = journal.record(
+        rec(
+            request=b'{"limit": 5}',
+            query={"uid": ["u1", "u2"]},
+            path_params={"session_id": "1:2"},
+            fault="fault-1:latency 10ms",
+        )
+    )
+    data = orjson.loads(orjson.dumps(entry.to_dict()))
+    assert data["request_body"] == {"limit": 5}
+    assert data["response_body"] == {"sessions": []}
+    assert data["query"] == {"uid": ["u1", "u2"]}
+    assert data["time"].endswith("Z")
+    assert JournalEntry.from_dict(data) == entry
+
+
+def test_describe_is_one_readable_line(clock: Clock) -> None:
+    entry = Journal(clock).record(rec(query={"limit": ["5"]}, fault="fault-2:error 503"))
+    assert (
+        entry.describe()
+        == "#1 GET /v2/sessions?limit=5 -> 200 [listSessions] (fault: fault-2:error 503)"
+    )
+
+
+def test_snapshot_restore_round_trips(clock: Clock) -> None:
+    journal = Journal(clock, capacity=3, text_limit=100)
+    for i in range(4):
+        journal.record(rec(tenant=f"t{i % 2}", request=f'{{"i": {i}}}'))
+        clock.advance(1)
+    data = orjson.loads(orjson.dumps(journal.snapshot()))
+    twin = Journal(Clock(ClockMode.MANUAL, start=clock.now()))
+    twin.restore(data)
+    assert twin.query() == journal.query()
+    assert (twin.capacity, twin.text_limit) == (3, 100)
+    assert twin.record(rec()).seq == journal.record(rec()).seq == 5
+
+
+def test_memory_stays_flat_under_load(clock: Clock) -> None:
+    journal = Journal(clock, capacity=100)
+    body = b'{"sessions": [' + b'"x",' * 50 + b'"y"]}'
+    tracemalloc.start()
+    try:
+        for _ in range(10_000):  # warm up: the ring is full and every size class allocated
+            journal.record(rec(response=body, query={"limit": ["5"]}))
+        before, _ = tracemalloc.get_traced_memory()
+        for _ in range(90_000):
+            journal.record(rec(response=body, query={"limit": ["5"]}))
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(journal) == 100
+    assert after - before < 16 * 1024  # 100 entries alone take ~70 KiB

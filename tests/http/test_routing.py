@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from mockserver.http.routing import SpecDriftError, check_drift, route_order
+from mockserver.http.spec import Operation
+
+
+def _op(operation_id: str) -> Operation:
+    return Operation("t", operation_id, "GET", "/x", (), None, {}, secured=True)
+
+
+def test_static_segments_sort_before_parameters() -> None:
+    paths = ["/segments/v1/{id}", "/segments/v1/exports", "/a/{x}/c", "/a/b/{y}"]
+    assert sorted(paths, key=route_order) == [
+        "/a/b/{y}",
+        "/a/{x}/c",
+        "/segments/v1/exports",
+        "/segments/v1/{id}",
+    ]
+
+
+def test_drift_names_both_directions() -> None:
+    with pytest.raises(SpecDriftError) as info:
+        check_drift("fullstory", [_op("a"), _op("b")], {"b": None, "c": None})
+    message = str(info.value)
+    assert "no handler: a" in message and "no operation in the spec: c" in message
+
+
+def test_no_drift_passes() -> None:
+    check_drift("fullstory", [_op("a")], {"a": None})
