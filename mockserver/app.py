@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from mockserver.admin.handlers import handlers as admin_handlers
+from mockserver.control import ControlGuard, JournalRecorder
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
 from mockserver.http.envelopes import AdminEnvelope, FullStoryEnvelope
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         envelope=FullStoryEnvelope(),
         authenticator=BasicKeyAuthenticator(state.keys),
         context=lambda principal: state.tenant(principal.tenant or "").fullstory,
+        guard=ControlGuard(state),
+        recorder=JournalRecorder(state),
         **common,
     )
     admin: ApiMount[Any] = ApiMount(

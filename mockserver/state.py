@@ -18,7 +18,6 @@ from mockserver.core.journal import Journal
 from mockserver.core.keys import KeyRing
 from mockserver.core.lifecycle import LifecyclePolicies
 from mockserver.core.ratelimit import RateLimiter, RateLimitPolicy
-from mockserver.core.rng import derive_rng
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
 from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
@@ -68,11 +67,6 @@ class TenantConfig:
                    data.get("scenario_text"))
 
 
-def org_name_for(seed: int, tenant_id: str) -> str:
-    rng = derive_rng(seed, "org-name", tenant_id)
-    return rng.choice(("Acme Outfitters", "Northwind Goods", "Bluebird Home", "Lumen Supply Co."))
-
-
 class Tenant:
     """One organisation: its FullStory data, its rate limiter and its lifecycle policies."""
 
@@ -84,7 +78,7 @@ class Tenant:
             seed=config.seed,
             users=config.users,
             org_id=tenant_id,
-            org_name=org_name_for(config.seed, tenant_id),
+            org_name="",  # the world names the org after its storefront brand
             epoch=settings.epoch,
         )
         if scenario is not None:

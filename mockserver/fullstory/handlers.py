@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.fullstory.context import ContextRequest, build_context
+from mockserver.fullstory.context import ContextRequest, ContextRequestError, build_context
 from mockserver.fullstory.events_model import session_events
 from mockserver.fullstory.ids import InvalidSessionId, parse_session_id
 from mockserver.fullstory.sessions import legacy_item, recent_sessions, users_named, v2_item
@@ -49,7 +49,11 @@ def get_session_events(call: Ctx) -> dict[str, Any]:
 
 def generate_session_context(call: Ctx) -> dict[str, Any]:
     session = _session(call)
-    return build_context(session, call.context.world.org, ContextRequest.from_body(call.body))
+    try:
+        request = ContextRequest.from_body(call.body)
+    except ContextRequestError as exc:  # what the schema cannot say: bad int64 text, naive time
+        raise InvalidArgument(str(exc)) from None
+    return build_context(session, call.context.world.org, request)
 
 
 def get_me(call: Ctx) -> dict[str, Any]:

@@ -128,7 +128,7 @@ class World:
             self.site = build_site(config.seed, self._faker)
         self.org = OrgInfo(
             org_id=config.org_id,
-            name=config.org_name,
+            name=config.org_name or self.site.brand,  # the storefront is the org
             industry=INDUSTRY,
             domain=self.site.host.removeprefix("www."),
             country="United States",

@@ -1,0 +1,63 @@
+"""The throughput ceiling: a bare Starlette app that answers with fixed, pre-encoded bytes.
+
+``bench/run.py`` fetches the fake's real answers first, writes them to files, and starts this app
+under the same uvicorn (same loop and HTTP implementation, access log off, no server header) so
+the only difference between the two measured servers is the work the fake does per request:
+no auth, no validation, no journal, no world lookups, no JSON encoding here.
+
+Run: python bench/bare_app.py --port 9000 --sessions-body s.json --events-body e.json
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+def build_app(sessions_body: bytes, events_body: bytes, media_type: str) -> Starlette:
+    """Two routes with the fake's paths; each returns the same bytes every time."""
+
+    # Closures, not globals: each app owns its bodies, and nothing module-level can change.
+    async def list_sessions(request: Request) -> Response:
+        return Response(sessions_body, media_type=media_type)
+
+    async def session_events(request: Request) -> Response:
+        return Response(events_body, media_type=media_type)
+
+    return Starlette(
+        routes=[
+            Route("/sessions/v2", list_sessions),
+            Route("/v2/sessions/{session_id}/events", session_events),
+        ]
+    )
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--sessions-body", type=Path, required=True)
+    parser.add_argument("--events-body", type=Path, required=True)
+    parser.add_argument("--media-type", default="application/json")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import uvicorn
+
+    args = parse_args(argv)
+    app = build_app(args.sessions_body.read_bytes(), args.events_body.read_bytes(), args.media_type)
+    # The same uvicorn.run options as `mockserver serve` (mockserver/cli.py), so that both
+    # servers get the same event loop (uvloop if present) and parser (httptools if present).
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, server_header=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,86 @@
+"""The pipeline's guard and recorder: rate limits and fault rules before the handler, the
+request journal after it. Both read the server's state; neither knows any API's handlers."""
+
+from __future__ import annotations
+
+from mockserver.core.faults import (
+    DropConnectionAction,
+    ErrorAction,
+    FaultRequest,
+    TruncateBodyAction,
+)
+from mockserver.core.journal import JournalRecord
+from mockserver.http.errors import ERRORS_BY_STATUS, ApiError, InjectedError, TooManyRequests
+from mockserver.http.pipeline import Exchange, GuardDecision, RequestInfo, TransportFault
+from mockserver.http.spec import Operation
+from mockserver.state import ServerState
+
+UNAUTHENTICATED = "(unauthenticated)"
+
+
+def rate_limit_group(operation: Operation) -> str:
+    """Operations share a bucket when the spec gives them the same ``x-rate-limit-group``."""
+    return str(operation.extensions.get("x-rate-limit-group", operation.operation_id))
+
+
+def injected_error(action: ErrorAction, operation: Operation | None) -> ApiError:
+    """A fault rule's error, with the status's documented code and message unless overridden."""
+    template = ERRORS_BY_STATUS.get(action.status)
+    code = action.code or (template.code if template else "server_error")
+    message = action.message or (template.default_message if template else "injected error")
+    if action.status == 429:
+        return InjectedError(429, action.code or TooManyRequests.code,
+                             action.message or TooManyRequests.default_message,
+                             headers={"Retry-After": "1"})
+    return InjectedError(action.status, code, message)
+
+
+class ControlGuard:
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+
+    def check(self, request: RequestInfo) -> GuardDecision | None:
+        operation, principal = request.operation, request.principal
+        if operation is None or principal is None or principal.tenant is None:
+            return None
+        tenant = self.state.tenant(principal.tenant)
+        decision = tenant.limiter.check(principal.key_id, rate_limit_group(operation))
+        if not decision.allowed:
+            raise TooManyRequests(decision.retry_after)
+        pick = self.state.faults.pick(
+            FaultRequest(request.method, request.path, operation.operation_id,
+                         principal.tenant, principal.key_id)
+        )
+        if pick is None:
+            return None
+        action = pick.fault.action if pick.fault is not None else None
+        error = injected_error(action, operation) if isinstance(action, ErrorAction) else None
+        transport = None
+        if isinstance(action, DropConnectionAction):
+            transport = TransportFault(cut=None)
+        elif isinstance(action, TruncateBodyAction):
+            transport = TransportFault(cut=action.cut)
+        return GuardDecision(pick.latency_ms, error, transport, pick.describe())
+
+
+class JournalRecorder:
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+
+    def record(self, exchange: Exchange) -> None:
+        request = exchange.request
+        principal = request.principal
+        self.state.journal.record(
+            JournalRecord(
+                tenant=principal.tenant if principal and principal.tenant else UNAUTHENTICATED,
+                key_id=principal.key_id if principal else None,
+                operation_id=request.operation.operation_id if request.operation else None,
+                method=request.method,
+                path=request.path,
+                status=exchange.status,
+                query=request.query,
+                request_raw=exchange.body or b"",
+                response_raw=exchange.response_body,
+                fault=exchange.fault,
+            )
+        )
