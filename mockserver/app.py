@@ -38,7 +38,10 @@ class StaticDocument:
         self.body = encode(document)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [(b"content-type", JSON.encode()), (b"content-length", str(len(self.body)).encode())]
+        headers = [
+            (b"content-type", JSON.encode()),
+            (b"content-length", str(len(self.body)).encode()),
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": self.body})
 

@@ -60,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(__version__)
         return 0
     if args.command == "spec":
-        sys.stdout.write(orjson.dumps(load_specs()[args.api].document, option=orjson.OPT_INDENT_2).decode())
+        sys.stdout.write(
+            orjson.dumps(load_specs()[args.api].document, option=orjson.OPT_INDENT_2).decode()
+        )
         sys.stdout.write("\n")
         return 0
     try:

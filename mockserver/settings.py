@@ -85,14 +85,20 @@ class Settings:
     )
     clock_start: datetime | None = field(
         default=None,
-        metadata={"help": "the clock's starting time (RFC 3339); default: now", "cast": _optional_time},
+        metadata={
+            "help": "the clock's starting time (RFC 3339); default: now",
+            "cast": _optional_time,
+        },
     )
     max_body_bytes: int = field(
         default=1_048_576, metadata={"help": "largest request body accepted", "cast": _positive_int}
     )
     validate_responses: bool = field(
         default=False,
-        metadata={"help": "check every response against the spec (500 if one is wrong)", "cast": parse_bool},
+        metadata={
+            "help": "check every response against the spec (500 if one is wrong)",
+            "cast": parse_bool,
+        },
     )
     journal_cap: int = field(
         default=1000, metadata={"help": "journal entries kept per tenant", "cast": _positive_int}
@@ -108,7 +114,10 @@ class Settings:
     )
     state_file: Path | None = field(
         default=None,
-        metadata={"help": "persist state to this JSON file across restarts", "cast": _optional_path},
+        metadata={
+            "help": "persist state to this JSON file across restarts",
+            "cast": _optional_path,
+        },
     )
     admin_token: str | None = field(
         default=None,
@@ -132,8 +141,10 @@ class Settings:
         values: dict[str, Any] = {}
         for spec in dataclasses.fields(cls):
             env_name = ENV_PREFIX + spec.name.upper()
-            for source, raw in ((f"--{flag(spec.name)}", cli.get(spec.name)),
-                                (env_name, environ.get(env_name))):
+            for source, raw in (
+                (f"--{flag(spec.name)}", cli.get(spec.name)),
+                (env_name, environ.get(env_name)),
+            ):
                 if raw is None:
                     continue
                 cast: Callable[[str], Any] = spec.metadata["cast"]

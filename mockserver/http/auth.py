@@ -44,7 +44,9 @@ class BasicKeyAuthenticator:
         key = self.keys.find(secret.strip()) if scheme.lower() == "basic" else None
         if key is None:
             raise Unauthorized()
-        required = KeyLevel.parse(str(operation.extensions.get("x-fullstory-permission", "standard")))
+        required = KeyLevel.parse(
+            str(operation.extensions.get("x-fullstory-permission", "standard"))
+        )
         if key.level < required:
             raise Forbidden(
                 f"insufficient permissions: {operation.operation_id} needs a {required.label} key, "

@@ -47,7 +47,9 @@ class MethodNotAllowed(ApiError):
 
     def __init__(self, method: str, allowed: Iterable[str]):
         allow = ", ".join(sorted(allowed))
-        super().__init__(f"method {method} is not allowed here; use {allow}", headers={"Allow": allow})
+        super().__init__(
+            f"method {method} is not allowed here; use {allow}", headers={"Allow": allow}
+        )
 
 
 class PayloadTooLarge(ApiError):

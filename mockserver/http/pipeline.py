@@ -140,8 +140,7 @@ class PathDispatcher:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         compiled = self.by_method.get(scope["method"])
-        operation = compiled.operation if compiled is not None else None
-        await run(self.mount, compiled, operation, scope, receive, send, allowed=self.by_method)
+        await run(self.mount, compiled, scope, receive, send, allowed=self.by_method)
 
 
 class FallbackDispatcher:
@@ -153,7 +152,7 @@ class FallbackDispatcher:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"]
         mount = next(m for m in self.mounts if path.startswith(m.prefix))
-        await run(mount, None, None, scope, receive, send, allowed=None)
+        await run(mount, None, scope, receive, send, allowed=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,12 +176,13 @@ class _Compiled:
 async def run(
     mount: ApiMount[Any],
     compiled: _Compiled | None,
-    operation: Operation | None,
     scope: Scope,
     receive: Receive,
     send: Send,
+    *,
     allowed: Mapping[str, Any] | None,
 ) -> None:
+    operation = compiled.operation if compiled is not None else None
     method: str = scope["method"]
     path: str = scope["path"]
     query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
@@ -195,7 +195,9 @@ async def run(
             if allowed is not None:
                 raise MethodNotAllowed(method, allowed)
             raise NotFound(f"no route for {method} {path}")
-        principal = mount.authenticator.authenticate(headers.get("authorization"), compiled.operation)
+        principal = mount.authenticator.authenticate(
+            headers.get("authorization"), compiled.operation
+        )
         info = RequestInfo(method, path, query, operation, principal)
         if mount.guard is not None:
             decision = mount.guard.check(info)
@@ -205,7 +207,9 @@ async def run(
         if compiled.operation.body is not None and body and body.strip():
             _require_json(headers.get("content-type"))
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        result = compiled.handler(Call(compiled.operation, principal, inputs, mount.context(principal)))
+        result = compiled.handler(
+            Call(compiled.operation, principal, inputs, mount.context(principal))
+        )
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status = reply.status or compiled.success_status
         payload = reply.raw if reply.raw is not None else encode(reply.body)
@@ -226,7 +230,15 @@ async def run(
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         mount.recorder.record(Exchange(info, body, status, payload, label))
-    await _send(scope, send, status, payload, response_headers, media_type, transport)
+    await _send(
+        scope,
+        send,
+        status=status,
+        payload=payload,
+        headers=response_headers,
+        media_type=media_type,
+        transport=transport,
+    )
 
 
 def _render_error(
@@ -249,7 +261,9 @@ def _check_response(
 
 def _require_json(content_type: str | None) -> None:
     media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not (media.startswith("application/") and media.endswith("+json")):
+    if media != "application/json" and not (
+        media.startswith("application/") and media.endswith("+json")
+    ):
         raise InvalidArgument(
             f"Content-Type must be application/json, not {content_type or 'missing'}"
         )
@@ -284,6 +298,7 @@ async def _read_body(
 async def _send(
     scope: Scope,
     send: Send,
+    *,
     status: int,
     payload: bytes,
     headers: Mapping[str, str],

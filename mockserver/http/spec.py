@@ -95,13 +95,22 @@ def load_spec(name: str, path: Path) -> ApiSpec:
             if raw is None:
                 continue
             operations.append(
-                _operation(name, path_template, method, raw, shared, global_security, resolver)
+                _operation(
+                    name,
+                    path=path_template,
+                    method=method,
+                    raw=raw,
+                    shared_parameters=shared,
+                    global_security=global_security,
+                    resolver=resolver,
+                )
             )
     return ApiSpec(name=name, document=document, operations=tuple(operations))
 
 
 def _operation(
     api: str,
+    *,
     path: str,
     method: str,
     raw: Mapping[str, Any],
@@ -186,8 +195,8 @@ class _RefResolver:
         if not ref.startswith("#/"):
             raise SpecError(f"only local references are supported, not {ref!r}")
         node: Any = self._document
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
+        for escaped in ref[2:].split("/"):
+            part = escaped.replace("~1", "/").replace("~0", "~")
             if not isinstance(node, dict) or part not in node:
                 raise SpecError(f"unresolvable reference {ref!r}")
             node = node[part]

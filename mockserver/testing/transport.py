@@ -24,7 +24,10 @@ class SyncASGITransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
         async_request = httpx.Request(
-            request.method, request.url, headers=request.headers, content=body,
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=body,
             extensions=request.extensions,
         )
 
@@ -57,7 +60,10 @@ class PortalOwner(contextlib.AbstractContextManager["PortalOwner"]):
 def in_process_client(
     app: ASGIApp, *, headers: dict[str, str] | None = None, base_url: str = "http://mockserver.test"
 ) -> Iterator[httpx.Client]:
-    with PortalOwner() as owner, httpx.Client(
-        transport=SyncASGITransport(app, owner.portal), base_url=base_url, headers=headers
-    ) as client:
+    with (
+        PortalOwner() as owner,
+        httpx.Client(
+            transport=SyncASGITransport(app, owner.portal), base_url=base_url, headers=headers
+        ) as client,
+    ):
         yield client

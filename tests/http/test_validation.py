@@ -15,7 +15,12 @@ def _operation(body: bool = False) -> Operation:
         path="/things/{id}",
         parameters=(
             Parameter("id", "path", True, {"type": "string", "minLength": 3}),
-            Parameter("limit", "query", False, {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}),
+            Parameter(
+                "limit",
+                "query",
+                False,
+                {"type": "integer", "minimum": 1, "maximum": 100, "default": 20},
+            ),
             Parameter("flag", "query", False, {"type": "boolean"}),
             Parameter("tags", "query", False, {"type": "array", "items": {"type": "integer"}}),
             Parameter("who", "query", False, {"type": "string"}),
@@ -23,12 +28,18 @@ def _operation(body: bool = False) -> Operation:
         body=RequestBody(
             required=False,
             media_type="application/json",
-            schema={"type": "object", "properties": {"n": {"type": "integer"}}, "additionalProperties": False},
+            schema={
+                "type": "object",
+                "properties": {"n": {"type": "integer"}},
+                "additionalProperties": False,
+            },
         )
         if body
         else None,
-        responses={200: ResponseSpec(200, {"type": "object", "required": ["ok"]}, ()),
-                   429: ResponseSpec(429, None, ("Retry-After",))},
+        responses={
+            200: ResponseSpec(200, {"type": "object", "required": ["ok"]}, ()),
+            429: ResponseSpec(429, None, ("Retry-After",)),
+        },
         secured=True,
     )
 
