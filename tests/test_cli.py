@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mockserver.cli import banner, build_parser, main
+from mockserver.settings import Settings
+
+
+def test_spec_prints_the_document(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["spec"]) == 0
+    assert json.loads(capsys.readouterr().out)["paths"]["/me"]["get"]["operationId"] == "getMe"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["version"]) == 0
+    assert capsys.readouterr().out.strip()
+
+
+def test_banner_says_what_is_served_where() -> None:
+    line = banner(Settings(port=9999, seed=3))
+    assert "http://127.0.0.1:9999" in line and "seed 3" in line and "mock-admin-key" in line
+    assert "\n" not in line
+
+
+def test_serve_flags_become_settings() -> None:
+    args = build_parser().parse_args(
+        [
+            "serve",
+            "--port",
+            "9000",
+            "--rate-limits",
+            "false",
+            "--key",
+            "a=t1:admin",
+            "--key",
+            "b=t2:standard",
+        ]
+    )
+    settings = Settings.from_arguments(args, {"MOCKSERVER_PORT": "1", "MOCKSERVER_SEED": "5"})
+    assert (settings.port, settings.seed, settings.rate_limits) == (9000, 5, False)
+    assert [k.tenant for k in settings.keys] == ["t1", "t2"]
+
+
+def test_bad_setting_exits_2_with_the_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--rate-limits", "maybe"]) == 2
+    assert "--rate-limits" in capsys.readouterr().err
