@@ -125,7 +125,15 @@ class World:
         self._faker = Faker("en_US")
         self._faker_lock = threading.Lock()
         with self._faker_lock:
-            self.site = build_site(config.seed, self._faker)
+            site = build_site(config.seed, self._faker)
+        pinned_site = scenario.world if scenario is not None else None
+        if pinned_site is not None and (pinned_site.site_brand or pinned_site.site_host):
+            site = replace(
+                site,
+                brand=pinned_site.site_brand or site.brand,
+                host=pinned_site.site_host or site.host,
+            )
+        self.site = site
         self.org = OrgInfo(
             org_id=config.org_id,
             name=config.org_name or self.site.brand,  # the storefront is the org

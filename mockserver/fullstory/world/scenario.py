@@ -98,6 +98,10 @@ class ScenarioWorld:
     org_id: str | None = None
     org_name: str | None = None
     epoch: datetime | None = None
+    # The storefront's brand and host, so generated sessions browse the same site as the pinned
+    # ones (the products stay the seed's).
+    site_brand: str | None = None
+    site_host: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +240,9 @@ class _Reader:
         if node is None:
             return ScenarioWorld()
         spec = self.mapping(
-            node, "world", frozenset({"seed", "users", "org_id", "org_name", "epoch"})
+            node,
+            "world",
+            frozenset({"seed", "users", "org_id", "org_name", "epoch", "site_brand", "site_host"}),
         )
         return ScenarioWorld(
             seed=self.integer(spec["seed"], "world.seed") if "seed" in spec else None,
@@ -244,6 +250,12 @@ class _Reader:
             org_id=self.text(spec["org_id"], "world.org_id") if "org_id" in spec else None,
             org_name=self.text(spec["org_name"], "world.org_name") if "org_name" in spec else None,
             epoch=self.timestamp(spec["epoch"], "world.epoch") if "epoch" in spec else None,
+            site_brand=(
+                self.text(spec["site_brand"], "world.site_brand") if "site_brand" in spec else None
+            ),
+            site_host=self.text(spec["site_host"], "world.site_host")
+            if "site_host" in spec
+            else None,
         )
 
     def user(self, node: object, field: str, position: int) -> PinnedUser:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -157,6 +158,16 @@ def test_scenario_world_settings() -> None:
         "Named",
     )
     assert config.epoch == datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_scenario_site_makes_generated_sessions_browse_the_pinned_store() -> None:
+    scenario = parse_scenario("world: {site_brand: Bolt Bikes, site_host: www.boltbikes.test}\n")
+    world = World(replace(CONFIG, org_name=""), scenario)
+    assert (world.org.name, world.org.domain) == ("Bolt Bikes", "boltbikes.test")
+    user = next(world.user_at(i) for i in range(50) if world.sessions_of(world.user_at(i)))
+    session = world.session(world.sessions_of(user)[0].session_id)
+    assert session is not None
+    assert all(page.url.startswith("https://www.boltbikes.test/") for page in session.pages)
 
 
 def test_default_scenario_loads_cleanly() -> None:
