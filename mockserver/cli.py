@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -42,15 +43,27 @@ def serve(settings: Settings) -> int:
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
     app = create_app(settings)
-    log.info("%s", banner(settings))
-    uvicorn.run(
+    # Bind and listen first, so `--port 0` works and the banner names the port served.
+    sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((settings.host, settings.port))
+    except OSError as exc:
+        print(
+            f"mockserver: cannot bind {settings.host}:{settings.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    sock.listen(2048)  # connections queue from now on: a client that read the banner can connect
+    bound = settings.replace(port=sock.getsockname()[1])
+    log.info("%s", banner(bound))
+    config = uvicorn.Config(
         app,
-        host=settings.host,
-        port=settings.port,
         access_log=settings.access_log,
         log_level=settings.log_level,
         server_header=False,
     )
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
