@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml
 serve: install
 	$(BIN)/mockserver serve
 
+# Every test (unit, behaviour, plugin, contract kit in process), then the contract kit again
+# against the fake served by uvicorn on a free 127.0.0.1 port.
 test: install lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest contract_tests --contract-target=uvicorn $(PYTEST_ARGS)
 
 unit: install
 	$(BIN)/pytest tests $(PYTEST_ARGS)

@@ -5,45 +5,68 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 
 from mockserver.admin.handlers import handlers as admin_handlers
-from mockserver.control import ControlGuard, JournalRecorder
+from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
-from mockserver.http.envelopes import AdminEnvelope, FullStoryEnvelope
+from mockserver.http.envelopes import AdminEnvelope, ErrorEnvelope, FullStoryEnvelope
+from mockserver.http.errors import MethodNotAllowed
 from mockserver.http.pipeline import ApiMount
 from mockserver.http.rendering import JSON, encode
-from mockserver.http.routing import build_routes
+from mockserver.http.routing import SpecRouter
 from mockserver.http.spec import ApiSpec, load_spec
 from mockserver.http.transport_faults import settle
+from mockserver.persistence import attach_state_file, lifespan
 from mockserver.resources import spec_path
 from mockserver.settings import Settings
-from mockserver.state import ServerState
+from mockserver.state import ApiCatalog, ServerState
 
 
 class MockServerApp(Starlette):
-    """Starlette, plus transport faults: see :mod:`mockserver.http.transport_faults`."""
+    """Starlette for the lifespan; every HTTP request goes straight to the spec router.
+
+    Starlette's own routing and middleware are bypassed: its routes answer a plain-text 404 for
+    paths they cannot match (a ``%0A`` in a path parameter, say), and the pipeline already
+    renders every error. Transport faults are settled last (see
+    :mod:`mockserver.http.transport_faults`).
+    """
+
+    def __init__(self, router: SpecRouter, lifespan: Any) -> None:
+        super().__init__(lifespan=lifespan)
+        self.spec_router = router
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
-        await super().__call__(scope, receive, send)
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return None
+        scope["app"] = self
+        await self.spec_router(scope, receive, send)
         return settle(scope)
 
 
 class StaticDocument:
-    """Serves a pre-encoded JSON document (the OpenAPI specs) on GET."""
+    """Serves a pre-encoded JSON document (an OpenAPI spec) on GET; 405 in the API's envelope
+    for any other method."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, document: Any, envelope: ErrorEnvelope) -> None:
         self.body = encode(document)
+        self.envelope = envelope
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status, body, extra = 200, self.body, []
+        if scope["method"] not in {"GET", "HEAD"}:
+            error = MethodNotAllowed(scope["method"], ["GET"])
+            status, body = error.status, encode(self.envelope.render(error, scope["path"]))
+            extra = [(b"allow", b"GET")]
         headers = [
             (b"content-type", JSON.encode()),
-            (b"content-length", str(len(self.body)).encode()),
+            (b"content-length", str(len(body)).encode()),
+            *extra,
         ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": self.body})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
 
 def load_specs() -> dict[str, ApiSpec]:
@@ -54,6 +77,11 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
     settings = settings or Settings()
     state = state or ServerState(settings)
     specs = load_specs()
+    state.catalog = ApiCatalog.of(specs["fullstory"].operations)
+    if settings.state_file is not None:
+        # Raises StateFileError (naming the file) on a corrupt or incompatible file: starting
+        # empty instead would overwrite the saved state at the first save.
+        attach_state_file(state, settings.state_file)
     common: dict[str, Any] = {
         "max_body_bytes": settings.max_body_bytes,
         "validate_responses": settings.validate_responses,
@@ -78,13 +106,13 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         envelope=AdminEnvelope(),
         authenticator=AdminTokenAuthenticator(settings.admin_token),
         context=lambda principal: state,
+        recorder=AdminRecorder(state),  # saves the state file after each change
         **common,
     )
-    documents: list[BaseRoute] = [
-        Route("/openapi.json", StaticDocument(specs["fullstory"].document)),
-        Route("/__admin/openapi.json", StaticDocument(specs["admin"].document)),
-    ]
-    app = MockServerApp(routes=[*documents, *build_routes([fullstory, admin])])
-    app.router.redirect_slashes = False  # FullStory does not redirect; a stray slash is a 404
+    documents = {
+        "/openapi.json": StaticDocument(specs["fullstory"].document, fullstory.envelope),
+        "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
+    }
+    app = MockServerApp(SpecRouter([fullstory, admin], documents), lifespan=lifespan(state))
     app.state.server = state
     return app

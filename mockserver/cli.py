@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import orjson
 
 from mockserver.app import create_app, load_specs
+from mockserver.core.statefile import StateFileError
 from mockserver.settings import Settings, SettingsError
 from mockserver.version import __version__
 
@@ -26,7 +27,52 @@ def build_parser() -> argparse.ArgumentParser:
     spec = commands.add_parser("spec", help="print a served OpenAPI document as JSON")
     spec.add_argument("api", nargs="?", default="fullstory", choices=["fullstory", "admin"])
     commands.add_parser("version", help="print the version")
+    add_contract_parser(commands)
     return parser
+
+
+def add_contract_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    contract = commands.add_parser(
+        "contract",
+        help="run the contract suite against a target (and another, for a drift report)",
+    )
+    contract.add_argument(
+        "--target",
+        default="inprocess",
+        help="inprocess, uvicorn, a 127.0.0.1 URL, or real (opt-in)",
+    )
+    contract.add_argument("--against", default=None, help="a second target: write a drift report")
+    contract.add_argument("--out", default="contract-report", help="folder for the reports")
+    contract.add_argument("--max-examples", type=int, default=None, help="examples per operation")
+    contract.add_argument("--suite", default=None, help="the contract_tests/ folder")
+    contract.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+
+
+def contract(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mockserver.contract.runner import run_drift, run_suite
+    from mockserver.contract.targets import TargetError
+
+    out, suite = Path(args.out), Path(args.suite) if args.suite else None
+    try:
+        if args.against is None:
+            return run_suite(
+                args.target, out / "observations.json", suite, args.max_examples, args.pytest_args
+            )
+        report, _, _ = run_drift(
+            args.target,
+            args.against,
+            out,
+            suite=suite,
+            max_examples=args.max_examples,
+            pytest_args=args.pytest_args,
+        )
+    except (TargetError, FileNotFoundError) as exc:
+        print(f"mockserver contract: {exc}", file=sys.stderr)
+        return 2
+    print(f"drift report: {out / 'drift.md'} ({len(report.differences)} differences)")
+    return 1 if report.has_drift else 0
 
 
 def banner(settings: Settings) -> str:
@@ -42,7 +88,11 @@ def serve(settings: Settings) -> int:
     import uvicorn
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except StateFileError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
     # Bind and listen first, so `--port 0` works and the banner names the port served.
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -72,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "version":
         print(__version__)
         return 0
+    if args.command == "contract":
+        return contract(args)
     if args.command == "spec":
         sys.stdout.write(
             orjson.dumps(load_specs()[args.api].document, option=orjson.OPT_INDENT_2).decode()

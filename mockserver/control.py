@@ -1,5 +1,6 @@
-"""The pipeline's guard and recorder: rate limits and fault rules before the handler, the
-request journal after it. Both read the server's state; neither knows any API's handlers."""
+"""The pipeline's guards and recorders: rate limits and fault rules before the handler, the
+request journal and state-file saves after it. They read the server's state; none of them knows
+any API's handlers."""
 
 from __future__ import annotations
 
@@ -12,30 +13,32 @@ from mockserver.core.faults import (
 from mockserver.core.journal import JournalRecord
 from mockserver.http.errors import ERRORS_BY_STATUS, ApiError, InjectedError, TooManyRequests
 from mockserver.http.pipeline import Exchange, GuardDecision, RequestInfo, TransportFault
-from mockserver.http.spec import Operation
-from mockserver.state import ServerState
+from mockserver.state import ServerState, rate_limit_group
+
+__all__ = ["AdminRecorder", "ControlGuard", "JournalRecorder", "injected_error", "rate_limit_group"]
 
 UNAUTHENTICATED = "(unauthenticated)"
 
 
-def rate_limit_group(operation: Operation) -> str:
-    """Operations share a bucket when the spec gives them the same ``x-rate-limit-group``."""
-    return str(operation.extensions.get("x-rate-limit-group", operation.operation_id))
-
-
-def injected_error(action: ErrorAction, operation: Operation | None) -> ApiError:
+def injected_error(action: ErrorAction) -> ApiError:
     """A fault rule's error, with the status's documented code and message unless overridden."""
+    if action.status == 429:
+        # An injected 429 must still carry the documented (required) Retry-After header.
+        return InjectedError(
+            429,
+            action.code or TooManyRequests.code,
+            action.message or TooManyRequests.default_message,
+            headers={"Retry-After": "1"},
+        )
     template = ERRORS_BY_STATUS.get(action.status)
     code = action.code or (template.code if template else "server_error")
     message = action.message or (template.default_message if template else "injected error")
-    if action.status == 429:
-        return InjectedError(429, action.code or TooManyRequests.code,
-                             action.message or TooManyRequests.default_message,
-                             headers={"Retry-After": "1"})
     return InjectedError(action.status, code, message)
 
 
 class ControlGuard:
+    """Rate limit first (a refused request consumes no fault rule), then the fault rules."""
+
     def __init__(self, state: ServerState) -> None:
         self.state = state
 
@@ -48,13 +51,20 @@ class ControlGuard:
         if not decision.allowed:
             raise TooManyRequests(decision.retry_after)
         pick = self.state.faults.pick(
-            FaultRequest(request.method, request.path, operation.operation_id,
-                         principal.tenant, principal.key_id)
+            FaultRequest(
+                request.method,
+                request.path,
+                operation.operation_id,
+                principal.tenant,
+                principal.key_id,
+            )
         )
         if pick is None:
             return None
+        # A rule's counters changed (and `times` may have removed it): worth persisting.
+        self.state.mark_dirty()
         action = pick.fault.action if pick.fault is not None else None
-        error = injected_error(action, operation) if isinstance(action, ErrorAction) else None
+        error = injected_error(action) if isinstance(action, ErrorAction) else None
         transport = None
         if isinstance(action, DropConnectionAction):
             transport = TransportFault(cut=None)
@@ -64,6 +74,9 @@ class ControlGuard:
 
 
 class JournalRecorder:
+    """Journals every FullStory exchange; after a non-GET one, saves the state file if a
+    handler marked the state dirty (GETs never write, so they never pay for a save)."""
+
     def __init__(self, state: ServerState) -> None:
         self.state = state
 
@@ -84,3 +97,20 @@ class JournalRecorder:
                 fault=exchange.fault,
             )
         )
+        if request.method != "GET":
+            self.state.flush()
+
+
+class AdminRecorder:
+    """Not a journal: saves the state file after every successful state-changing admin call.
+
+    It runs before the response is sent, so a client that saw the answer knows the change is
+    on disk."""
+
+    def __init__(self, state: ServerState) -> None:
+        self.state = state
+
+    def record(self, exchange: Exchange) -> None:
+        if exchange.request.method != "GET" and exchange.status < 400:
+            self.state.mark_dirty()
+            self.state.flush()

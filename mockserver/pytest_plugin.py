@@ -1,1 +1,122 @@
-"""mockserver's pytest plugin (registered through the ``pytest11`` entry point)."""
+"""mockserver's pytest plugin (registered through the ``pytest11`` entry point).
+
+Fixtures:
+
+* ``mockserver`` (session): the fake, in process by default or served by uvicorn on a free
+  127.0.0.1 port (``--mockserver-mode=server``, ``MOCKSERVER_PYTEST_MODE=server``, the
+  ``mockserver_mode`` ini option, or override the ``mockserver_mode`` fixture);
+* ``mockserver_settings`` (session): the app's :class:`~mockserver.settings.Settings`, override
+  it to change them (the default validates every response against the spec);
+* ``fullstory`` (function): a :class:`~mockserver.testing.fake.Fake` with the test's own fresh
+  tenant and key, clock control and journal assertions;
+* ``fullstory_client`` / ``fullstory_async_client``: httpx clients with that key and base URL
+  (async tests need ``@pytest.mark.anyio``).
+
+The ``mockserver`` marker sets the test's tenant up, e.g.
+``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
+rate_limits={"burst": 2, "rate_per_second": 1}, faults=[...], level="standard")``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from mockserver.settings import Settings
+from mockserver.testing.fake import (
+    MODES,
+    OPTION_NAMES,
+    Fake,
+    FakeOptions,
+    FakeServer,
+    Mode,
+    parse_mode,
+    start_fake_server,
+)
+
+MODE_ENV = "MOCKSERVER_PYTEST_MODE"
+MARKER = "mockserver"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mockserver", "mockserver (fake FullStory API)")
+    group.addoption(
+        "--mockserver-mode",
+        choices=MODES,
+        default=None,
+        help=f"call the fake in process (default) or over a uvicorn server [env {MODE_ENV}]",
+    )
+    parser.addini("mockserver_mode", "default for --mockserver-mode", default="")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{MARKER}({', '.join(f'{name}=...' for name in OPTION_NAMES)}): "
+        "set up the test's own fake tenant (see mockserver.testing.fake.FakeOptions)",
+    )
+
+
+@pytest.fixture(scope="session")
+def mockserver_mode(pytestconfig: pytest.Config) -> Mode:
+    """Flag, then environment, then ini; override this fixture to pin a mode in a suite."""
+    raw = (
+        pytestconfig.getoption("--mockserver-mode")
+        or os.environ.get(MODE_ENV)
+        or str(pytestconfig.getini("mockserver_mode"))
+        or "inprocess"
+    )
+    try:
+        return parse_mode(raw)
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+@pytest.fixture(scope="session")
+def mockserver_settings() -> Settings:
+    # validate_responses: a response that breaks the spec becomes a 500 instead of a silent lie.
+    return Settings(validate_responses=True)
+
+
+@pytest.fixture(scope="session")
+def mockserver(mockserver_settings: Settings, mockserver_mode: Mode) -> Iterator[FakeServer]:
+    with start_fake_server(mockserver_settings, mockserver_mode) as server:
+        yield server
+
+
+def marker_options(node: pytest.Item) -> FakeOptions:
+    """The ``mockserver`` markers on a test, the closest winning per option."""
+    merged: dict[str, Any] = {}
+    for mark in node.iter_markers(MARKER):  # closest first: function, class, module
+        if mark.args:
+            raise pytest.UsageError(f"{node.nodeid}: @pytest.mark.{MARKER} takes keywords only")
+        for name, value in mark.kwargs.items():
+            merged.setdefault(name, value)
+    try:
+        return FakeOptions.from_kwargs(node.nodeid, merged)
+    except (TypeError, ValueError) as exc:
+        raise pytest.UsageError(f"@pytest.mark.{MARKER}: {exc}") from None
+
+
+@pytest.fixture
+def fullstory(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[Fake]:
+    options = marker_options(request.node)
+    # The node id names the tenant: stable across runs, distinct between tests and xdist-safe.
+    with Fake(mockserver, request.node.nodeid, options) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fullstory_client(fullstory: Fake) -> Iterator[httpx.Client]:
+    with fullstory.client() as client:
+        yield client
+
+
+@pytest.fixture
+async def fullstory_async_client(fullstory: Fake) -> AsyncIterator[httpx.AsyncClient]:
+    async with fullstory.async_client() as client:
+        yield client

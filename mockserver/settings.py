@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,10 +35,42 @@ def parse_bool(text: str) -> bool:
     raise ValueError(f"{text!r} is not a boolean (use true/false, yes/no, on/off or 1/0)")
 
 
+def _integer(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not an integer") from None
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    """An integer >= 0 (the historical name: "not negative")."""
+    value = _integer(text)
     if value < 0:
         raise ValueError(f"{text!r} must not be negative")
+    return value
+
+
+def _at_least_one(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise ValueError(f"{text!r} must be at least 1")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _integer(text)
+    if not 0 <= value <= 65535:
+        raise ValueError(f"{text!r} is not a port number (0..65535; 0 picks a free port)")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{text!r} must be a positive number")
     return value
 
 
@@ -60,8 +93,8 @@ def _optional_time(text: str) -> datetime | None:
 @dataclass(frozen=True, slots=True)
 class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address to bind", "cast": str})
-    port: int = field(default=8787, metadata={"help": "port to bind", "cast": _positive_int})
-    seed: int = field(default=1, metadata={"help": "world seed", "cast": int})
+    port: int = field(default=8787, metadata={"help": "port to bind", "cast": _port})
+    seed: int = field(default=1, metadata={"help": "world seed", "cast": _integer})
     users: int = field(default=1000, metadata={"help": "users per tenant", "cast": _positive_int})
     epoch: datetime = field(
         default=parse_rfc3339("2026-09-01T00:00:00Z"),
@@ -101,16 +134,32 @@ class Settings:
         },
     )
     journal_cap: int = field(
-        default=1000, metadata={"help": "journal entries kept per tenant", "cast": _positive_int}
+        default=1000,
+        metadata={"help": "journal entries kept per tenant (ring buffer)", "cast": _at_least_one},
     )
+    journal_text_limit: int = field(
+        default=64 * 1024,
+        metadata={
+            "help": "characters of each request/response body journaled",
+            "cast": _positive_int,
+        },
+    )
+    # FullStory publishes no numbers for its limiter; these defaults are generous enough that a
+    # normal test suite never meets them, and low enough that a runaway loop does.
     rate_limits: bool = field(
-        default=True, metadata={"help": "enforce rate limits", "cast": parse_bool}
+        default=True,
+        metadata={"help": "enforce rate limits (429 + Retry-After)", "cast": parse_bool},
     )
     rate_limit_rps: float = field(
-        default=50.0, metadata={"help": "requests per second per key and group", "cast": float}
+        default=50.0,
+        metadata={
+            "help": "sustained requests per second per key and operation group",
+            "cast": _rate,
+        },
     )
     rate_limit_burst: int = field(
-        default=100, metadata={"help": "burst allowance per key and group", "cast": _positive_int}
+        default=100,
+        metadata={"help": "burst allowance per key and operation group", "cast": _at_least_one},
     )
     state_file: Path | None = field(
         default=None,

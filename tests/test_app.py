@@ -10,8 +10,8 @@ import pytest
 
 from mockserver.app import create_app
 from mockserver.core.clock import ClockMode
-from mockserver.http.pipeline import ApiMount, PathDispatcher
-from mockserver.http.routing import SpecDriftError, build_routes
+from mockserver.http.pipeline import ApiMount
+from mockserver.http.routing import SpecDriftError, SpecRouter
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
 
@@ -92,8 +92,7 @@ def test_health_is_open(anon_client: httpx.Client) -> None:
 
 def test_drift_stops_startup() -> None:
     app = create_app(Settings())
-    endpoints = [getattr(route, "endpoint", None) for route in app.routes]
-    mounts = [e.mount for e in endpoints if isinstance(e, PathDispatcher)]
+    mounts = app.spec_router.mounts
     mount: ApiMount[Any] = next(m for m in mounts if m.name == "fullstory")
     broken = ApiMount(
         name=mount.name,
@@ -108,7 +107,7 @@ def test_drift_stops_startup() -> None:
     with pytest.raises(
         SpecDriftError, match=r"no handler: getMe; handlers with no operation in the spec: extra"
     ):
-        build_routes([broken])
+        SpecRouter([broken])
 
 
 def test_two_apps_are_two_worlds() -> None:

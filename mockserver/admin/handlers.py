@@ -1,19 +1,56 @@
-"""Control-plane handlers. The context of every call is the whole :class:`ServerState`."""
+"""Control-plane handlers, one module per concept; the context of every call is the whole
+:class:`~mockserver.state.ServerState`. Each handler is wrapped so state-layer errors become
+documented admin errors (:mod:`mockserver.admin.errors`)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from mockserver.http.pipeline import Call, Handler
-from mockserver.state import ServerState
-from mockserver.version import __version__
-
-Ctx = Call[ServerState]
-
-
-def health(call: Ctx) -> dict[str, Any]:
-    return {"status": "ok", "version": __version__, "apis": ["fullstory", "admin"]}
+from mockserver.admin import (
+    clock,
+    faults,
+    journal,
+    keys,
+    lifecycle,
+    ratelimits,
+    server,
+    snapshots,
+    tenants,
+)
+from mockserver.admin.errors import translated
+from mockserver.http.pipeline import Handler
 
 
 def handlers() -> dict[str, Handler]:
-    return {"adminHealth": health}
+    table: dict[str, Handler] = {
+        "adminHealth": server.health,
+        "resetAll": server.reset_all,
+        "listTenants": tenants.list_tenants,
+        "createTenant": tenants.create_tenant,
+        "getTenant": tenants.get_tenant,
+        "putTenant": tenants.put_tenant,
+        "deleteTenant": tenants.delete_tenant,
+        "resetTenant": tenants.reset_tenant,
+        "getTenantSnapshot": snapshots.get_snapshot,
+        "putTenantSnapshot": snapshots.put_snapshot,
+        "getLifecycle": lifecycle.get_lifecycle,
+        "putLifecycle": lifecycle.put_lifecycle,
+        "getTenantRateLimits": ratelimits.get_tenant_limits,
+        "putTenantRateLimits": ratelimits.put_tenant_limits,
+        "getRateLimitDefaults": ratelimits.get_defaults,
+        "putRateLimitDefaults": ratelimits.put_defaults,
+        "getClock": clock.get_clock,
+        "setClock": clock.set_clock,
+        "advanceClock": clock.advance_clock,
+        "listKeys": keys.list_keys,
+        "createKey": keys.create_key,
+        "revokeKey": keys.revoke_key,
+        "listFaults": faults.list_faults,
+        "createFault": faults.create_fault,
+        "clearFaults": faults.clear_faults,
+        "getFault": faults.get_fault,
+        "deleteFault": faults.delete_fault,
+        "getJournal": journal.get_journal,
+        "clearJournal": journal.clear_journal,
+        "getJournalSettings": journal.get_settings,
+        "putJournalSettings": journal.put_settings,
+    }
+    return {operation_id: translated(handler) for operation_id, handler in table.items()}

@@ -57,12 +57,21 @@ class JournalEntry:
     path: str
     query: dict[str, list[str]]
     path_params: dict[str, str]
-    request_text: str
+    request_raw: bytes  # clipped to the text limit; decoded only when read (keeps record() cheap)
     request_truncated: bool
     status: int
-    response_text: str
+    response_raw: bytes
     response_truncated: bool
     fault: str | None
+
+    @property
+    def request_text(self) -> str:
+        # A multi-byte character cut in half becomes U+FFFD: fine for a display-only copy.
+        return self.request_raw.decode("utf-8", errors="replace")
+
+    @property
+    def response_text(self) -> str:
+        return self.response_raw.decode("utf-8", errors="replace")
 
     @property
     def request_body(self) -> Any:
@@ -109,10 +118,10 @@ class JournalEntry:
             path=str(data["path"]),
             query={str(k): [str(v) for v in vs] for k, vs in data["query"].items()},
             path_params={str(k): str(v) for k, v in data["path_params"].items()},
-            request_text=str(data["request_text"]),
+            request_raw=str(data["request_text"]).encode(),
             request_truncated=bool(data["request_truncated"]),
             status=int(data["status"]),
-            response_text=str(data["response_text"]),
+            response_raw=str(data["response_text"]).encode(),
             response_truncated=bool(data["response_truncated"]),
             fault=data["fault"],
         )
@@ -205,8 +214,8 @@ class Journal:
     def record(self, record: JournalRecord) -> JournalEntry:
         at = self._clock.now()
         limit = self._text_limit
-        request_text, request_truncated = _clip(record.request_raw, limit)
-        response_text, response_truncated = _clip(record.response_raw, limit)
+        request_raw, request_truncated = _clip(record.request_raw, limit)
+        response_raw, response_truncated = _clip(record.response_raw, limit)
         with self._lock:
             entry = JournalEntry(
                 seq=self._next_seq,
@@ -218,10 +227,10 @@ class Journal:
                 path=record.path,
                 query={k: list(vs) for k, vs in record.query.items()},
                 path_params=dict(record.path_params),
-                request_text=request_text,
+                request_raw=request_raw,
                 request_truncated=request_truncated,
                 status=record.status,
-                response_text=response_text,
+                response_raw=response_raw,
                 response_truncated=response_truncated,
                 fault=record.fault,
             )
@@ -297,12 +306,11 @@ class Journal:
         return heapq.merge(*(list(d) for d in self._tenants.values()), key=lambda e: e.seq)
 
 
-def _clip(raw: bytes | str, limit: int) -> tuple[str, bool]:
-    # Slice before decoding so a huge body costs only `limit` bytes of work. A multi-byte
-    # character cut in half becomes U+FFFD, which is fine for a truncated, display-only copy.
+def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:
+    # A str counts its characters against the limit, bytes their bytes; both are kept as bytes.
     if isinstance(raw, bytes):
-        return raw[:limit].decode("utf-8", errors="replace"), len(raw) > limit
-    return raw[:limit], len(raw) > limit
+        return raw[:limit], len(raw) > limit
+    return raw[:limit].encode(), len(raw) > limit
 
 
 def _parse_json(text: str, truncated: bool) -> Any:

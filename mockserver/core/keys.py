@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 
 
@@ -43,11 +43,13 @@ class ApiKey:
     level: KeyLevel
     email: str = ""
     revoked: bool = False
+    # A label safe to show in journals and listings, never the secret itself. Computed once:
+    # every request needs it.
+    key_id: str = field(init=False, compare=False)
 
-    @property
-    def key_id(self) -> str:
-        """A label safe to show in journals and listings: never the secret itself."""
-        return "key_" + hashlib.sha256(self.secret.encode()).hexdigest()[:12]
+    def __post_init__(self) -> None:
+        digest = hashlib.sha256(self.secret.encode()).hexdigest()[:12]
+        object.__setattr__(self, "key_id", "key_" + digest)
 
     @classmethod
     def parse(cls, text: str) -> ApiKey:

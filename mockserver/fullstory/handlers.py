@@ -8,21 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.fullstory.context import ContextRequest, ContextRequestError, build_context
-from mockserver.fullstory.events_model import session_events
 from mockserver.fullstory.ids import InvalidSessionId, parse_session_id
 from mockserver.fullstory.sessions import legacy_item, recent_sessions, users_named, v2_item
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.models import Session
-from mockserver.http.errors import InvalidArgument, NotFound, RequiredField
+from mockserver.http.errors import InvalidArgument, NotFound
 from mockserver.http.pipeline import Call, Handler
 
 Ctx = Call[FullStoryTenant]
 
 
+# "uid or email" and "session_uid alone" are the spec's x-query-rules, checked before here.
+
+
 def list_sessions(call: Ctx) -> dict[str, Any]:
     uid, email = call.query.get("uid"), call.query.get("email")
-    if uid is None and email is None:
-        raise RequiredField("uid or email is required")
     world = call.context.world
     refs = recent_sessions(world, users_named(world, uid, email), call.query["limit"])
     return {"sessions": [legacy_item(ref) for ref in refs]}
@@ -33,18 +33,14 @@ def list_sessions_v2(call: Ctx) -> dict[str, Any]:
     session_uid = call.query.get("session_uid")
     world = call.context.world
     if session_uid is not None:
-        if uid is not None or email is not None:
-            raise InvalidArgument("session_uid cannot be combined with uid or email")
         session = world.session_by_uid(session_uid)
         return {"results": [v2_item(session.ref)] if session is not None else []}
-    if uid is None and email is None:
-        raise RequiredField("one of uid, email or session_uid is required")
     refs = recent_sessions(world, users_named(world, uid, email), call.query["limit"])
     return {"results": [v2_item(ref) for ref in refs]}
 
 
 def get_session_events(call: Ctx) -> dict[str, Any]:
-    return {"events": session_events(_session(call))}
+    return {"events": call.context.events_of(_session(call))}
 
 
 def generate_session_context(call: Ctx) -> dict[str, Any]:
@@ -65,8 +61,10 @@ def _session(call: Ctx) -> Session:
     raw = call.path["session_id"]
     try:
         session_id = parse_session_id(raw)
-    except InvalidSessionId as exc:
-        raise InvalidArgument(str(exc)) from None
+    except InvalidSessionId:
+        # The spec's pattern already turned malformed ids into 400s; what is left (an int64
+        # overflow) is well-formed text naming no session.
+        raise NotFound(f"session {raw} does not exist") from None
     session = call.context.world.session(session_id)
     if session is None:
         raise NotFound(f"session {raw} does not exist")

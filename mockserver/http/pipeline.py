@@ -203,9 +203,10 @@ async def run(
             decision = mount.guard.check(info)
             if decision is not None and decision.error is not None:
                 raise decision.error
-        body = await _read_body(scope, receive, headers, mount.max_body_bytes)
-        if compiled.operation.body is not None and body and body.strip():
-            _require_json(headers.get("content-type"))
+        if compiled.operation.body is not None:  # a body sent to a GET is ignored, unread
+            body = await _read_body(scope, receive, headers, mount.max_body_bytes)
+            if body.strip():
+                _require_json(headers.get("content-type"))
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
         result = compiled.handler(
             Call(compiled.operation, principal, inputs, mount.context(principal))

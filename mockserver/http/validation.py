@@ -16,7 +16,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.http.errors import InvalidArgument, RequiredField
-from mockserver.http.spec import Operation, Parameter, ResponseSpec
+from mockserver.http.spec import Operation, Parameter, ResponseSpec, SpecError
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
@@ -89,6 +89,36 @@ class Inputs:
     body: Any
 
 
+@dataclass(frozen=True, slots=True)
+class QueryRules:
+    """Rules across query parameters that JSON Schema cannot state, read from the operation's
+    ``x-query-rules``: ``one-of-required`` (at least one of these) and ``exclusive``
+    (``{name: [others]}``: ``name`` may not come with any of ``others``)."""
+
+    one_of_required: tuple[str, ...] = ()
+    exclusive: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, operation: Operation) -> QueryRules:
+        raw = operation.extensions.get("x-query-rules") or {}
+        known = {p.name for p in operation.parameters if p.location == "query"}
+        one_of = tuple(raw.get("one-of-required", ()))
+        exclusive = tuple((k, tuple(v)) for k, v in (raw.get("exclusive") or {}).items())
+        named = {*one_of, *(k for k, _ in exclusive), *(n for _, vs in exclusive for n in vs)}
+        if unknown := sorted(named - known):
+            raise SpecError(
+                f"{operation.operation_id}: x-query-rules names unknown parameters {unknown}"
+            )
+        return cls(one_of, exclusive)
+
+    def check(self, query: Mapping[str, Any]) -> None:
+        if self.one_of_required and not any(n in query for n in self.one_of_required):
+            raise RequiredField(f"one of {', '.join(self.one_of_required)} is required")
+        for name, others in self.exclusive:
+            if name in query and (clash := [o for o in others if o in query]):
+                raise InvalidArgument(f"{name} cannot be combined with {', '.join(clash)}")
+
+
 class RequestValidator:
     def __init__(self, operation: Operation) -> None:
         self.operation = operation
@@ -97,6 +127,7 @@ class RequestValidator:
             for p in operation.parameters
         )
         self._body = _compile(operation.body.schema) if operation.body is not None else None
+        self._rules = QueryRules.of(operation)
 
     def validate(
         self, path: Mapping[str, str], query: Mapping[str, list[str]], body: bytes | None
@@ -115,6 +146,7 @@ class RequestValidator:
                     values[parameter.location][parameter.name] = compiled.default
                 continue
             values[parameter.location][parameter.name] = compiled.read(raw)
+        self._rules.check(values["query"])
         return Inputs(path=values["path"], query=values["query"], body=self._read_body(body))
 
     def _read_body(self, body: bytes | None) -> Any:

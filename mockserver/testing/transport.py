@@ -1,24 +1,58 @@
-"""A synchronous httpx transport that calls an ASGI app in process.
+"""httpx transports that call an ASGI app in process, sync and async.
 
-httpx ships only an async ASGI transport. This one runs it on an event loop in a helper thread
-(anyio's blocking portal), so plain ``def`` tests get an ``httpx.Client`` with no port and no
-sockets, and the app's state is touched from one loop only.
+httpx ships only an async ASGI transport. The sync one runs it on an event loop in a helper
+thread (anyio's blocking portal), so plain ``def`` tests get an ``httpx.Client`` with no port and
+no sockets, and the app's state is touched from one loop only.
+
+Both mark the scope as in-process (``IN_PROCESS``), so a fault rule that drops the connection or
+cuts the body makes the app raise :class:`ConnectionDropped`; the transports turn that into the
+``httpx.RemoteProtocolError`` a real client sees when a server hangs up on it.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from types import TracebackType
 
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockserver.http.transport_faults import IN_PROCESS, ConnectionDropped
+
+DEFAULT_BASE_URL = "http://mockserver.test"
+
+
+def mark_in_process(app: ASGIApp) -> ASGIApp:
+    """Wrap ``app`` so every scope it sees says "no socket behind me"."""
+
+    async def marked(scope: Scope, receive: Receive, send: Send) -> None:
+        scope[IN_PROCESS] = True
+        await app(scope, receive, send)
+
+    return marked
+
+
+class AsyncASGITransport(httpx.AsyncBaseTransport):
+    """httpx's ASGI transport, plus the in-process marker and dropped-connection translation."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._inner = httpx.ASGITransport(app=mark_in_process(app))
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = await self._inner.handle_async_request(request)
+            # Read inside the try: a cut-off body is only noticed once the app has finished.
+            await response.aread()
+        except ConnectionDropped as exc:
+            raise httpx.RemoteProtocolError(str(exc), request=request) from None
+        return response
 
 
 class SyncASGITransport(httpx.BaseTransport):
     def __init__(self, app: ASGIApp, portal: BlockingPortal) -> None:
-        self._inner = httpx.ASGITransport(app=app)
+        self._inner = AsyncASGITransport(app)
         self._portal = portal
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
@@ -33,10 +67,12 @@ class SyncASGITransport(httpx.BaseTransport):
 
         async def call() -> tuple[int, httpx.Headers, bytes]:
             response = await self._inner.handle_async_request(async_request)
-            content = await response.aread()
-            return response.status_code, response.headers, content
+            return response.status_code, response.headers, response.content
 
-        status, headers, content = self._portal.call(call)
+        try:
+            status, headers, content = self._portal.call(call)
+        except httpx.RemoteProtocolError as exc:
+            raise httpx.RemoteProtocolError(str(exc), request=request) from None
         return httpx.Response(status, headers=headers, content=content, request=request)
 
 
@@ -58,7 +94,7 @@ class PortalOwner(contextlib.AbstractContextManager["PortalOwner"]):
 
 @contextlib.contextmanager
 def in_process_client(
-    app: ASGIApp, *, headers: dict[str, str] | None = None, base_url: str = "http://mockserver.test"
+    app: ASGIApp, *, headers: dict[str, str] | None = None, base_url: str = DEFAULT_BASE_URL
 ) -> Iterator[httpx.Client]:
     with (
         PortalOwner() as owner,
@@ -66,4 +102,14 @@ def in_process_client(
             transport=SyncASGITransport(app, owner.portal), base_url=base_url, headers=headers
         ) as client,
     ):
+        yield client
+
+
+@contextlib.asynccontextmanager
+async def async_in_process_client(
+    app: ASGIApp, *, headers: dict[str, str] | None = None, base_url: str = DEFAULT_BASE_URL
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=AsyncASGITransport(app), base_url=base_url, headers=headers
+    ) as client:
         yield client

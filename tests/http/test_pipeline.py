@@ -132,7 +132,7 @@ def test_unexpected_exception_is_a_500_in_the_envelope(
     def boom(*_: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(handlers, "session_events", boom)
+    monkeypatch.setattr(handlers, "parse_session_id", boom)
     with in_process_client(
         create_app(Settings()), headers={"Authorization": "Basic mock-admin-key"}
     ) as client:
@@ -161,3 +161,22 @@ def test_every_api_error_subclass_has_a_snake_case_code() -> None:
 
     for cls in walk(ApiError):
         assert re.fullmatch(r"[a-z][a-z0-9_]*", cls.code), cls
+
+
+@pytest.mark.parametrize(
+    "path", ["/v2/sessions/1%0A2/events", "/%0A", "/__admin/tenants/a%0Ab/rate-limits"]
+)
+def test_control_characters_in_paths_still_get_the_envelope(
+    client: httpx.Client, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code in {400, 404, 405}
+    assert response.headers["content-type"] == "application/json"
+
+
+def test_served_documents_answer_only_get(client: httpx.Client) -> None:
+    response = client.post("/openapi.json")
+    _assert_envelope(response, 405, "method_not_allowed")
+    assert response.headers["allow"] == "GET"
+    admin = client.delete("/__admin/openapi.json")
+    assert admin.status_code == 405 and admin.json()["error"]["code"] == "method_not_allowed"

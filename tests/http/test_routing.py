@@ -29,3 +29,14 @@ def test_drift_names_both_directions() -> None:
 
 def test_no_drift_passes() -> None:
     check_drift("fullstory", [_op("a")], {"a": None})
+
+
+def test_template_regex_matches_whole_segments() -> None:
+    from mockserver.http.routing import _template_regex
+
+    regex = _template_regex("/v2/sessions/{session_id}/events")
+    match = regex.fullmatch("/v2/sessions/1:2/events")
+    assert match is not None and match.groupdict() == {"session_id": "1:2"}
+    assert regex.fullmatch("/v2/sessions/1/2/events") is None
+    assert regex.fullmatch("/v2/sessions//events") is None
+    assert _template_regex("/a.b/{x}").fullmatch("/aXb/1") is None

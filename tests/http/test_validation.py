@@ -95,3 +95,35 @@ def test_response_validator_reports_schema_headers_and_status() -> None:
     assert validator.problems(200, {}, {})
     assert validator.problems(429, None, {}) == ["missing header Retry-After"]
     assert validator.problems(418, None, {}) == ["status 418 is not documented for op"]
+
+
+def _listing(rules: dict[str, object]) -> Operation:
+    return Operation(
+        api="t",
+        operation_id="list",
+        method="GET",
+        path="/list",
+        parameters=tuple(Parameter(n, "query", False, {"type": "string"}) for n in ("a", "b", "c")),
+        body=None,
+        responses={200: ResponseSpec(200, None, ())},
+        secured=True,
+        extensions={"x-query-rules": rules},
+    )
+
+
+def test_query_rules_one_of_required_and_exclusive() -> None:
+    validator = RequestValidator(
+        _listing({"one-of-required": ["a", "b"], "exclusive": {"c": ["a"]}})
+    )
+    with pytest.raises(RequiredField, match="one of a, b is required"):
+        validator.validate({}, {"c": ["x"]}, None)
+    with pytest.raises(InvalidArgument, match="c cannot be combined with a"):
+        validator.validate({}, {"a": ["x"], "c": ["y"]}, None)
+    assert validator.validate({}, {"b": ["x"], "c": ["y"]}, None).query == {"b": "x", "c": "y"}
+
+
+def test_query_rules_naming_unknown_parameters_stop_startup() -> None:
+    from mockserver.http.spec import SpecError
+
+    with pytest.raises(SpecError, match="unknown parameters"):
+        RequestValidator(_listing({"one-of-required": ["a", "zzz"]}))

@@ -143,6 +143,12 @@ class World:
         )
         self._users: LruCache[int, User] = LruCache(USER_CACHE_SIZE)
         self._sessions: LruCache[tuple[int, int], Session] = LruCache(SESSION_CACHE_SIZE)
+        # Id → index decoding (a keyed permutation) and listings are hot paths (every list call);
+        # all are pure functions of their keys.
+        self._decoded: LruCache[tuple[str, str], int | None] = LruCache(USER_CACHE_SIZE)
+        self._session_keys: LruCache[str, tuple[int, int] | None] = LruCache(SESSION_CACHE_SIZE)
+        self._starts: LruCache[int, tuple[datetime, ...]] = LruCache(USER_CACHE_SIZE)
+        self._refs: LruCache[int, tuple[SessionRef, ...]] = LruCache(USER_CACHE_SIZE)
         self._pins = _PinIndex(scenario)
         self._pinned_sessions: dict[str, Session] = {}
         self._pinned_lock = threading.Lock()
@@ -158,7 +164,9 @@ class World:
         pinned = self._pins.users_by_uid.get(uid)
         if pinned is not None:
             return pinned
-        index = self._codec.index_from_user_uid(uid)
+        index = self._decoded.get_or_create(
+            ("uid", uid), lambda: self._codec.index_from_user_uid(uid)
+        )
         return self._verified_user(index, lambda user: user.uid == uid)
 
     def user_by_email(self, email: str) -> User | None:
@@ -170,7 +178,10 @@ class World:
         digits = len(local) - len(local.rstrip("0123456789"))
         if not digits:
             return None
-        index = self._codec.index_from_email_token(local[-digits:])
+        token = local[-digits:]
+        index = self._decoded.get_or_create(
+            ("email", token), lambda: self._codec.index_from_email_token(token)
+        )
         return self._verified_user(index, lambda user: user.email.lower() == wanted)
 
     def _verified_user(self, index: int | None, matches: Callable[[User], bool]) -> User | None:
@@ -229,8 +240,11 @@ class World:
             pinned = self._pins.sessions_by_user.get(user.uid, ())
             refs = [self._pinned_ref(user, p) for p in pinned]
             return sorted(refs, key=lambda ref: ref.created, reverse=True)
+        return list(self._refs.get_or_create(user.index, lambda: self._generated_refs(user)))
+
+    def _generated_refs(self, user: User) -> tuple[SessionRef, ...]:
         starts = self._session_starts(user.index)
-        return [self._ref(user, n, starts[n]) for n in reversed(range(len(starts)))]
+        return tuple(self._ref(user, n, starts[n]) for n in reversed(range(len(starts))))
 
     def session(self, session_id: SessionId) -> Session | None:
         pinned = self._pins.sessions_by_id.get(str(session_id))
@@ -238,11 +252,18 @@ class World:
             return self._pinned_session(*pinned)
         if not session_id.is_numeric:
             return None  # Client ID ("uuid:uuid") sessions exist only when pinned
+        decoded = self._session_keys.get_or_create(
+            str(session_id), lambda: self._decode_session_id(session_id)
+        )
+        return self._generated_session(*decoded) if decoded is not None else None
+
+    def _decode_session_id(self, session_id: SessionId) -> tuple[int, int] | None:
+        """(user index, session number), when both halves decode to the same user."""
         index = self._codec.index_from_device_id(session_id.user_part)
         decoded = self._codec.decode_session_part(session_id.session_part)
         if index is None or decoded is None or decoded[0] != index:
             return None
-        return self._generated_session(index, decoded[1])
+        return decoded
 
     def session_by_id(self, raw: str) -> Session | None:
         """Convenience: parse then look up; ``None`` for malformed ids too."""
@@ -273,6 +294,9 @@ class World:
         )
 
     def _session_starts(self, index: int) -> tuple[datetime, ...]:
+        return self._starts.get_or_create(index, lambda: self._draw_session_starts(index))
+
+    def _draw_session_starts(self, index: int) -> tuple[datetime, ...]:
         """Start times of a user's sessions, oldest first.
 
         The 90-day window is cut into one slot per session and each session starts somewhere in

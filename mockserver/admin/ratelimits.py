@@ -1,0 +1,79 @@
+"""Rate limits: server-wide defaults, and per tenant and operation group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.core.ratelimit import RateLimitPolicy
+from mockserver.http.pipeline import Call
+from mockserver.state import RateDefaults, ServerState, StateError, Tenant
+
+Ctx = Call[ServerState]
+
+
+def _policy(data: Any) -> RateLimitPolicy | None:
+    if data is None:
+        return None
+    try:
+        return RateLimitPolicy.from_dict(data)
+    except ValueError as error:
+        raise StateError(str(error)) from None
+
+
+def tenant_limits(state: ServerState, tenant: Tenant) -> dict[str, Any]:
+    limiter = tenant.limiter
+    own = limiter.policies()
+    known = state.catalog.groups
+    default = limiter.default
+    return {
+        "enabled": limiter.enabled,
+        "default": default.to_dict() if default is not None else None,
+        "groups": {
+            group: own[group].to_dict() if group in own else None
+            for group in sorted(set(known) | set(own))
+        },
+        "known_groups": known,
+        "active_buckets": len(limiter),
+    }
+
+
+def get_tenant_limits(call: Ctx) -> dict[str, Any]:
+    state = call.context
+    return tenant_limits(state, state.existing_tenant(call.path["tenant"]))
+
+
+def put_tenant_limits(call: Ctx) -> dict[str, Any]:
+    state, body = call.context, call.body
+    tenant = state.existing_tenant(call.path["tenant"])
+    groups = body.get("groups", {})
+    unknown = sorted(set(groups) - set(state.catalog.groups))
+    if unknown:
+        known = ", ".join(state.catalog.groups)
+        raise StateError(f"unknown rate-limit groups {unknown}; the groups are {known}")
+    # Parse every policy before applying any, so a bad one changes nothing.
+    parsed = {group: _policy(data) for group, data in groups.items()}
+    default_given = "default" in body
+    default = _policy(body["default"]) if default_given else None
+    limiter = tenant.limiter
+    if "enabled" in body:
+        limiter.set_enabled(body["enabled"])
+    if default_given:
+        limiter.set_default(default)
+    for group, policy in parsed.items():
+        limiter.configure(group, policy)
+    if body.get("refill"):
+        limiter.reset()
+    return tenant_limits(state, tenant)
+
+
+def get_defaults(call: Ctx) -> dict[str, Any]:
+    return call.context.rate_defaults.to_dict()
+
+
+def put_defaults(call: Ctx) -> dict[str, Any]:
+    state, body = call.context, call.body
+    current = state.rate_defaults
+    policy = _policy(body["default"]) if "default" in body else current.policy
+    assert policy is not None  # the schema does not allow a null default here
+    state.set_rate_defaults(RateDefaults(body.get("enabled", current.enabled), policy))
+    return state.rate_defaults.to_dict()

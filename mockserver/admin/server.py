@@ -1,0 +1,20 @@
+"""Health and the whole-server reset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.http.pipeline import Call
+from mockserver.state import ServerState
+from mockserver.version import __version__
+
+Ctx = Call[ServerState]
+
+
+def health(call: Ctx) -> dict[str, Any]:
+    return {"status": "ok", "version": __version__, "apis": ["fullstory", "admin"]}
+
+
+def reset_all(call: Ctx) -> dict[str, Any]:
+    call.context.reset_all()
+    return {"reset": "all"}

@@ -1,0 +1,108 @@
+"""Every OpenAPI document in ``openapi/``, discovered generically, and their Schemathesis
+schemas."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from mockserver.resources import data_dir
+
+EXAMPLES_ENV = "MOCKSERVER_CONTRACT_EXAMPLES"
+DEFAULT_EXAMPLES = 25
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# 401/403 are left out on purpose: with a wrong key every answer is 401, and that must fail.
+ACCEPTED_STATUSES = ["2xx", "404", "409", "429"]
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def max_examples() -> int:
+    """Fuzzing examples per operation (``MOCKSERVER_CONTRACT_EXAMPLES``, default 25)."""
+    return int(os.environ.get(EXAMPLES_ENV, DEFAULT_EXAMPLES))
+
+
+@dataclass(frozen=True)
+class SpecInfo:
+    name: str
+    path: Path
+    document: dict[str, Any]
+
+    @property
+    def vendor_url(self) -> str | None:
+        """The real service's base URL, or None for a spec only the fake serves (the admin API
+        names 127.0.0.1 as its server)."""
+        for server in self.document.get("servers") or []:
+            url = str(server.get("url", ""))
+            if urlsplit(url).hostname not in LOOPBACK_HOSTS:
+                return url.rstrip("/")
+        return None
+
+    @property
+    def fake_only(self) -> bool:
+        return self.vendor_url is None
+
+    def operations(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """``(METHOD, path, operation)`` for every operation, in document order."""
+        found = []
+        for path, item in (self.document.get("paths") or {}).items():
+            for method in HTTP_METHODS:
+                if method in item:
+                    found.append((method.upper(), str(path), item[method]))
+        return found
+
+    @property
+    def has_links(self) -> bool:
+        return any(
+            "links" in response
+            for _, _, operation in self.operations()
+            for response in (operation.get("responses") or {}).values()
+            if isinstance(response, dict)
+        )
+
+    def security_schemes(self) -> dict[str, dict[str, Any]]:
+        schemes: dict[str, dict[str, Any]] = (self.document.get("components") or {}).get(
+            "securitySchemes"
+        ) or {}
+        return schemes
+
+
+def is_read_only(method: str, operation: dict[str, Any]) -> bool:
+    """Safe methods, or an operation the spec marks ``x-read-only: true`` (a POST that only
+    reads, like FullStory's generate-context)."""
+    return method.upper() in SAFE_METHODS or bool(operation.get("x-read-only"))
+
+
+def discover_specs(folder: Path | None = None) -> list[SpecInfo]:
+    folder = folder or data_dir("openapi")
+    specs = []
+    for path in sorted(folder.glob("*.yaml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(document, dict) and "openapi" in document:
+            specs.append(SpecInfo(path.stem, path, document))
+    return specs
+
+
+def load_schema(spec: SpecInfo, examples: int | None = None) -> Any:
+    """A Schemathesis schema with the kit's settings. A new object each call: configuration is
+    per schema object and shared by its ``parametrize`` clones."""
+    import schemathesis
+
+    schema = schemathesis.openapi.from_path(spec.path)
+    schema.config.generation.update(
+        max_examples=examples if examples is not None else max_examples(),
+        deterministic=True,
+        database="none",  # no .hypothesis/ writes; runs are derandomized anyway
+    )
+    schema.config.checks.positive_data_acceptance.expected_statuses = ACCEPTED_STATUSES
+    # Don't mine the app's source for string literals: in process and over HTTP must generate
+    # the same data, or runs against two targets would not be comparable.
+    schema.config.analysis.constants.enabled = False
+    # max_response_time has no threshold set; the time a request takes is never asserted.
+    schema.config.checks.update(excluded_check_names=["max_response_time"])
+    return schema

@@ -1,0 +1,373 @@
+"""The fake as tests drive it: a server handle for the session and a per-test ``Fake``.
+
+Isolation is per tenant, not per server: each test gets its own organisation (its own world,
+rate limiter, lifecycle policies and journal) and its own API key on the one session-wide app,
+so no global reset is needed and pytest-xdist workers (separate processes, separate apps) never
+meet. Everything is done on :class:`~mockserver.state.ServerState` directly, in this process,
+whether the app is called in process or served by uvicorn in a thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import httpx
+
+from mockserver.app import MockServerApp, create_app
+from mockserver.core import journal_assert
+from mockserver.core.clock import Clock, ClockMode, parse_rfc3339
+from mockserver.core.faults import FaultMatch, FaultRule, FaultSpec
+from mockserver.core.journal import JournalEntry, JournalQuery
+from mockserver.core.keys import ApiKey, KeyLevel
+from mockserver.core.lifecycle import LifecyclePolicy, parse_policy
+from mockserver.core.ratelimit import RateLimitPolicy
+from mockserver.settings import Settings
+from mockserver.state import ServerState, Tenant, TenantConfig, scenario_source
+from mockserver.testing.server import serve_in_thread
+from mockserver.testing.transport import (
+    DEFAULT_BASE_URL,
+    PortalOwner,
+    SyncASGITransport,
+    async_in_process_client,
+)
+
+Mode = Literal["inprocess", "server"]
+MODES: tuple[Mode, ...] = ("inprocess", "server")
+
+
+def parse_mode(text: str) -> Mode:
+    lowered = text.strip().lower().replace("-", "")
+    for mode in MODES:
+        if lowered == mode:
+            return mode
+    raise ValueError(f"mockserver mode {text!r} is not one of {', '.join(MODES)}")
+
+
+class FakeServer:
+    """One app for the session: called in process, or served by uvicorn on 127.0.0.1."""
+
+    def __init__(self, app: MockServerApp, mode: Mode, base_url: str, portal: PortalOwner | None):
+        self.app = app
+        self.mode = mode
+        self.base_url = base_url
+        self._portal = portal
+
+    @property
+    def state(self) -> ServerState:
+        state: ServerState = self.app.state.server
+        return state
+
+    @property
+    def settings(self) -> Settings:
+        return self.state.settings
+
+    def client(self, headers: Mapping[str, str] | None = None, **kwargs: Any) -> httpx.Client:
+        """A sync client on this server; the caller closes it (or uses ``with``)."""
+        if self._portal is not None:
+            kwargs.setdefault("transport", SyncASGITransport(self.app, self._portal.portal))
+        return httpx.Client(base_url=self.base_url, headers=dict(headers or {}), **kwargs)
+
+    def async_client(
+        self, headers: Mapping[str, str] | None = None
+    ) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]:
+        """``async with server.async_client(...) as client``; in process or over the socket."""
+        if self.mode == "inprocess":
+            return async_in_process_client(
+                self.app, headers=dict(headers or {}), base_url=self.base_url
+            )
+        return httpx.AsyncClient(base_url=self.base_url, headers=dict(headers or {}))
+
+
+@contextlib.contextmanager
+def start_fake_server(
+    settings: Settings | None = None, mode: Mode = "inprocess"
+) -> Iterator[FakeServer]:
+    app = create_app(settings or Settings())
+    if mode == "server":
+        with serve_in_thread(app) as base_url:
+            yield FakeServer(app, mode, base_url, None)
+    else:
+        with PortalOwner() as portal:
+            yield FakeServer(app, mode, DEFAULT_BASE_URL, portal)
+
+
+# -- per-test options (the ``mockserver`` marker) ---------------------------------------------
+
+OPTION_NAMES = ("seed", "users", "scenario", "clock", "lifecycle", "rate_limits", "faults", "level")
+
+RateLimits = bool | RateLimitPolicy | Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FakeOptions:
+    """What a test may ask of its tenant; None = the server's settings."""
+
+    seed: int | None = None
+    users: int | None = None
+    scenario: str | None = None  # a name in fixtures/, a YAML path, or "none"
+    clock: str | datetime | None = None  # "frozen", "system", or a time to freeze at
+    lifecycle: str | Mapping[str, str] | None = None  # a policy, or {kind or "default": policy}
+    rate_limits: RateLimits | None = None  # False, True, a policy, or {group or "default": policy}
+    faults: Sequence[FaultSpec | Mapping[str, Any]] = field(default_factory=tuple)
+    level: str = "admin"  # the level of the test's key
+
+    @classmethod
+    def from_kwargs(cls, where: str, kwargs: Mapping[str, Any]) -> FakeOptions:
+        unknown = sorted(set(kwargs) - set(OPTION_NAMES))
+        if unknown:
+            raise ValueError(
+                f"{where}: unknown option(s) {', '.join(unknown)}; use {', '.join(OPTION_NAMES)}"
+            )
+        options = cls(**kwargs)
+        KeyLevel.parse(options.level)
+        return options
+
+
+def tenant_id_for(name: str) -> str:
+    """A stable, FullStory-shaped org id per test (sha256: ``hash()`` is salted per process)."""
+    return f"o-T{hashlib.sha256(name.encode()).hexdigest()[:10].upper()}-na1"
+
+
+class Fake:
+    """One test's view of the fake: its tenant, its key, its clients, clock and journal."""
+
+    def __init__(self, server: FakeServer, name: str, options: FakeOptions | None = None):
+        self.server = server
+        self.name = name
+        self.tenant_id = tenant_id_for(name)
+        self._digest = hashlib.sha256(name.encode()).hexdigest()[:16]
+        self._keys: list[ApiKey] = []
+        self._faults: list[str] = []
+        options = options or FakeOptions()
+        state = server.state
+        state.reset_tenant(self.tenant_id)  # a rerun of the same test starts from scratch
+        self.configure(seed=options.seed, users=options.users, scenario=options.scenario)
+        self.key = self.mint_key(options.level)
+        try:
+            self._apply(options)
+        except BaseException:
+            self.close()
+            raise
+
+    def _apply(self, options: FakeOptions) -> None:
+        if options.clock is not None:
+            self._apply_clock(options.clock)
+        if options.lifecycle is not None:
+            self.set_lifecycle(options.lifecycle)
+        if options.rate_limits is not None:
+            self.set_rate_limits(options.rate_limits)
+        for fault in options.faults:
+            self.add_fault(fault)
+
+    # -- identity ----------------------------------------------------------------------------
+
+    @property
+    def state(self) -> ServerState:
+        return self.server.state
+
+    @property
+    def tenant(self) -> Tenant:
+        return self.state.tenant(self.tenant_id)
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Basic {self.key.secret}"}
+
+    def mint_key(self, level: str | KeyLevel = "admin", email: str | None = None) -> ApiKey:
+        """Another key on this test's tenant (revoked when the test ends)."""
+        parsed = level if isinstance(level, KeyLevel) else KeyLevel.parse(level)
+        n = len(self._keys)
+        key = ApiKey(
+            secret=f"mock-test-{self._digest}-{n}",
+            tenant=self.tenant_id,
+            level=parsed,
+            email=email or f"{parsed.name.lower()}-{n}@mockserver.test",
+        )
+        self._keys.append(self.state.keys.add(key))
+        return key
+
+    def client(self, key: ApiKey | None = None, **kwargs: Any) -> httpx.Client:
+        headers = {"Authorization": f"Basic {(key or self.key).secret}"}
+        return self.server.client(headers, **kwargs)
+
+    def async_client(
+        self, key: ApiKey | None = None
+    ) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]:
+        return self.server.async_client({"Authorization": f"Basic {(key or self.key).secret}"})
+
+    # -- world -------------------------------------------------------------------------------
+
+    def configure(
+        self, seed: int | None = None, users: int | None = None, scenario: str | None = None
+    ) -> None:
+        """Rebuild this tenant's world (changes given here replace the server's defaults)."""
+        changes: dict[str, Any] = {}
+        if seed is not None:
+            changes["seed"] = seed
+        if users is not None:
+            changes["users"] = users
+        if scenario is not None:
+            source = scenario_source(scenario)
+            changes["scenario_name"] = source[0] if source else None
+            changes["scenario_text"] = source[1] if source else None
+        config: TenantConfig = self.state.with_config(self.tenant_id, **changes)
+        self.state.configure_tenant(self.tenant_id, config)
+
+    def reset(self) -> None:
+        """Rebuild this tenant from its config and forget its journal (other tenants untouched)."""
+        self.state.reset_tenant(self.tenant_id)
+
+    # -- clock (server-wide: restored when the test ends) -----------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        return self.state.clock
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def freeze_clock(self, at: datetime | str | None = None) -> datetime:
+        self.clock.freeze(_as_time(at) if at is not None else None)
+        return self.clock.now()
+
+    def set_clock(self, at: datetime | str) -> datetime:
+        self.clock.set(_as_time(at))
+        return self.clock.now()
+
+    def advance_clock(self, by: float | timedelta) -> datetime:
+        self.clock.advance(by.total_seconds() if isinstance(by, timedelta) else by)
+        return self.clock.now()
+
+    def _apply_clock(self, clock: str | datetime) -> None:
+        if isinstance(clock, str) and clock.strip().lower() in {"frozen", "manual"}:
+            self.freeze_clock()
+        elif isinstance(clock, str) and clock.strip().lower() == "system":
+            self.clock.set_mode(ClockMode.SYSTEM)
+        else:
+            self.freeze_clock(clock)
+
+    def _restore_clock(self) -> None:
+        # The clock is one object shared by everything that reads time: reset its reading.
+        settings = self.state.settings
+        fresh = Clock(settings.clock, settings.clock_start)
+        self.clock.set_mode(fresh.mode)
+        self.clock.set(fresh.now())
+
+    # -- behaviour knobs -------------------------------------------------------------------
+
+    def set_rate_limits(self, limits: RateLimits) -> None:
+        """``False``/``True``; a policy or ``{"rate_per_second": r, "burst": b}`` for every
+        group; or ``{"<group>" or "default": policy-or-dict}``."""
+        limiter = self.tenant.limiter
+        if isinstance(limits, bool):
+            limiter.set_enabled(limits)
+            return
+        limiter.set_enabled(True)
+        if isinstance(limits, RateLimitPolicy) or set(limits) <= {"rate_per_second", "burst"}:
+            limiter.set_default(_policy(limits))
+            return
+        for group, policy in limits.items():
+            if group == "default":
+                limiter.set_default(_policy(policy))
+            else:
+                limiter.configure(group, _policy(policy))
+
+    def set_lifecycle(self, lifecycle: str | LifecyclePolicy | Mapping[str, str]) -> None:
+        """A policy for every kind (``"immediate"``, ``"polls:2"``, ``"seconds:30,fail"``), or
+        ``{"<kind>" or "default": policy}``."""
+        policies = self.tenant.lifecycles
+        if isinstance(lifecycle, Mapping):
+            for kind, text in lifecycle.items():
+                if kind == "default":
+                    policies.set_default(parse_policy(text))
+                else:
+                    policies.set(kind, parse_policy(text))
+            return
+        policies.set_default(parse_policy(lifecycle) if isinstance(lifecycle, str) else lifecycle)
+
+    def add_fault(
+        self, fault: FaultSpec | Mapping[str, Any] | None = None, **rule: Any
+    ) -> FaultRule:
+        """A fault rule limited to this test's tenant (removed when the test ends).
+
+        Takes a :class:`FaultSpec`, the admin API's JSON form
+        (``{"match": {"operation_id": "getMe"}, "action": {"type": "error", "status": 503}}``),
+        or the same as keywords.
+        """
+        spec = (
+            fault
+            if isinstance(fault, FaultSpec)
+            else FaultSpec.from_dict({**(fault or {}), **rule})
+        )
+        match = FaultMatch(
+            operation_id=spec.match.operation_id,
+            path=spec.match.path,
+            tenant=self.tenant_id,
+            key_id=spec.match.key_id,
+            method=spec.match.method,
+        )
+        if spec.match.tenant not in (None, self.tenant_id):
+            raise ValueError("a test's fault rules apply to its own tenant only")
+        added = self.state.faults.add(
+            FaultSpec(spec.action, match, spec.times, spec.probability, spec.seed)
+        )
+        self._faults.append(added.id)
+        return added
+
+    # -- journal ---------------------------------------------------------------------------
+
+    def calls(self, operation_id: str | None = None, **filters: Any) -> list[JournalEntry]:
+        """This tenant's journal, oldest first (filters: :class:`JournalQuery` fields)."""
+        query = JournalQuery(tenant=self.tenant_id, operation_id=operation_id, **filters)
+        return self.state.journal.query(query)
+
+    def assert_called(
+        self, operation_id: str, times: int | None = None, **params: Any
+    ) -> list[JournalEntry]:
+        """E.g. ``fake.assert_called("listSessions", times=1, email="x@y")``; on failure the
+        message lists what this test's tenant was sent instead."""
+        __tracebackhide__ = True
+        try:
+            return journal_assert.assert_called(self.calls(), operation_id, times, **params)
+        except AssertionError as exc:
+            raise AssertionError(str(exc)) from None  # the message says it all; skip the helper
+
+    def assert_not_called(self, operation_id: str, **params: Any) -> None:
+        __tracebackhide__ = True
+        self.assert_called(operation_id, times=0, **params)
+
+    # -- teardown --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        state = self.state
+        for fault_id in self._faults:
+            state.faults.remove(fault_id)
+        for key in self._keys:
+            state.keys.revoke(key.key_id)
+        self._faults.clear()
+        self._keys.clear()
+        self._restore_clock()
+        state.reset_tenant(self.tenant_id)
+
+    def __enter__(self) -> Fake:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_time(at: datetime | str) -> datetime:
+    return parse_rfc3339(at) if isinstance(at, str) else at
+
+
+def _policy(value: RateLimitPolicy | Mapping[str, Any]) -> RateLimitPolicy:
+    return value if isinstance(value, RateLimitPolicy) else RateLimitPolicy.from_dict(value)

@@ -1,0 +1,66 @@
+"""uvicorn in a thread on a free 127.0.0.1 port: the fake over real sockets, in this process.
+
+The socket is bound (port 0) and listening before uvicorn starts, so there is no
+find-a-port-then-bind race between pytest-xdist workers, and a client that connects early just
+waits in the backlog. Startup is awaited on an event set by uvicorn's own startup, not by polling
+the port; shutdown is graceful (``should_exit``: drain, then close) with a forced fallback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+from collections.abc import Iterator
+
+import uvicorn
+from starlette.types import ASGIApp
+
+LOOPBACK = "127.0.0.1"
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        self.ready.set()
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: ASGIApp, host: str = LOOPBACK, timeout: float = 10.0) -> Iterator[str]:
+    """Serve ``app`` until the block ends; yields its base URL (``http://127.0.0.1:<port>``)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, 0))
+    sock.listen(128)
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="off", server_header=False
+    )
+    server = _Server(config)
+    thread = threading.Thread(
+        target=server.run,
+        kwargs={"sockets": [sock]},
+        name=f"mockserver-uvicorn-{port}",
+        daemon=True,
+    )
+    thread.start()
+    try:
+        # uvicorn swallows startup errors and returns from run(); a dead thread means it failed.
+        while not server.ready.wait(0.05):
+            if not thread.is_alive():
+                raise RuntimeError("uvicorn stopped during startup (see its log above)")
+            timeout -= 0.05
+            if timeout <= 0:
+                raise TimeoutError("uvicorn did not start in time")
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10.0)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(10.0)
+        sock.close()

@@ -1,0 +1,49 @@
+"""--admin-token protects every admin operation but health; without it the API is open."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+
+from mockserver.app import create_app
+from mockserver.settings import Settings
+from mockserver.testing.transport import in_process_client
+
+from .admin_helpers import admin_error, ok
+
+CALLS = [
+    ("GET", "/__admin/tenants"),
+    ("POST", "/__admin/reset"),
+    ("GET", "/__admin/clock"),
+    ("GET", "/__admin/keys"),
+    ("GET", "/__admin/faults"),
+    ("DELETE", "/__admin/faults"),
+    ("GET", "/__admin/journal"),
+    ("GET", "/__admin/tenants/o-MOCK-na1/snapshot"),
+    ("GET", "/__admin/rate-limits"),
+]
+
+
+@pytest.fixture
+def app() -> Starlette:
+    return create_app(Settings(validate_responses=True, admin_token="s3cret"))
+
+
+@pytest.mark.parametrize(("method", "path"), CALLS)
+def test_token_required(app: Starlette, method: str, path: str) -> None:
+    with in_process_client(app) as anon:
+        admin_error(anon.request(method, path), 401)
+    with in_process_client(app, headers={"Authorization": "Bearer wrong"}) as wrong:
+        admin_error(wrong.request(method, path), 401)
+    with in_process_client(app, headers={"Authorization": "Bearer s3cret"}) as right:
+        assert right.request(method, path).status_code == 200
+
+
+def test_health_stays_open(app: Starlette) -> None:
+    with in_process_client(app) as anon:
+        assert ok(anon.get("/__admin/health"))["status"] == "ok"
+
+
+def test_fullstory_keys_are_not_admin_tokens(app: Starlette) -> None:
+    with in_process_client(app, headers={"Authorization": "Basic mock-admin-key"}) as fs:
+        admin_error(fs.get("/__admin/keys"), 401)

@@ -1,0 +1,107 @@
+"""The pipeline's guard and recorders, without HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockserver.app import load_specs
+from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder, injected_error
+from mockserver.core.clock import ClockMode
+from mockserver.core.faults import (
+    DropConnectionAction,
+    ErrorAction,
+    FaultMatch,
+    FaultSpec,
+    LatencyAction,
+    TruncateBodyAction,
+)
+from mockserver.core.keys import DEFAULT_KEYS
+from mockserver.core.ratelimit import RateLimitPolicy
+from mockserver.http.auth import ADMIN_PRINCIPAL, principal_of
+from mockserver.http.errors import TooManyRequests
+from mockserver.http.pipeline import Exchange, RequestInfo
+from mockserver.http.spec import Operation
+from mockserver.settings import Settings
+from mockserver.state import ServerState
+
+ME: Operation = load_specs()["fullstory"].operation("getMe")
+KEY = principal_of(DEFAULT_KEYS[0])
+
+
+@pytest.fixture
+def state() -> ServerState:
+    return ServerState(Settings(users=10, clock=ClockMode.FROZEN))
+
+
+def request(method: str = "GET") -> RequestInfo:
+    return RequestInfo(method, "/me", {}, ME, KEY)
+
+
+def test_rate_limit_raises_429_with_exact_retry_after(state: ServerState) -> None:
+    guard = ControlGuard(state)
+    state.tenant(KEY.tenant or "").limiter.configure("me", RateLimitPolicy(0.5, 1))
+    assert guard.check(request()) is None
+    with pytest.raises(TooManyRequests) as refused:
+        guard.check(request())
+    assert refused.value.retry_after == 2 and refused.value.headers == {"Retry-After": "2"}
+
+
+def test_no_guard_for_unauthenticated_or_admin(state: ServerState) -> None:
+    state.faults.add(FaultSpec(action=DropConnectionAction()))
+    guard = ControlGuard(state)
+    assert guard.check(RequestInfo("GET", "/me", {}, ME, None)) is None
+    assert guard.check(RequestInfo("GET", "/me", {}, ME, ADMIN_PRINCIPAL)) is None
+
+
+def test_fault_decisions(state: ServerState) -> None:
+    guard = ControlGuard(state)
+    state.faults.add(FaultSpec(action=LatencyAction(7), times=1))
+    state.faults.add(FaultSpec(action=ErrorAction(500), match=FaultMatch(method="POST")))
+    state.faults.add(FaultSpec(action=TruncateBodyAction(keep_bytes=2), times=1))
+    first = guard.check(request())
+    assert first is not None and first.latency_ms == 7 and first.error is None
+    assert first.transport is not None and first.transport.cut is not None
+    assert first.transport.cut(b"abcdef") == b"ab"
+    assert first.label == "fault-1:latency 7ms, fault-3:truncate_body"
+    assert state.dirty  # fired rules changed their counters
+    posted = guard.check(request("POST"))
+    assert posted is not None and posted.error is not None and posted.error.status == 500
+    assert guard.check(request()) is None
+
+
+def test_injected_errors_use_documented_codes() -> None:
+    assert injected_error(ErrorAction(404)).code == "resource_not_found"
+    throttled = injected_error(ErrorAction(429))
+    assert throttled.headers == {"Retry-After": "1"} and throttled.code == "too_many_requests"
+    custom = injected_error(ErrorAction(401, code="expired_key", message="expired"))
+    assert (custom.status, custom.code, custom.message) == (401, "expired_key", "expired")
+
+
+def exchange(method: str, status: int) -> Exchange:
+    return Exchange(RequestInfo(method, "/x", {}, ME, KEY), b"", status, b"{}")
+
+
+def test_journal_recorder_saves_after_dirty_writes_only(state: ServerState) -> None:
+    saves: list[int] = []
+    state.on_save = lambda: saves.append(1)
+    recorder = JournalRecorder(state)
+    state.mark_dirty()
+    recorder.record(exchange("GET", 200))
+    assert saves == [] and state.journal.count() == 1
+    recorder.record(exchange("POST", 200))
+    assert saves == [1]
+    recorder.record(exchange("POST", 200))  # nothing new to save
+    assert saves == [1]
+
+
+def test_admin_recorder_saves_successful_changes(state: ServerState) -> None:
+    saves: list[int] = []
+    state.on_save = lambda: saves.append(1)
+    recorder = AdminRecorder(state)
+    recorder.record(exchange("GET", 200))
+    recorder.record(exchange("POST", 400))
+    assert saves == []
+    recorder.record(exchange("DELETE", 200))
+    recorder.record(exchange("PUT", 201))
+    assert saves == [1, 1]
+    assert state.journal.count() == 0  # admin calls are not journaled
