@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import socket
@@ -93,6 +94,10 @@ def serve(settings: Settings) -> int:
     except StateFileError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
+    # Everything built so far lives as long as the server: keep it out of the collector's
+    # scans (each full collection would walk it again).
+    gc.collect()
+    gc.freeze()
     # Bind and listen first, so `--port 0` works and the banner names the port served.
     sock = socket.socket(socket.AF_INET6 if ":" in settings.host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
-ASPECTS = {
-    "statuses": "statuses",
-    "content_types": "content types",
-    "headers": "headers",
-    "error_shapes": "error shapes",
-    "error_codes": "error codes",
-    "failures": "check failures",
-}
+ASPECTS = MappingProxyType(
+    {
+        "statuses": "statuses",
+        "content_types": "content types",
+        "headers": "headers",
+        "error_shapes": "error shapes",
+        "error_codes": "error codes",
+        "failures": "check failures",
+    }
+)
 
 
 @dataclass(frozen=True)

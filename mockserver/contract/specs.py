@@ -18,7 +18,7 @@ DEFAULT_EXAMPLES = 25
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # 401/403 are left out on purpose: with a wrong key every answer is 401, and that must fail.
-ACCEPTED_STATUSES = ["2xx", "404", "409", "429"]
+ACCEPTED_STATUSES = ("2xx", "404", "409", "429")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
@@ -99,7 +99,7 @@ def load_schema(spec: SpecInfo, examples: int | None = None) -> Any:
         deterministic=True,
         database="none",  # no .hypothesis/ writes; runs are derandomized anyway
     )
-    schema.config.checks.positive_data_acceptance.expected_statuses = ACCEPTED_STATUSES
+    schema.config.checks.positive_data_acceptance.expected_statuses = list(ACCEPTED_STATUSES)
     # Don't mine the app's source for string literals: in process and over HTTP must generate
     # the same data, or runs against two targets would not be comparable.
     schema.config.analysis.constants.enabled = False

@@ -27,6 +27,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
+from types import MappingProxyType
 from typing import Any
 
 from mockserver.core.rng import unit_interval
@@ -153,12 +154,14 @@ class TruncateBodyAction:
 
 FaultAction = ErrorAction | LatencyAction | DropConnectionAction | TruncateBodyAction
 
-_ACTION_TYPES: dict[type[Any], str] = {
-    ErrorAction: "error",
-    LatencyAction: "latency",
-    DropConnectionAction: "drop_connection",
-    TruncateBodyAction: "truncate_body",
-}
+_ACTION_TYPES: Mapping[type[Any], str] = MappingProxyType(
+    {
+        ErrorAction: "error",
+        LatencyAction: "latency",
+        DropConnectionAction: "drop_connection",
+        TruncateBodyAction: "truncate_body",
+    }
+)
 
 
 def action_to_dict(action: FaultAction) -> dict[str, Any]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.fullstory.context import ContextRequest, ContextRequestError, build_context
+from mockserver.fullstory.events_model import session_events
 from mockserver.fullstory.ids import InvalidSessionId, parse_session_id
 from mockserver.fullstory.sessions import legacy_item, recent_sessions, users_named, v2_item
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.models import Session
 from mockserver.http.errors import InvalidArgument, NotFound
 from mockserver.http.pipeline import Call, Handler
+from mockserver.http.rendering import Reply
 
 Ctx = Call[FullStoryTenant]
 
@@ -21,26 +23,37 @@ Ctx = Call[FullStoryTenant]
 # "uid or email" and "session_uid alone" are the spec's x-query-rules, checked before here.
 
 
-def list_sessions(call: Ctx) -> dict[str, Any]:
-    uid, email = call.query.get("uid"), call.query.get("email")
+def list_sessions(call: Ctx) -> Reply:
+    uid, email, limit = call.query.get("uid"), call.query.get("email"), call.query["limit"]
     world = call.context.world
-    refs = recent_sessions(world, users_named(world, uid, email), call.query["limit"])
-    return {"sessions": [legacy_item(ref) for ref in refs]}
+
+    def build() -> dict[str, Any]:
+        refs = recent_sessions(world, users_named(world, uid, email), limit)
+        return {"sessions": [legacy_item(ref) for ref in refs]}
+
+    return Reply(raw=call.context.world_answer(("listSessions", uid, email, limit), build))
 
 
-def list_sessions_v2(call: Ctx) -> dict[str, Any]:
-    uid, email = call.query.get("uid"), call.query.get("email")
+def list_sessions_v2(call: Ctx) -> Reply:
+    uid, email, limit = call.query.get("uid"), call.query.get("email"), call.query["limit"]
     session_uid = call.query.get("session_uid")
     world = call.context.world
-    if session_uid is not None:
-        session = world.session_by_uid(session_uid)
-        return {"results": [v2_item(session.ref)] if session is not None else []}
-    refs = recent_sessions(world, users_named(world, uid, email), call.query["limit"])
-    return {"results": [v2_item(ref) for ref in refs]}
+
+    def build() -> dict[str, Any]:
+        if session_uid is not None:
+            session = world.session_by_uid(session_uid)
+            return {"results": [v2_item(session.ref)] if session is not None else []}
+        refs = recent_sessions(world, users_named(world, uid, email), limit)
+        return {"results": [v2_item(ref) for ref in refs]}
+
+    key = ("listSessionsV2", uid, email, session_uid, limit)
+    return Reply(raw=call.context.world_answer(key, build))
 
 
-def get_session_events(call: Ctx) -> dict[str, Any]:
-    return {"events": call.context.events_of(_session(call))}
+def get_session_events(call: Ctx) -> Reply:
+    session = _session(call)
+    key = ("getSessionEvents", str(session.session_id))
+    return Reply(raw=call.context.world_answer(key, lambda: {"events": session_events(session)}))
 
 
 def generate_session_context(call: Ctx) -> dict[str, Any]:

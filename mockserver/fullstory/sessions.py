@@ -26,6 +26,9 @@ def users_named(world: World, uid: str | None, email: str | None) -> list[User]:
 
 def recent_sessions(world: World, users: Iterable[User], limit: int) -> list[SessionRef]:
     """The union of the users' sessions, most recent first, at most ``limit``."""
+    users = list(users)
+    if len(users) == 1:  # the usual query: already most recent first, nothing to merge
+        return world.sessions_of(users[0])[:limit]
     refs = {str(ref.session_id): ref for user in users for ref in world.sessions_of(user)}
     ordered = sorted(refs.values(), key=lambda r: (r.created, str(r.session_id)), reverse=True)
     return ordered[:limit]

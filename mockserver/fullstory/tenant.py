@@ -3,22 +3,27 @@ profiles, segments and exports). Rebuilt from the constructor on reset."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
-from mockserver.fullstory.events_model import session_events
 from mockserver.fullstory.world.generator import LruCache, World
-from mockserver.fullstory.world.models import Session
+from mockserver.http.rendering import encode
 
-EVENTS_CACHE_SIZE = 512
+ANSWER_CACHE_SIZE = 1024
 
 
 class FullStoryTenant:
     def __init__(self, tenant_id: str, world: World) -> None:
         self.tenant_id = tenant_id
         self.world = world
-        # Rendering a session's events model costs more than serving it; sessions are
-        # immutable, so the rendering is cached with them. Nobody mutates these lists.
-        self._events: LruCache[str, list[dict[str, Any]]] = LruCache(EVENTS_CACHE_SIZE)
+        self._answers: LruCache[Hashable, bytes] = LruCache(ANSWER_CACHE_SIZE)
 
-    def events_of(self, session: Session) -> list[dict[str, Any]]:
-        return self._events.get_or_create(str(session.session_id), lambda: session_events(session))
+    def world_answer(self, key: Hashable, build: Callable[[], Any]) -> bytes:
+        """The encoded answer ``build()`` gives, cached under ``key``.
+
+        Only for answers that are pure functions of the world (listings, events): the world
+        never changes once built (a reset builds a new tenant), so they never go stale, and
+        rendering plus encoding costs more than serving. Mutable state (profiles, exports)
+        must never be answered through here.
+        """
+        return self._answers.get_or_create(key, lambda: encode(build()))

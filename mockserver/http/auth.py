@@ -4,7 +4,7 @@ bearer token. Authenticators raise the documented 401/403 and never look at anyt
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from mockserver.core.keys import ApiKey, KeyLevel, KeyRing
@@ -31,11 +31,17 @@ def principal_of(key: ApiKey) -> Principal:
     return Principal(key_id=key.key_id, tenant=key.tenant, level=key.level, email=key.email)
 
 
+def required_level(operation: Operation) -> KeyLevel:
+    """The spec's ``x-fullstory-permission`` (Standard when absent)."""
+    return KeyLevel.parse(str(operation.extensions.get("x-fullstory-permission", "standard")))
+
+
 @dataclass(frozen=True, slots=True)
 class BasicKeyAuthenticator:
     """FullStory's scheme: the raw key after ``Basic `` (not base64 of user:password)."""
 
     keys: KeyRing
+    levels: dict[str, KeyLevel] = field(default_factory=dict)
 
     def authenticate(self, authorization: str | None, operation: Operation) -> Principal:
         if not authorization:
@@ -44,9 +50,9 @@ class BasicKeyAuthenticator:
         key = self.keys.find(secret.strip()) if scheme.lower() == "basic" else None
         if key is None:
             raise Unauthorized()
-        required = KeyLevel.parse(
-            str(operation.extensions.get("x-fullstory-permission", "standard"))
-        )
+        required = self.levels.get(operation.operation_id)
+        if required is None:  # parsed once per operation, not per request
+            required = self.levels[operation.operation_id] = required_level(operation)
         if key.level < required:
             raise Forbidden(
                 f"insufficient permissions: {operation.operation_id} needs a {required.label} key, "

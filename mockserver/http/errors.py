@@ -3,7 +3,8 @@ owning API's documented envelope (see :mod:`mockserver.http.envelopes`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 
 
 class ApiError(Exception):
@@ -78,11 +79,13 @@ class InjectedError(ApiError):
         super().__init__(message, headers=headers)
 
 
-ERRORS_BY_STATUS: dict[int, type[ApiError]] = {
-    400: InvalidArgument,
-    401: Unauthorized,
-    403: Forbidden,
-    404: NotFound,
-    413: PayloadTooLarge,
-    500: ServerError,
-}
+ERRORS_BY_STATUS: Mapping[int, type[ApiError]] = MappingProxyType(
+    {
+        400: InvalidArgument,
+        401: Unauthorized,
+        403: Forbidden,
+        404: NotFound,
+        413: PayloadTooLarge,
+        500: ServerError,
+    }
+)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
 
+import orjson
 from starlette.types import Receive, Scope, Send
 
 from mockserver.http.auth import Authenticator, Principal
@@ -185,7 +186,8 @@ async def run(
     operation = compiled.operation if compiled is not None else None
     method: str = scope["method"]
     path: str = scope["path"]
-    query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    raw_query: bytes = scope.get("query_string", b"")
+    query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
     headers = _headers(scope)
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
@@ -215,8 +217,9 @@ async def run(
         status = reply.status or compiled.success_status
         payload = reply.raw if reply.raw is not None else encode(reply.body)
         response_headers = dict(reply.headers)
-        if compiled.response_validator is not None and reply.raw is None:
-            _check_response(compiled.response_validator, status, reply.body, response_headers)
+        if compiled.response_validator is not None and reply.media_type == JSON:
+            checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
+            _check_response(compiled.response_validator, status, checked, response_headers)
         media_type = reply.media_type
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
@@ -270,8 +273,17 @@ def _require_json(content_type: str | None) -> None:
         )
 
 
+# The only request headers the pipeline reads; the rest are not decoded at all.
+_WANTED_HEADERS = frozenset({b"authorization", b"content-type", b"content-length"})
+
+
 def _headers(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+    found: dict[str, str] = {}
+    for name, value in scope.get("headers", ()):
+        lowered = name.lower()
+        if lowered in _WANTED_HEADERS:
+            found[lowered.decode("latin-1")] = value.decode("latin-1")
+    return found
 
 
 async def _read_body(

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from starlette.responses import Response
 
 JSON = "application/json"
 
@@ -26,7 +25,3 @@ class Reply:
 def encode(body: Any) -> bytes:
     # orjson keeps insertion order and writes no whitespace: same data, same bytes.
     return orjson.dumps(body)
-
-
-def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Response:
-    return Response(encode(body), status_code=status, headers=dict(headers or {}), media_type=JSON)

@@ -49,6 +49,11 @@ def _template_regex(path: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _first_segment(path: str) -> str:
+    first = path[1:].split("/", 1)[0]
+    return "" if first.startswith("{") else first
+
+
 class SpecRouter:
     """The ASGI app behind every spec route. O(1) for static paths, a short ordered regex scan
     for templated ones, and the owning API's 404 for everything else."""
@@ -70,17 +75,23 @@ class SpecRouter:
                     templated.append((path, dispatcher))
                 else:
                     self.static[path] = dispatcher
-        self.templated = [
-            (_template_regex(path), dispatcher)
-            for path, dispatcher in sorted(templated, key=lambda item: route_order(item[0]))
-        ]
+        # Templated routes grouped by their first segment (always a literal in our specs, else
+        # ""), so a request is matched only against its own API's handful of templates.
+        self.templated: dict[str, list[tuple[re.Pattern[str], PathDispatcher]]] = defaultdict(list)
+        for path, dispatcher in sorted(templated, key=lambda item: route_order(item[0])):
+            self.templated[_first_segment(path)].append((_template_regex(path), dispatcher))
+        if "" in self.templated:  # a template starting with a parameter: tried for every path
+            for group, routes in self.templated.items():
+                if group:
+                    routes.extend(self.templated[""])
         self.fallback = FallbackDispatcher(mounts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
         dispatcher = self.static.get(path)
         if dispatcher is None:
-            for regex, candidate in self.templated:
+            candidates = self.templated.get(_first_segment(path)) or self.templated.get("", [])
+            for regex, candidate in candidates:
                 match = regex.fullmatch(path)
                 if match is not None:
                     scope["path_params"] = match.groupdict()

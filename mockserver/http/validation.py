@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema_rs
@@ -21,20 +22,22 @@ from mockserver.http.spec import Operation, Parameter, ResponseSpec, SpecError
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 # strconv.ParseBool, which gRPC-gateway uses for boolean query parameters
-_BOOLEANS = {
-    "1": True,
-    "t": True,
-    "T": True,
-    "TRUE": True,
-    "true": True,
-    "True": True,
-    "0": False,
-    "f": False,
-    "F": False,
-    "FALSE": False,
-    "false": False,
-    "False": False,
-}
+_BOOLEANS = MappingProxyType(
+    {
+        "1": True,
+        "t": True,
+        "T": True,
+        "TRUE": True,
+        "true": True,
+        "True": True,
+        "0": False,
+        "f": False,
+        "F": False,
+        "FALSE": False,
+        "false": False,
+        "False": False,
+    }
+)
 
 
 def _compile(schema: Mapping[str, Any]) -> Any:
@@ -42,6 +45,8 @@ def _compile(schema: Mapping[str, Any]) -> Any:
 
 
 def _first_error(validator: Any, instance: Any) -> str | None:
+    if validator.is_valid(instance):  # the common case, without building an error iterator
+        return None
     for error in validator.iter_errors(instance):
         where = "/".join(str(part) for part in error.instance_path)
         return f"{where}: {error.message}" if where else str(error.message)
