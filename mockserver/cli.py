@@ -14,6 +14,7 @@ import orjson
 
 from mockserver.app import create_app, load_specs
 from mockserver.core.statefile import StateFileError
+from mockserver.http.transport_faults import quiet_uvicorn_drops
 from mockserver.settings import Settings, SettingsError
 from mockserver.version import __version__
 
@@ -118,6 +119,7 @@ def serve(settings: Settings) -> int:
         log_level=settings.log_level,
         server_header=False,
     )
+    quiet_uvicorn_drops()  # after Config, which (re)configures uvicorn's loggers
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 

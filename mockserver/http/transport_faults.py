@@ -13,6 +13,7 @@ and the outermost app (``MockServerApp`` in mockserver/app.py) calls :func:`sett
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from starlette.types import Scope
@@ -36,3 +37,21 @@ def settle(scope: Scope) -> Any:
             raise ConnectionDropped("Server disconnected without sending a complete response.")
         return "dropped"  # uvicorn: a non-None result closes the connection, nothing more sent
     return None
+
+
+class QuietDrops(logging.Filter):
+    """Hides uvicorn's complaint about the non-None result above: the drop was asked for by a
+    fault rule (the journal records it), so it is not a server error. Install it on the
+    ``uvicorn.error`` logger with :func:`quiet_uvicorn_drops`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            str(record.msg).startswith("ASGI callable should return None")
+            and record.args == ("dropped",)
+        )
+
+
+def quiet_uvicorn_drops() -> None:
+    logger = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, QuietDrops) for f in logger.filters):
+        logger.addFilter(QuietDrops())

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 import uvicorn
 from starlette.types import ASGIApp
 
+from mockserver.http.transport_faults import quiet_uvicorn_drops
+
 LOOPBACK = "127.0.0.1"
 
 
@@ -40,6 +42,7 @@ def serve_in_thread(app: ASGIApp, host: str = LOOPBACK, timeout: float = 10.0) -
     config = uvicorn.Config(
         app, log_level="warning", access_log=False, lifespan="off", server_header=False
     )
+    quiet_uvicorn_drops()  # after Config, which (re)configures uvicorn's loggers
     server = _Server(config)
     thread = threading.Thread(
         target=server.run,

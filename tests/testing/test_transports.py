@@ -51,3 +51,19 @@ def test_uvicorn_thread_serves_then_releases_its_port() -> None:
         port = int(base_url.rsplit(":", 1)[1])
     with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port)):
         pass
+
+
+def test_quiet_drops_hides_only_the_requested_drop() -> None:
+    import logging
+
+    from mockserver.http.transport_faults import QuietDrops
+
+    def record(msg: str, args: tuple[object, ...]) -> logging.LogRecord:
+        return logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, msg, args, None)
+
+    quiet = QuietDrops()
+    assert not quiet.filter(
+        record("ASGI callable should return None, but returned '%s'.", ("dropped",))
+    )
+    assert quiet.filter(record("ASGI callable should return None, but returned '%s'.", ("other",)))
+    assert quiet.filter(record("Exception in ASGI application\n", ()))
