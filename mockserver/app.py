@@ -66,7 +66,9 @@ class StaticDocument:
             *extra,
         ]
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send(
+            {"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body}
+        )
 
 
 def load_specs() -> dict[str, ApiSpec]:

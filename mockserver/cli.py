@@ -92,7 +92,7 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
     try:
         app = create_app(settings)
-    except StateFileError as exc:
+    except (StateFileError, SettingsError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
     # Everything built so far lives as long as the server: keep it out of the collector's
@@ -113,6 +113,12 @@ def serve(settings: Settings) -> int:
     sock.listen(2048)  # connections queue from now on: a client that read the banner can connect
     bound = settings.replace(port=sock.getsockname()[1])
     log.info("%s", banner(bound))
+    if settings.admin_token is None and settings.host not in {"127.0.0.1", "localhost", "::1"}:
+        log.warning(
+            "the control plane /__admin is open to %s: set --admin-token when binding beyond "
+            "loopback",
+            settings.host,
+        )
     config = uvicorn.Config(
         app,
         access_log=settings.access_log,

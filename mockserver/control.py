@@ -97,8 +97,9 @@ class JournalRecorder:
                 fault=exchange.fault,
             )
         )
-        if request.method != "GET":
-            self.state.flush()
+        # Saves only when something changed (a write, or a fault rule used up on any method).
+        # Journal entries alone do not count as a change: they are saved with the next one.
+        self.state.flush()
 
 
 class AdminRecorder:

@@ -18,6 +18,7 @@ from typing import Any
 
 from mockserver.core.clock import ClockMode, parse_rfc3339
 from mockserver.core.keys import DEFAULT_KEYS, ApiKey
+from mockserver.core.ratelimit import MIN_RATE
 
 ENV_PREFIX = "MOCKSERVER_"
 
@@ -42,8 +43,8 @@ def _integer(text: str) -> int:
         raise ValueError(f"{text!r} is not an integer") from None
 
 
-def _positive_int(text: str) -> int:
-    """An integer >= 0 (the historical name: "not negative")."""
+def _non_negative_int(text: str) -> int:
+    """An integer >= 0."""
     value = _integer(text)
     if value < 0:
         raise ValueError(f"{text!r} must not be negative")
@@ -69,8 +70,8 @@ def _rate(text: str) -> float:
         value = float(text.strip())
     except ValueError:
         raise ValueError(f"{text!r} is not a number") from None
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{text!r} must be a positive number")
+    if not (math.isfinite(value) and value >= MIN_RATE):
+        raise ValueError(f"{text!r} must be a number >= {MIN_RATE}")
     return value
 
 
@@ -95,7 +96,9 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address to bind", "cast": str})
     port: int = field(default=8787, metadata={"help": "port to bind", "cast": _port})
     seed: int = field(default=1, metadata={"help": "world seed", "cast": _integer})
-    users: int = field(default=1000, metadata={"help": "users per tenant", "cast": _positive_int})
+    users: int = field(
+        default=1000, metadata={"help": "users per tenant", "cast": _non_negative_int}
+    )
     epoch: datetime = field(
         default=parse_rfc3339("2026-09-01T00:00:00Z"),
         metadata={"help": "the world's timeline anchor (RFC 3339)", "cast": parse_rfc3339},
@@ -124,7 +127,7 @@ class Settings:
         },
     )
     max_body_bytes: int = field(
-        default=1_048_576, metadata={"help": "largest request body accepted", "cast": _positive_int}
+        default=1_048_576, metadata={"help": "largest request body accepted", "cast": _at_least_one}
     )
     validate_responses: bool = field(
         default=False,
@@ -141,7 +144,7 @@ class Settings:
         default=64 * 1024,
         metadata={
             "help": "characters of each request/response body journaled",
-            "cast": _positive_int,
+            "cast": _non_negative_int,
         },
     )
     # FullStory publishes no numbers for its limiter; these defaults are generous enough that a

@@ -46,3 +46,8 @@ def test_serve_flags_become_settings() -> None:
 def test_bad_setting_exits_2_with_the_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--rate-limits", "maybe"]) == 2
     assert "--rate-limits" in capsys.readouterr().err
+
+
+def test_bad_scenario_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", "0", "--scenario", "no-such-scenario"]) == 2
+    assert "no-such-scenario" in capsys.readouterr().err

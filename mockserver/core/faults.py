@@ -14,9 +14,10 @@ matching latency rule that fires adds its delay; the first matching *other* rule
 fault (error, drop or truncate) and later non-latency rules are not evaluated at all, so their
 ``times`` and random sequences are untouched.
 
-Probability: evaluation ``n`` of rule ``r`` fires when ``unit_interval(seed, r.id, n) <
-probability``, so the same seed and the same request sequence give the same faults in any
-process. ``times`` counts firings; a rule is removed when it reaches zero.
+Probability: evaluation ``n`` of rule ``r`` fires when ``unit_interval(seed, fingerprint, n) <
+probability``. The fingerprint is the rule's match and action, not its id (which depends on how
+many rules came before it), so the same seed and the same request sequence give the same faults
+in any process. ``times`` counts firings; a rule is removed when it reaches zero.
 """
 
 from __future__ import annotations
@@ -260,6 +261,13 @@ class FaultRule:
     fired: int = 0
 
     @property
+    def fingerprint(self) -> str:
+        """What the rule is, independent of its id: the key of its random sequence."""
+        match = sorted((k, str(v)) for k, v in self.match.to_dict().items())
+        action = sorted((k, str(v)) for k, v in action_to_dict(self.action).items())
+        return repr((match, action))
+
+    @property
     def is_latency(self) -> bool:
         return isinstance(self.action, LatencyAction)
 
@@ -370,7 +378,8 @@ class FaultBook:
                 if (fault is not None and not rule.is_latency) or not rule.match.matches(request):
                     continue
                 fires = rule.probability is None or (
-                    unit_interval(rule.seed, "fault", rule.id, rule.evaluations) < rule.probability
+                    unit_interval(rule.seed, "fault", rule.fingerprint, rule.evaluations)
+                    < rule.probability
                 )
                 times = rule.times
                 if fires and times is not None:

@@ -102,6 +102,15 @@ class KeyRing:
                     return self._keys[secret]
         return None
 
+    def forget_revoked(self, tenant: str) -> None:
+        """Drop a tenant's revoked keys for good (a short-lived test tenant's, say)."""
+        with self._lock:
+            self._keys = {
+                secret: key
+                for secret, key in self._keys.items()
+                if not (key.tenant == tenant and key.revoked)
+            }
+
     def all(self) -> list[ApiKey]:
         with self._lock:
             return sorted(self._keys.values(), key=lambda k: (k.tenant, k.level, k.key_id))

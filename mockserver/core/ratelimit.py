@@ -25,6 +25,9 @@ from mockserver.core.clock import Clock
 MICROS_PER_SECOND = 1_000_000
 
 
+MIN_RATE = 0.001  # requests per second: one every 1000 s
+
+
 @dataclass(frozen=True, slots=True)
 class RateLimitPolicy:
     """``burst`` requests at once, then ``rate_per_second`` sustained."""
@@ -33,9 +36,11 @@ class RateLimitPolicy:
     burst: int
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.rate_per_second) and self.rate_per_second > 0):
+        # A floor keeps Retry-After (1/rate at most) a sane integer: 1e-300 would make it a
+        # 300-digit number no snapshot can hold.
+        if not (math.isfinite(self.rate_per_second) and self.rate_per_second >= MIN_RATE):
             raise ValueError(
-                f"rate_per_second must be a positive number, not {self.rate_per_second}"
+                f"rate_per_second must be a number >= {MIN_RATE}, not {self.rate_per_second}"
             )
         if isinstance(self.burst, bool) or not isinstance(self.burst, int) or self.burst < 1:
             raise ValueError(f"burst must be an integer >= 1, not {self.burst!r}")

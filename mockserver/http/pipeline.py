@@ -152,8 +152,13 @@ class FallbackDispatcher:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"]
-        mount = next(m for m in self.mounts if path.startswith(m.prefix))
+        mount = next(m for m in self.mounts if _owns(m.prefix, path))
         await run(mount, None, scope, receive, send, allowed=None)
+
+
+def _owns(prefix: str, path: str) -> bool:
+    """``/__admin`` owns ``/__admin`` and ``/__admin/x``, not ``/__adminx``."""
+    return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,7 +238,7 @@ async def run(
     transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
-        mount.recorder.record(Exchange(info, body, status, payload, label))
+        _record(mount.recorder, Exchange(info, body, status, payload, label))
     await _send(
         scope,
         send,
@@ -243,6 +248,13 @@ async def run(
         media_type=media_type,
         transport=transport,
     )
+
+
+def _record(recorder: Recorder, exchange: Exchange) -> None:
+    try:
+        recorder.record(exchange)
+    except Exception:  # the answer is decided: a journal or save failure must not eat it
+        log.exception("could not record %s %s", exchange.request.method, exchange.request.path)
 
 
 def _render_error(

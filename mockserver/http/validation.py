@@ -8,7 +8,7 @@ JSON-schema validator (jsonschema-rs). The first problem becomes a documented 40
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -116,7 +116,8 @@ class QueryRules:
             )
         return cls(one_of, exclusive)
 
-    def check(self, query: Mapping[str, Any]) -> None:
+    def check(self, query: Set[str]) -> None:
+        """``query``: the names of the parameters the client sent (defaults do not count)."""
         if self.one_of_required and not any(n in query for n in self.one_of_required):
             raise RequiredField(f"one of {', '.join(self.one_of_required)} is required")
         for name, others in self.exclusive:
@@ -151,7 +152,7 @@ class RequestValidator:
                     values[parameter.location][parameter.name] = compiled.default
                 continue
             values[parameter.location][parameter.name] = compiled.read(raw)
-        self._rules.check(values["query"])
+        self._rules.check({name for name in values["query"] if query.get(name)})
         return Inputs(path=values["path"], query=values["query"], body=self._read_body(body))
 
     def _read_body(self, body: bytes | None) -> Any:

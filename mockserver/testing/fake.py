@@ -356,7 +356,11 @@ class Fake:
         self._faults.clear()
         self._keys.clear()
         self._restore_clock()
-        state.reset_tenant(self.tenant_id)
+        # Forget the tenant (config, data, journal, keys): a long session must not accumulate
+        # one per test.
+        if state.has_tenant(self.tenant_id):
+            state.delete_tenant(self.tenant_id)
+        state.keys.forget_revoked(self.tenant_id)
 
     def __enter__(self) -> Fake:
         return self

@@ -114,9 +114,9 @@ def test_latency_only_pick_has_no_fault() -> None:
     assert book.pick(LIST) == FaultPick(latency_ms=20, fault=None, fired=tuple(book.list()))
 
 
-def probability_run(seed: int, n: int = 200) -> list[bool]:
+def probability_run(seed: int, n: int = 200, match: FaultMatch | None = None) -> list[bool]:
     book = FaultBook(seed=seed)
-    book.add(FaultSpec(ErrorAction(500), probability=0.3))
+    book.add(FaultSpec(ErrorAction(500), match or FaultMatch(), probability=0.3))
     return [book.pick(LIST) is not None for _ in range(n)]
 
 
@@ -135,7 +135,7 @@ def test_probability_ignores_other_traffic() -> None:
     for _ in range(200):
         book.pick(SUMMARY)
         outcomes.append(book.pick(LIST) is not None)
-    assert outcomes == probability_run(7)
+    assert outcomes == probability_run(7, match=FaultMatch(operation_id="listSessions"))
 
 
 def test_rule_seed_overrides_the_book_seed() -> None:
@@ -205,3 +205,20 @@ def test_snapshot_restore_continues_the_same_sequence() -> None:
     assert [twin.pick(LIST) for _ in range(30)] == [book.pick(LIST) for _ in range(30)]
     assert twin.add(FaultSpec(DropConnectionAction())).id == "fault-3"
     assert FaultRule.from_dict(book.list()[0].to_dict()) == book.list()[0]
+
+
+def test_probability_does_not_depend_on_rules_made_before() -> None:
+    """Earlier rules (other tests, other tenants) shift ids, not a rule's random sequence."""
+    spec = FaultSpec(action=ErrorAction(status=500), probability=0.5, seed=3)
+    request = FaultRequest("GET", "/me", "getMe")
+
+    def fired(book: FaultBook) -> list[bool]:
+        return [book.pick(request) is not None for _ in range(64)]
+
+    fresh = FaultBook()
+    fresh.add(spec)
+    busy = FaultBook()
+    for _ in range(5):
+        busy.remove(busy.add(spec).id)
+    busy.add(spec)
+    assert fired(fresh) == fired(busy)

@@ -212,3 +212,8 @@ def test_never_exceeds_burst_plus_rate_and_retry_after_is_exact(
     for i, first in enumerate(accepted):
         for j in range(i, len(accepted)):
             assert j - i + 1 <= burst + rate * (accepted[j] - first) + epsilon
+
+
+def test_rates_below_the_floor_are_refused() -> None:
+    with pytest.raises(ValueError, match=r">= 0\.001"):
+        RateLimitPolicy(rate_per_second=1e-300, burst=1)

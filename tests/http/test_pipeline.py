@@ -180,3 +180,24 @@ def test_served_documents_answer_only_get(client: httpx.Client) -> None:
     assert response.headers["allow"] == "GET"
     admin = client.delete("/__admin/openapi.json")
     assert admin.status_code == 405 and admin.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_admin_prefix_owns_only_its_own_paths(client: httpx.Client) -> None:
+    assert client.get("/__adminx").json()["code"] == "resource_not_found"  # FullStory's envelope
+    assert client.get("/__admin/nothing").json()["error"]["code"] == "resource_not_found"
+
+
+def test_a_failing_recorder_does_not_eat_the_answer(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(app.state.server.journal, "record", broken)
+    with in_process_client(app, headers={"Authorization": "Basic mock-admin-key"}) as client:
+        assert client.get("/me").status_code == 200
+
+
+def test_head_of_a_served_document_has_no_body(client: httpx.Client) -> None:
+    response = client.head("/openapi.json")
+    assert response.status_code == 200 and response.content == b""
