@@ -256,11 +256,7 @@ class Fake:
             self.freeze_clock(clock)
 
     def _restore_clock(self) -> None:
-        # The clock is one object shared by everything that reads time: reset its reading.
-        settings = self.state.settings
-        fresh = Clock(settings.clock, settings.clock_start)
-        self.clock.set_mode(fresh.mode)
-        self.clock.set(fresh.now())
+        self.state.reset_clock()
 
     # -- behaviour knobs -------------------------------------------------------------------
 
