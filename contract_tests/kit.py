@@ -59,6 +59,20 @@ def excluded_checks(case: Any) -> list[Any]:
     return []
 
 
+def credentials_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
+    """What is left of "valid data is accepted" where a 400 is a documented answer (see
+    :func:`excluded_checks`): the credentials still must be. A wrong key fails the run there too."""
+    if response.status_code in (401, 403) and (case.headers or {}).get("Authorization"):
+        raise AssertionError(
+            f"{case.operation.label}: valid credentials were refused ({response.status_code})"
+        )
+    return None
+
+
+def additional_checks(case: Any) -> list[Any]:
+    return [credentials_accepted] if excluded_checks(case) else []
+
+
 def send_and_validate(
     binding: Binding, observations: Observations, case: Any, checks: list[Any] | None = None
 ) -> Any:
@@ -80,6 +94,7 @@ def send_and_validate(
         case.validate_response(
             response,
             checks=checks,
+            additional_checks=additional_checks(case),
             excluded_checks=excluded_checks(case),
             headers=binding.headers,
             transport_kwargs=binding.transport_kwargs(),
