@@ -46,17 +46,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[OBSERVATIONS] = Observations(target.label)
 
 
-# Known spec/fake disagreements, expected to fail until fixed (strict: the day one passes, this
-# table must lose its line). Keyed by test name. Empty: keep it that way.
-KNOWN_BUGS: dict[str, str] = {}
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     target = config.stash[TARGET]
-    for item in items:
-        reason = KNOWN_BUGS.get(item.name)
-        if reason is not None:
-            item.add_marker(pytest.mark.xfail(reason=reason, strict=True))
     if target.is_fake:
         return
     skip = pytest.mark.skip(reason=f"fake-only: {target.label} is not a fake this run controls")

@@ -15,7 +15,7 @@ from mockserver.http.errors import ERRORS_BY_STATUS, ApiError, InjectedError, To
 from mockserver.http.pipeline import Exchange, GuardDecision, RequestInfo, TransportFault
 from mockserver.state import ServerState, rate_limit_group
 
-__all__ = ["AdminRecorder", "ControlGuard", "JournalRecorder", "injected_error", "rate_limit_group"]
+__all__ = ["AdminRecorder", "ControlGuard", "JournalRecorder", "injected_error"]
 
 UNAUTHENTICATED = "(unauthenticated)"
 

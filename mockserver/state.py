@@ -232,7 +232,7 @@ class ServerState:
                 tenant = self._tenants.get(tenant_id)
                 if tenant is None:
                     config = self._configs.get(tenant_id, self.default_config)
-                    tenant = self._tenants[tenant_id] = self._build(tenant_id, config)
+                    tenant = self._tenants[tenant_id] = self.build_tenant(tenant_id, config)
         return tenant
 
     def existing_tenant(self, tenant_id: str) -> Tenant:
@@ -267,7 +267,7 @@ class ServerState:
 
     def configure_tenant(self, tenant_id: str, config: TenantConfig) -> Tenant:
         """Give a tenant its own world (and rebuild it from that)."""
-        tenant = self._build(tenant_id, config)  # validates before anything changes
+        tenant = self.build_tenant(tenant_id, config)  # validates before anything changes
         with self._lock:
             self._configs[tenant_id] = config
             self._tenants[tenant_id] = tenant
@@ -340,17 +340,14 @@ class ServerState:
         with self._lock:
             return replace(self._configs.get(tenant_id, self.default_config), **changes)
 
-    def build_tenant(self, tenant_id: str, config: TenantConfig) -> Tenant:
-        """A tenant object that is not (yet) part of the server: for validated imports."""
-        return self._build(tenant_id, config)
-
     def install_tenant(self, tenant: Tenant, configured: bool = True) -> None:
         with self._lock:
             self._tenants[tenant.tenant_id] = tenant
             if configured:
                 self._configs[tenant.tenant_id] = tenant.config
 
-    def _build(self, tenant_id: str, config: TenantConfig) -> Tenant:
+    def build_tenant(self, tenant_id: str, config: TenantConfig) -> Tenant:
+        """A tenant built from its config but not (yet) installed: callers validate first."""
         try:
             return Tenant(tenant_id, config, self.settings, self.clock, self.rate_defaults)
         except ScenarioError as exc:

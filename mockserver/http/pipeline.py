@@ -161,22 +161,17 @@ def _owns(prefix: str, path: str) -> bool:
     return not prefix or path == prefix or path.startswith(prefix + "/")
 
 
-@dataclass(frozen=True, slots=True)
 class _Compiled:
-    operation: Operation
-    handler: Handler
-    validator: RequestValidator
-    response_validator: ResponseValidator | None
-    success_status: int
+    """One operation, ready to serve: its handler, validators and 2xx status, built once."""
+
+    __slots__ = ("handler", "operation", "response_validator", "success_status", "validator")
 
     def __init__(self, operation: Operation, handler: Handler, validate_responses: bool) -> None:
-        object.__setattr__(self, "operation", operation)
-        object.__setattr__(self, "handler", handler)
-        object.__setattr__(self, "validator", RequestValidator(operation))
-        object.__setattr__(
-            self, "response_validator", ResponseValidator(operation) if validate_responses else None
-        )
-        object.__setattr__(self, "success_status", operation.success_status)
+        self.operation = operation
+        self.handler = handler
+        self.validator = RequestValidator(operation)
+        self.response_validator = ResponseValidator(operation) if validate_responses else None
+        self.success_status = operation.success_status
 
 
 async def run(
