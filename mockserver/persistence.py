@@ -4,12 +4,12 @@ Two formats, both validated completely before anything changes (an import that f
 would leave a tenant that is neither the old one nor the new one):
 
 * a **tenant snapshot** ``{"format": "mockserver-tenant", "version": 1, "tenant_id", "config",
-  "rate_limits", "lifecycle", "journal"}``: what ``GET /__admin/tenants/{t}/snapshot`` answers. The
-  world is not in it: it is rebuilt from ``config`` (seed, size and scenario text), which is
-  deterministic. Keys are not in it: they are server-wide and secret.
+  "rate_limits", "lifecycle", "stores", "journal"}``: what ``GET /__admin/tenants/{t}/snapshot``
+  answers. The world is not in it: it is rebuilt from ``config`` (seed, size and scenario text),
+  which is deterministic. Keys are not in it: they are server-wide and secret.
 * the **state file** (``--state-file``): ``{"server": {clock, keys, faults, journal,
-  rate_defaults, counters}, "tenants": {id: {config | null, rate_limits, lifecycle}}}`` inside
-  :mod:`mockserver.core.statefile`'s versioned envelope, written atomically.
+  rate_defaults, counters}, "tenants": {id: {config | null, rate_limits, lifecycle, stores}}}``
+  inside :mod:`mockserver.core.statefile`'s versioned envelope, written atomically.
 
 A ``system`` clock is saved as its mode only: after a restart it follows the wall clock again
 (an admin shift of a system clock does not survive; freeze the clock to keep its reading).
@@ -50,6 +50,7 @@ def export_tenant(state: ServerState, tenant_id: str) -> dict[str, Any]:
         "config": tenant.config.to_dict(),
         "rate_limits": tenant.limiter.snapshot(),
         "lifecycle": tenant.lifecycles.snapshot(),
+        "stores": tenant.stores.snapshot(),
         "journal": [entry.to_dict() for entry in entries],
     }
 
@@ -76,6 +77,8 @@ def _tenant_from(
     tenant = state.build_tenant(tenant_id, config)
     tenant.limiter.restore(data["rate_limits"])
     tenant.lifecycles.restore(data["lifecycle"])
+    # Absent in snapshots from before the API stores existed: every store starts empty.
+    tenant.stores.restore(data.get("stores", {}))
     return tenant
 
 
@@ -110,6 +113,7 @@ def server_snapshot(state: ServerState) -> dict[str, Any]:
             "config": tenant.config.to_dict() if configured else None,
             "rate_limits": tenant.limiter.snapshot(),
             "lifecycle": tenant.lifecycles.snapshot(),
+            "stores": tenant.stores.snapshot(),
         }
     return {
         "server": {

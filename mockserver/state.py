@@ -24,6 +24,7 @@ from mockserver.core.keys import ApiKey, KeyLevel, KeyRing
 from mockserver.core.lifecycle import LifecyclePolicies
 from mockserver.core.ratelimit import RateLimiter, RateLimitPolicy
 from mockserver.core.rng import derive_seed
+from mockserver.core.stores import Changed, TenantStores, unchanged
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
 from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
@@ -176,12 +177,18 @@ class ServerKeys(KeyRing):
 
 
 class Tenant:
-    """One organisation: its FullStory data, its rate limiter and its lifecycle policies."""
+    """One organisation: its FullStory data, its rate limiter, its lifecycle policies and the
+    mutable stores each API registers (see :mod:`mockserver.core.stores`).
+
+    ``changed`` is called by a store after each change it makes (the server marks its state
+    dirty, so the state file is saved before the answer goes out)."""
 
     def __init__(self, tenant_id: str, config: TenantConfig, settings: Settings, clock: Clock,
-                 rate: RateDefaults) -> None:  # fmt: skip
+                 rate: RateDefaults, *, changed: Changed = unchanged) -> None:  # fmt: skip
         self.tenant_id = tenant_id
         self.config = config
+        self.stores = TenantStores()
+        self.changed = changed
         scenario = config.scenario()
         world_config = WorldConfig(
             seed=config.seed,
@@ -349,7 +356,8 @@ class ServerState:
     def build_tenant(self, tenant_id: str, config: TenantConfig) -> Tenant:
         """A tenant built from its config but not (yet) installed: callers validate first."""
         try:
-            return Tenant(tenant_id, config, self.settings, self.clock, self.rate_defaults)
+            settings, clock, rate = self.settings, self.clock, self.rate_defaults
+            return Tenant(tenant_id, config, settings, clock, rate, changed=self.mark_dirty)
         except ScenarioError as exc:
             raise SettingsError(str(exc)) from None
         except ValueError as exc:  # e.g. a world size out of range
