@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from mockserver.core.yamlio import load_yaml
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -80,7 +82,7 @@ class ApiSpec:
 
 def load_spec(name: str, path: Path) -> ApiSpec:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"cannot read OpenAPI document {path}: {exc}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):

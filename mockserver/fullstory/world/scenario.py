@@ -20,6 +20,7 @@ import yaml
 
 from mockserver.core.clock import parse_rfc3339
 from mockserver.core.rng import derive_rng, derive_seed
+from mockserver.core.yamlio import load_yaml
 from mockserver.fullstory.ids import InvalidSessionId, SessionId, parse_session_id, stable_int63
 from mockserver.fullstory.world.catalog import DEVICE_PROFILES, device_from_profile
 from mockserver.fullstory.world.descriptions import describe_event
@@ -127,7 +128,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ScenarioError(source, "<file>", f"is not valid YAML ({exc})") from exc
     return _Reader(source).scenario(document)
