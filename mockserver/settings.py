@@ -143,7 +143,14 @@ class Settings:
     journal_text_limit: int = field(
         default=64 * 1024,
         metadata={
-            "help": "characters of each request/response body journaled",
+            "help": "bytes of each request/response body journaled",
+            "cast": _non_negative_int,
+        },
+    )
+    journal_target_limit: int = field(
+        default=8 * 1024,
+        metadata={
+            "help": "bytes of memory the path and query of one journal entry may take",
             "cast": _non_negative_int,
         },
     )

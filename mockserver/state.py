@@ -219,7 +219,10 @@ class ServerState:
         )
         self.default_config.scenario()  # a broken scenario file stops startup, with its message
         self.journal = Journal(
-            self.clock, capacity=settings.journal_cap, text_limit=settings.journal_text_limit
+            self.clock,
+            capacity=settings.journal_cap,
+            text_limit=settings.journal_text_limit,
+            target_limit=settings.journal_target_limit,
         )
         self.faults = FaultBook(seed=settings.seed)
         self.rate_defaults = self._configured_rate_defaults()
