@@ -87,6 +87,14 @@ def _optional_str(text: str) -> str | None:
     return text if text.strip() else None
 
 
+def _clock_mode(text: str) -> ClockMode:
+    try:
+        return ClockMode(text.strip().lower())
+    except ValueError:
+        modes = ", ".join(mode.value for mode in ClockMode)
+        raise ValueError(f"{text!r} is not a clock mode ({modes})") from None
+
+
 def _optional_time(text: str) -> datetime | None:
     return parse_rfc3339(text) if text.strip() else None
 
@@ -110,14 +118,19 @@ class Settings:
     keys: tuple[ApiKey, ...] = field(
         default=DEFAULT_KEYS,
         metadata={
-            "help": "API keys SECRET=TENANT:LEVEL[:EMAIL], comma-separated (replaces the defaults)",
+            "help": (
+                "an API key SECRET=TENANT:LEVEL[:EMAIL]; repeat the flag or separate keys with "
+                "commas (the variable takes the same list); replaces the default keys"
+            ),
             "cast": _keys,
             "repeat": True,
+            "flag": "key",  # one key per flag reads best: --key A --key B
+            "metavar": "SECRET=TENANT:LEVEL[:EMAIL]",
         },
     )
     clock: ClockMode = field(
         default=ClockMode.SYSTEM,
-        metadata={"help": "clock mode: system, frozen or manual", "cast": ClockMode},
+        metadata={"help": "clock mode: system, frozen or manual", "cast": _clock_mode},
     )
     clock_start: datetime | None = field(
         default=None,
@@ -224,6 +237,7 @@ class Settings:
                 dest=spec.name,
                 default=None,
                 action="append" if spec.metadata.get("repeat") else "store",
+                metavar=spec.metadata.get("metavar"),
                 help=f"{spec.metadata['help']} [env {ENV_PREFIX}{spec.name.upper()}]",
             )
 
@@ -237,4 +251,8 @@ class Settings:
 
 
 def flag(name: str) -> str:
+    """A setting's flag without the dashes: its name, or the one its metadata gives."""
+    for spec in dataclasses.fields(Settings):
+        if spec.name == name and "flag" in spec.metadata:
+            return str(spec.metadata["flag"])
     return name.replace("_", "-")
