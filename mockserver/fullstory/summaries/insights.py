@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from mockserver.fullstory.summaries.facts import SessionFacts
+from mockserver.fullstory.summaries.wording import quoted
 
 FUNNEL: tuple[str, ...] = ("landing", "browse", "product", "cart", "checkout", "purchase")
 INTENTS: tuple[str, ...] = (
@@ -78,7 +79,7 @@ def stage_reached(facts: SessionFacts) -> tuple[str, str]:
         for stage, pattern in _STAGE_EVENTS:
             rank = FUNNEL.index(stage)
             if pattern.search(name) and rank > best:
-                best, evidence = rank, f'"{name}"'
+                best, evidence = rank, quoted(name)
     if not facts.event_count:
         return "", ""
     return FUNNEL[best], evidence
@@ -144,12 +145,14 @@ def _intent(
         return "seeking support", tuple(f"visited {path}" for path in support[:3])
     if stage in ("cart", "checkout", "purchase"):
         signals = [f"reached the {stage} stage ({evidence})"]
-        signals += [f'sent "{n}"' for n in dict.fromkeys(facts.custom_names) if "cart" in n.lower()]
+        signals += [
+            f"sent {quoted(n)}" for n in dict.fromkeys(facts.custom_names) if "cart" in n.lower()
+        ]
         return "ready to buy", tuple(signals[:4])
     if len(products) >= 2:
         return "comparing", tuple(f"viewed {path}" for path in products[:4])
     if facts.searches or len(facts.pages) >= 4:
-        signals = [f'searched for "{term}"' for term in facts.searches[:2]]
+        signals = [f"searched for {quoted(term)}" for term in facts.searches[:2]]
         signals += [f"viewed {len(facts.pages)} pages"] if len(facts.pages) >= 4 else []
         return "researching", tuple(signals)
     return "exploring", (f"viewed {facts.pages[0].path}",) if facts.pages else ()
@@ -199,11 +202,11 @@ def _recommendations(facts: SessionFacts, outcome: str) -> tuple[str, ...]:
     for request in dict.fromkeys((r.method, r.path, r.status) for r in facts.failed_requests):
         found.append(f"Investigate {request[0]} {request[1]} failing with HTTP {request[2]}")
     for message in dict.fromkeys(e.message for e in facts.errors if e.kind == "exception"):
-        found.append(f'Fix the exception "{message}"')
+        found.append(f"Fix the exception {quoted(message)}")
     for text in dict.fromkeys(c.text or c.selector for c in facts.rage_clicks):
-        found.append(f'Make "{text}" respond visibly when clicked')
+        found.append(f"Make {quoted(text)} respond visibly when clicked")
     for text in dict.fromkeys(c.text or c.selector for c in facts.dead_clicks):
-        found.append(f'Make "{text}" clickable or stop it looking clickable')
+        found.append(f"Make {quoted(text)} clickable or stop it looking clickable")
     if outcome in ("abandoned", "blocked by errors"):
         found.append("Reach out to the user about the unfinished purchase")
     if outcome == "sought support":
