@@ -57,9 +57,10 @@ def extend(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dic
 def object_schema(children: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
     @st.composite
     def build(draw: st.DrawFn) -> dict[str, Any]:
-        properties = draw(st.dictionaries(names, children, max_size=6))
+        properties: dict[str, Any] = draw(st.dictionaries(names, children, max_size=6))
         schema: dict[str, Any] = {"type": "OBJECT", "properties": properties}
-        if properties and draw(st.booleans()):
+        wants_required: bool = draw(st.booleans())
+        if properties and wants_required:
             schema["required"] = draw(st.lists(st.sampled_from(sorted(properties)), unique=True))
         return schema
 
@@ -76,6 +77,14 @@ safe_text = st.text(
 )
 
 
+CLICK_FLAGS: list[dict[str, Any]] = [
+    {},
+    {"rage_click_count": 4},
+    {"dead_click": True},
+    {"error_kind": "js"},
+]
+
+
 @st.composite
 def sessions(draw: st.DrawFn) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
@@ -88,8 +97,7 @@ def sessions(draw: st.DrawFn) -> list[dict[str, Any]]:
             path, view = draw(st.sampled_from(PATHS)), view + 1
             events.append(navigate(seconds, path, str(view)))
         elif kind == "click":
-            flags = draw(st.sampled_from([{}, {"rage_click_count": 4}, {"dead_click": True},
-                                          {"error_kind": "js"}]))  # fmt: skip
+            flags: dict[str, Any] = draw(st.sampled_from(CLICK_FLAGS))
             events.append(click(seconds, path, str(view), draw(safe_text), **flags))
         elif kind == "request":
             status = draw(st.sampled_from([200, 201, 204, 0, 400, 401, 404, 500, 503]))
