@@ -12,7 +12,7 @@ session's initial referrer as a URL object (or null).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,8 +23,10 @@ from mockserver.fullstory.world.models import Event, Session
 
 __all__ = [
     "event_properties",
+    "event_to_api",
     "format_event_time",
     "plain",
+    "render_events",
     "session_events",
     "session_events_json",
     "url_properties",
@@ -77,9 +79,10 @@ def _user_agent(session: Session) -> dict[str, Any]:
     }
 
 
-def _shared_events(session: Session) -> list[dict[str, Any]]:
-    """The answer's events with their nested parts shared between events (and with the
-    session): what a serializer needs, never what a caller may mutate."""
+def _shared_events(session: Session, events: Sequence[Event] | None = None) -> list[dict[str, Any]]:
+    """The rendered events (all of the session's, or ``events``) with their nested parts shared
+    between events (and with the session): what a serializer needs, never what a caller may
+    mutate."""
     agent = _user_agent(session)
     referrer = url_properties(session.initial_referrer) if session.initial_referrer else None
     sources = [
@@ -100,8 +103,20 @@ def _shared_events(session: Session) -> list[dict[str, Any]]:
             "source_type": "web",
             "source_properties": sources[event.page_index],
         }
-        for event in session.events
+        for event in (session.events if events is None else events)
     ]
+
+
+def render_events(session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """Some of the session's events (a filtered selection), rendered as
+    :func:`session_events` renders them: fresh, mutable dicts."""
+    rendered: list[dict[str, Any]] = orjson.loads(orjson.dumps(_shared_events(session, events)))
+    return rendered
+
+
+def event_to_api(session: Session, event: Event) -> dict[str, Any]:
+    """One event as :func:`session_events` renders it."""
+    return render_events(session, (event,))[0]
 
 
 def session_events_json(session: Session) -> bytes:
