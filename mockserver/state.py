@@ -32,7 +32,7 @@ from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
 from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
 from mockserver.http.spec import Operation
-from mockserver.resources import data_dir
+from mockserver.resources import data_dir, fixture_names
 from mockserver.settings import Settings, SettingsError
 
 # Fixture names only (no paths) when a scenario is named over the admin API: a remote caller
@@ -66,6 +66,12 @@ def scenario_source(name: str) -> tuple[str, str] | None:
     path = Path(name)
     if not path.suffix:
         path = data_dir("fixtures") / f"{name}.yaml"
+        if not path.is_file():
+            known = ", ".join(fixture_names())
+            raise SettingsError(
+                f"unknown scenario {name!r}; the packaged scenarios are {known} "
+                "(or give a path to a .yaml file, or 'none')"
+            )
     try:
         return name, path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -225,7 +231,10 @@ class ServerState:
         )
         self.default_config.scenario()  # a broken scenario file stops startup, with its message
         self.journal = Journal(
-            self.clock, capacity=settings.journal_cap, text_limit=settings.journal_text_limit
+            self.clock,
+            capacity=settings.journal_cap,
+            text_limit=settings.journal_text_limit,
+            target_limit=settings.journal_target_limit,
         )
         self.faults = FaultBook(seed=settings.seed)
         self.rate_defaults = self._configured_rate_defaults()
