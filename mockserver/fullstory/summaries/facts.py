@@ -6,7 +6,8 @@ change of shape is fixed here. Everything downstream works on :class:`SessionFac
 
 Rage, dead and error clicks are attributes of ``click`` events; FullStory has not published the
 raw property names, so :data:`RAGE_KEYS`, :data:`DEAD_KEYS` and :data:`ERROR_KEYS` list the
-spellings accepted (a true boolean, a positive count or a non-empty kind all count).
+spellings accepted (a true boolean, a positive count or a non-empty kind all count); a rage
+click's ``click_count`` is the number of clicks in its burst.
 """
 
 from __future__ import annotations
@@ -199,6 +200,9 @@ class _Reader:
     def _on_click(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:
         target = _mapping(props.get("target"))
         rage = _count(props, RAGE_KEYS)
+        burst = props.get("click_count")  # a rage click is one event; click_count its clicks
+        if rage and isinstance(burst, int) and not isinstance(burst, bool) and burst > rage:
+            rage = burst
         self.clicks.append(
             ClickFact(
                 time=time,
