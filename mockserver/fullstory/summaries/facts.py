@@ -23,6 +23,7 @@ RAGE_KEYS: tuple[str, ...] = ("rage_click", "is_rage_click", "rage_click_count",
 DEAD_KEYS: tuple[str, ...] = ("dead_click", "is_dead_click", "dead_click_count", "dead_count")
 ERROR_KEYS: tuple[str, ...] = ("error_click", "is_error_click", "error_click_kind", "error_kind")
 SLOW_LOAD_MS = 3000
+NO_MESSAGE = "(no message)"  # a blank error is still an error worth naming
 _VISUAL_ERROR_WORDS = ("error", "alert", "toast", "banner", "warning", "failed")
 _CMP_WORDS = ("consent", "cookie", "cmp", "onetrust", "didomi", "gdpr", "privacy")
 
@@ -237,16 +238,14 @@ class _Reader:
 
     def _on_console_message(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:
         level = str(props.get("level") or "").lower()
-        message = str(props.get("message") or "").strip()
-        if not message:
-            return
+        message = str(props.get("message") or "").strip() or NO_MESSAGE
         if level == "error":
             self.errors.append(ErrorFact(time, "console error", message, page))
         elif level in ("warn", "warning"):
             self.warnings.append(ErrorFact(time, "console warning", message, page))
 
     def _on_exception(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:
-        message = str(props.get("message") or "").strip() or "uncaught exception"
+        message = str(props.get("message") or "").strip() or NO_MESSAGE
         self.errors.append(ErrorFact(time, "exception", message, page))
 
     def _on_custom(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:
