@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the fake on a local port")
     Settings.add_arguments(serve)
     spec = commands.add_parser("spec", help="print a served OpenAPI document as JSON")
-    spec.add_argument("api", nargs="?", default="fullstory", choices=["fullstory", "admin"])
+    spec.add_argument("api", nargs="?", default="fullstory", choices=["fullstory", "admin", "opal"])
     commands.add_parser("version", help="print the version")
     add_contract_parser(commands)
     return parser
