@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
@@ -195,6 +195,7 @@ async def run(
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
     decision: GuardDecision | None = None
+    pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
     try:
         if compiled is None:
             if allowed is not None:
@@ -223,7 +224,7 @@ async def run(
         if compiled.response_validator is not None and reply.media_type == JSON:
             checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
             _check_response(compiled.response_validator, status, checked, response_headers)
-        media_type = reply.media_type
+        media_type, pause = reply.media_type, reply.pause
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
         if operation is not None and not operation.documents(status) and status not in (405, 413):
@@ -231,8 +232,7 @@ async def run(
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
-    if decision is not None and decision.latency_ms:
-        await asyncio.sleep(decision.latency_ms / 1000)
+    await _delay(decision, pause)
     transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
@@ -252,6 +252,16 @@ async def _settled(result: Any) -> Any:
     """A handler's answer; awaited when the handler had to wait on I/O (an Opal tool calling
     the FullStory API). Plain handlers stay synchronous and serialized on the loop."""
     return await result if inspect.isawaitable(result) else result
+
+
+async def _delay(
+    decision: GuardDecision | None, pause: Callable[[], Awaitable[None]] | None
+) -> None:
+    """A fault rule's latency (wall-clock), then the reply's own pause (clock-driven)."""
+    if decision is not None and decision.latency_ms:
+        await asyncio.sleep(decision.latency_ms / 1000)
+    if pause is not None:
+        await pause()
 
 
 def _record(recorder: Recorder, exchange: Exchange) -> None:

@@ -85,7 +85,9 @@ def test_get_lists_known_groups_and_put_changes_them(admin: httpx.Client) -> Non
         "opal-ai-analysis",
         "opal-discovery",
         "opal-tools",
+        "profiles",
         "sessions",
+        "summaries",
     ]
     assert limits["groups"] == dict.fromkeys(limits["known_groups"])
     change = {"enabled": False, "groups": {"events": {"rate_per_second": 5, "burst": 10}}}
