@@ -52,8 +52,21 @@ SESSION = Param(
     pattern=SESSION_ID,
     pattern_hint="userId:sessionNumber (e.g. 1234567890:0987654321)",
 )
-UID = Param("uid", "string", "The user's id as the site sets it with FS.identify, e.g. user123.")
-EMAIL = Param("email", "string", "The user's email as set with FS.identify or FS.setUserVars.")
+# The lengths FullStory's List Sessions accepts (openapi/fullstory.yaml).
+UID = Param(
+    "uid",
+    "string",
+    "The user's id as the site sets it with FS.identify, e.g. user123.",
+    min_length=1,
+    max_length=256,
+)
+EMAIL = Param(
+    "email",
+    "string",
+    "The user's email as set with FS.identify or FS.setUserVars.",
+    min_length=1,
+    max_length=320,
+)
 LIST_LIMIT = Param(
     "limit",
     "integer",

@@ -23,7 +23,7 @@ from typing import Any
 
 # FullStory session ids: DeviceID:SessionID, both int64 decimals (api-facts section 3). The
 # seed's wording is "userId:sessionNumber"; the client-id form uuid:uuid is accepted too.
-_INT64 = r"-?[0-9]{1,19}"
+_INT64 = r"[0-9]{1,19}"
 _UUID = r"[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
 SESSION_ID = re.compile(rf"({_INT64}):({_INT64})|{_UUID}:{_UUID}")
 MAX_TEXT = 10_000  # longest string a tool accepts (prompts included): every input is bounded
@@ -53,6 +53,7 @@ class Param:
     # pydantic-model field); None for scalars.
     schema: Mapping[str, Any] | None = None
     max_length: int = MAX_TEXT
+    min_length: int = 0
 
     def discovery(self) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -82,7 +83,7 @@ class Param:
 def _string(param: Param, value: Any, label: str) -> str:
     if not isinstance(value, str):
         raise ParameterError(f"{label} must be a string, not {_kind(value)}")
-    if not value.strip() and param.required:
+    if (not value.strip() and param.required) or len(value) < param.min_length:
         raise ParameterError(f"{label} must not be empty")
     if len(value) > param.max_length:
         raise ParameterError(f"{label} is longer than {param.max_length} characters")
