@@ -76,8 +76,9 @@ LIST_LIMIT = Param(
     maximum=100,
 )
 TEMPERATURE_TEXT = "How free the analysis is, 0.0 (factual) to 1.0 (creative); default {:.1f}."
-RFC3339 = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+# An RFC 3339 time, or "" (an open end: the start of time, or now; api-facts section 2).
+RFC3339_OR_EMPTY = re.compile(
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?"
 )
 TIME_HINT = "an RFC 3339 time such as 2024-01-31T23:59:59Z, or empty"
 
@@ -116,9 +117,9 @@ TIME_RANGE = _object(
     '"2024-01-31T23:59:59Z"}. An empty start means from the beginning, an empty end means now.',
     (
         Param("start", "string", "Start of the period (RFC 3339, UTC).", default="",
-              pattern=RFC3339, pattern_hint=TIME_HINT),
+              pattern=RFC3339_OR_EMPTY, pattern_hint=TIME_HINT),
         Param("end", "string", "End of the period (RFC 3339, UTC).", default="",
-              pattern=RFC3339, pattern_hint=TIME_HINT),
+              pattern=RFC3339_OR_EMPTY, pattern_hint=TIME_HINT),
     ),
     required=True,
 )  # fmt: skip

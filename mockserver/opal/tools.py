@@ -7,6 +7,7 @@ answer. None of them reads the fake's state: they would run unchanged against th
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,7 +54,9 @@ async def create_segment_export(fs: FullStoryClient, p: dict[str, Any]) -> Any:
         body["fields"] = fields
     if p["timezone"]:
         body["timezone"] = _timezone(p["timezone"])
-    return await fs.post("/segments/v1/exports", body)
+    return await _architect(
+        fs, "fullstory_create_segment_export", fs.post("/segments/v1/exports", body)
+    )
 
 
 def _timezone(name: str) -> str:
@@ -86,8 +89,13 @@ async def get_search_export_results(fs: FullStoryClient, p: dict[str, Any]) -> A
 
 
 async def _export_results(fs: FullStoryClient, tool: str, export_id: str) -> Any:
+    return await _architect(fs, tool, fs.get(f"/search/v1/exports/{segment(export_id)}/results"))
+
+
+async def _architect(fs: FullStoryClient, tool: str, call: Awaitable[Any]) -> Any:
+    """An Architect-level endpoint's answer; its 403 explained with the key's own level."""
     try:
-        return await fs.get(f"/search/v1/exports/{segment(export_id)}/results")
+        return await call
     except FullStoryError as error:
         if error.status == 403:
             raise await _below_level(fs, tool, error) from None
