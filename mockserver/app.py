@@ -8,6 +8,10 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from mockserver.admin.handlers import handlers as admin_handlers
+from mockserver.cognigy.auth import CognigyKeyAuthenticator
+from mockserver.cognigy.envelope import CognigyEnvelope
+from mockserver.cognigy.handlers import handlers as cognigy_handlers
+from mockserver.cognigy.representations import CognigyRepresentations
 from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
@@ -72,14 +76,15 @@ class StaticDocument:
 
 
 def load_specs() -> dict[str, ApiSpec]:
-    return {name: load_spec(name, spec_path(name)) for name in ("fullstory", "admin")}
+    return {name: load_spec(name, spec_path(name)) for name in ("fullstory", "cognigy", "admin")}
 
 
 def create_app(settings: Settings | None = None, state: ServerState | None = None) -> MockServerApp:
     settings = settings or Settings()
     state = state or ServerState(settings)
     specs = load_specs()
-    state.catalog = ApiCatalog.of(specs["fullstory"].operations)
+    # Fault rules and rate-limit groups may name the operations of every tenant-facing API.
+    state.catalog = ApiCatalog.of([*specs["fullstory"].operations, *specs["cognigy"].operations])
     if settings.state_file is not None:
         # Raises StateFileError (naming the file) on a corrupt or incompatible file: starting
         # empty instead would overwrite the saved state at the first save.
@@ -100,6 +105,19 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         recorder=JournalRecorder(state),
         **common,
     )
+    cognigy: ApiMount[Any] = ApiMount(
+        name="cognigy",
+        prefix="/new",  # Cognigy's gateway prefix: every path under it answers in its envelope
+        operations=specs["cognigy"].operations,
+        handlers=cognigy_handlers(),
+        envelope=CognigyEnvelope(settings.seed),
+        authenticator=CognigyKeyAuthenticator(state.keys),
+        context=lambda principal: state.tenant(principal.tenant or "").cognigy,
+        guard=ControlGuard(state),
+        recorder=JournalRecorder(state),
+        representations=CognigyRepresentations(),
+        **common,
+    )
     admin: ApiMount[Any] = ApiMount(
         name="admin",
         prefix="/__admin",
@@ -113,8 +131,10 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
     )
     documents = {
         "/openapi.json": StaticDocument(specs["fullstory"].document, fullstory.envelope),
+        "/new/openapi.json": StaticDocument(specs["cognigy"].document, cognigy.envelope),
         "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
     }
-    app = MockServerApp(SpecRouter([fullstory, admin], documents), lifespan=lifespan(state))
+    mounts = [fullstory, cognigy, admin]
+    app = MockServerApp(SpecRouter(mounts, documents), lifespan=lifespan(state))
     app.state.server = state
     return app

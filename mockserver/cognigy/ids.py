@@ -1,0 +1,34 @@
+"""Cognigy's ids are MongoDB ObjectIds: 24 lower-case hex characters (``^[a-z0-9]{24}$``), the
+first eight the creation time in Unix seconds. Here the rest comes from the tenant's seed and
+a counter, so the same seed and requests give the same ids in any process."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+
+from mockserver.core.rng import derive_seed
+
+MONGO_ID = re.compile(r"[a-z0-9]{24}")
+MAX_TIMESTAMP = 2**31 - 1  # the documented range of Cognigy's Unix timestamps
+
+
+class IdMaker:
+    def __init__(self, seed: int, label: str, issued: int = 0) -> None:
+        self.seed = seed
+        self.label = label
+        self.issued = issued  # how many ids were handed out (saved with the store)
+        self._lock = threading.Lock()
+
+    def make(self, unix_seconds: int) -> str:
+        with self._lock:
+            self.issued += 1
+            n = self.issued
+        stamp = min(max(unix_seconds, 0), MAX_TIMESTAMP)
+        return f"{stamp:08x}{derive_seed(self.seed, self.label, n):016x}"
+
+
+def user_id(key_id: str) -> str:
+    """The Mongo id of the user behind an API key (``createdBy`` / ``lastChangedBy``)."""
+    return hashlib.sha256(f"cognigy-user\x1f{key_id}".encode()).hexdigest()[:24]
