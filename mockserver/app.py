@@ -7,6 +7,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
+from mockserver.admin.document import with_rate_limit_groups
 from mockserver.admin.handlers import handlers as admin_handlers
 from mockserver.cognigy.auth import CognigyKeyAuthenticator
 from mockserver.cognigy.envelope import CognigyEnvelope
@@ -20,7 +21,7 @@ from mockserver.http.errors import MethodNotAllowed
 from mockserver.http.pipeline import ApiMount
 from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
-from mockserver.http.spec import ApiSpec, load_spec
+from mockserver.http.spec import ApiSpec, load_spec, read_document, spec_from_document
 from mockserver.http.transport_faults import settle
 from mockserver.persistence import attach_state_file, lifespan
 from mockserver.resources import spec_path
@@ -75,8 +76,17 @@ class StaticDocument:
         )
 
 
+# The APIs tenants call with their keys (the admin API is the server's own).
+TENANT_APIS = ("fullstory", "cognigy")
+
+
 def load_specs() -> dict[str, ApiSpec]:
-    return {name: load_spec(name, spec_path(name)) for name in ("fullstory", "cognigy", "admin")}
+    specs = {name: load_spec(name, spec_path(name)) for name in TENANT_APIS}
+    # The admin spec names the rate-limit groups the served APIs define (known only now).
+    groups = ApiCatalog.of(op for spec in specs.values() for op in spec.operations).groups
+    admin = with_rate_limit_groups(read_document(spec_path("admin")), groups)
+    specs["admin"] = spec_from_document("admin", admin)
+    return specs
 
 
 def create_app(settings: Settings | None = None, state: ServerState | None = None) -> MockServerApp:
@@ -84,7 +94,7 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
     state = state or ServerState(settings)
     specs = load_specs()
     # Fault rules and rate-limit groups may name the operations of every tenant-facing API.
-    state.catalog = ApiCatalog.of([*specs["fullstory"].operations, *specs["cognigy"].operations])
+    state.catalog = ApiCatalog.of(op for api in TENANT_APIS for op in specs[api].operations)
     if settings.state_file is not None:
         # Raises StateFileError (naming the file) on a corrupt or incompatible file: starting
         # empty instead would overwrite the saved state at the first save.

@@ -11,6 +11,7 @@ turn into documented errors. JSON snapshots of this state live in :mod:`mockserv
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -386,20 +387,32 @@ class ServerState:
     # -- keys -------------------------------------------------------------------------------
 
     def create_key(
-        self, tenant_id: str, level: KeyLevel, email: str = "", secret: str | None = None
+        self,
+        tenant_id: str,
+        level: KeyLevel,
+        email: str = "",
+        secret: str | None = None,
+        *,
+        deterministic: bool = False,
     ) -> ApiKey:
-        """A new key for ``tenant_id``; the secret is made up (deterministically) if not given."""
+        """A new key for ``tenant_id``. A made-up secret comes from a cryptographic source, so
+        no tenant can compute another's key from the seed the banner prints; ``deterministic``
+        derives it from the seed and a counter instead (reproducible, and guessable)."""
         with self._lock:
-            if secret is None:
-                while True:
-                    n = self.next_counter("key")
-                    secret = f"mock-{derive_seed(self.settings.seed, 'api-key', n):016x}"
-                    if self.keys.find(secret) is None:
-                        break
+            while secret is None:
+                secret = self._made_up_secret(deterministic)
+                if self.keys.find(secret) is not None:
+                    secret = None
             try:
                 return self.keys.add(ApiKey(secret, tenant_id, level, email))
             except ValueError:
                 raise Conflict("a key with this secret already exists") from None
+
+    def _made_up_secret(self, deterministic: bool) -> str:
+        if deterministic:
+            n = self.next_counter("key")
+            return f"mock-{derive_seed(self.settings.seed, 'api-key', n):016x}"
+        return f"mock-{secrets.token_hex(16)}"
 
     def revoke_key(self, key_id: str) -> ApiKey:
         key = self.keys.revoke(key_id)

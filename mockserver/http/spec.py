@@ -82,6 +82,10 @@ class ApiSpec:
 
 
 def load_spec(name: str, path: Path) -> ApiSpec:
+    return spec_from_document(name, read_document(path))
+
+
+def read_document(path: Path) -> dict[str, Any]:
     try:
         # libyaml's safe loader when the wheel has it: the pure-Python one takes about a second
         # per document, paid by every app (and so by every test that makes one).
@@ -91,6 +95,10 @@ def load_spec(name: str, path: Path) -> ApiSpec:
         raise SpecError(f"cannot read OpenAPI document {path}: {exc}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):
         raise SpecError(f"{path} is not an OpenAPI 3.1 document")
+    return document
+
+
+def spec_from_document(name: str, document: dict[str, Any]) -> ApiSpec:
     resolver = _RefResolver(document)
     operations = []
     global_security = document.get("security", [])

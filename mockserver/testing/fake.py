@@ -313,7 +313,8 @@ class Fake:
         )
         if spec.match.tenant not in (None, self.tenant_id):
             raise ValueError("a test's fault rules apply to its own tenant only")
-        added = self.state.faults.add(
+        # The admin API's path, spec check included: an undocumented status is refused here too.
+        added = self.state.add_fault(
             FaultSpec(spec.action, match, spec.times, spec.probability, spec.seed)
         )
         self._faults.append(added.id)

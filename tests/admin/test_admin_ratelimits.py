@@ -173,3 +173,16 @@ def test_never_more_than_the_budget() -> None:
                     assert passed <= burst + rate * elapsed
 
         check()
+
+
+def test_the_spec_names_the_rate_limit_groups(admin: httpx.Client) -> None:
+    # An unknown group is refused; the served spec must say so (an independent schemathesis run
+    # over /__admin/openapi.json then sees only documented behaviour).
+    new_tenant(admin, "o-G-na1")
+    known = ok(admin.get("/__admin/tenants/o-G-na1/rate-limits"))["known_groups"]
+    document = ok(admin.get("/__admin/openapi.json"))
+    assert document["components"]["schemas"]["RateLimitGroup"]["enum"] == known
+    refused = admin.put(
+        "/__admin/tenants/o-G-na1/rate-limits", json={"groups": {"nosuchgroup": None}}
+    )
+    assert "nosuchgroup" in admin_error(refused, 400)["message"]
