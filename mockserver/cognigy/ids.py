@@ -1,6 +1,7 @@
-"""Cognigy's ids are MongoDB ObjectIds: 24 lower-case hex characters (``^[a-z0-9]{24}$``), the
-first eight the creation time in Unix seconds. Here the rest comes from the tenant's seed and
-a counter, so the same seed and requests give the same ids in any process."""
+"""Cognigy's ids are MongoDB ObjectIds: 24 lower-case hex characters (``^[a-z0-9]{24}$``): the
+creation time in Unix seconds (8), a per-process random value (10) and a counter (6). Here the
+"process" value comes from the tenant's seed, so the same seed and requests give the same ids
+in any process, and ids rise in creation order as MongoDB's do."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ class IdMaker:
             self.issued += 1
             n = self.issued
         stamp = min(max(unix_seconds, 0), MAX_TIMESTAMP)
-        return f"{stamp:08x}{derive_seed(self.seed, self.label, n):016x}"
+        machine = derive_seed(self.seed, self.label) % 2**40
+        return f"{stamp:08x}{machine:010x}{n % 2**24:06x}"
 
 
 def user_id(key_id: str) -> str:
