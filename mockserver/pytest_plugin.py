@@ -10,7 +10,10 @@ Fixtures:
 * ``fullstory`` (function): a :class:`~mockserver.testing.fake.Fake` with the test's own fresh
   tenant and key, clock control and journal assertions;
 * ``fullstory_client`` / ``fullstory_async_client``: httpx clients with that key and base URL
-  (async tests need ``@pytest.mark.anyio``).
+  (async tests need ``@pytest.mark.anyio``);
+* ``cognigy`` (function): a :class:`~mockserver.testing.cognigy.CognigyFake`, the same kind of
+  fresh tenant for Cognigy's contact profiles (key sent as ``X-API-Key``, a ``project_id``,
+  ``add_profile`` for seeding); ``cognigy_client`` an httpx client with that key.
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
@@ -27,6 +30,7 @@ import httpx
 import pytest
 
 from mockserver.settings import Settings
+from mockserver.testing.cognigy import CognigyFake
 from mockserver.testing.fake import (
     MODES,
     OPTION_NAMES,
@@ -119,4 +123,17 @@ def fullstory_client(fullstory: Fake) -> Iterator[httpx.Client]:
 @pytest.fixture
 async def fullstory_async_client(fullstory: Fake) -> AsyncIterator[httpx.AsyncClient]:
     async with fullstory.async_client() as client:
+        yield client
+
+
+@pytest.fixture
+def cognigy(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[CognigyFake]:
+    options = marker_options(request.node)
+    with CognigyFake(mockserver, request.node.nodeid, options) as fake:
+        yield fake
+
+
+@pytest.fixture
+def cognigy_client(cognigy: CognigyFake) -> Iterator[httpx.Client]:
+    with cognigy.client() as client:
         yield client
