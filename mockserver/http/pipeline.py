@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, Protocol, TypeVar
@@ -230,6 +230,7 @@ async def run(
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
     decision: GuardDecision | None = None
+    pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
     try:
         if compiled is None:
             if allowed is not None:
@@ -252,9 +253,11 @@ async def run(
         result = compiled.handler(
             Call(compiled.operation, principal, inputs, mount.context(principal))
         )
+        reply = result if isinstance(result, Reply) else Reply(body=result)
         status, payload, response_headers, media_type = _answer(
-            mount, compiled, result, chosen, Rendering(compiled.operation, path, query)
+            mount, compiled, reply, chosen, Rendering(compiled.operation, path, query)
         )
+        pause = reply.pause
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
         if operation is not None and not operation.documents(status) and status not in (405, 413):
@@ -262,8 +265,7 @@ async def run(
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
-    if decision is not None and decision.latency_ms:
-        await asyncio.sleep(decision.latency_ms / 1000)
+    await _delay(decision, pause)
     transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
@@ -282,13 +284,12 @@ async def run(
 def _answer(
     mount: ApiMount[Any],
     compiled: _Compiled,
-    result: Any,
+    reply: Reply,
     chosen: str | None,
     rendering: Rendering,
 ) -> tuple[int, bytes, dict[str, str], str]:
-    """A handler's result as status, bytes, headers and media type (checked against the spec
+    """A handler's reply as status, bytes, headers and media type (checked against the spec
     when response validation is on, then rendered in the negotiated representation)."""
-    reply = result if isinstance(result, Reply) else Reply(body=result)
     status = reply.status or compiled.success_status
     payload = reply.raw if reply.raw is not None else encode(reply.body)
     if status == 204:  # No Content means no body, not "null"
@@ -308,6 +309,16 @@ def _answer(
         payload = representations.render(str(chosen), rendering, reply.body)
         media_type = str(chosen)
     return status, payload, response_headers, media_type
+
+
+async def _delay(
+    decision: GuardDecision | None, pause: Callable[[], Awaitable[None]] | None
+) -> None:
+    """A fault rule's latency (wall-clock), then the reply's own pause (clock-driven)."""
+    if decision is not None and decision.latency_ms:
+        await asyncio.sleep(decision.latency_ms / 1000)
+    if pause is not None:
+        await pause()
 
 
 def _record(recorder: Recorder, exchange: Exchange) -> None:

@@ -79,14 +79,16 @@ def test_get_lists_known_groups_and_put_changes_them(admin: httpx.Client) -> Non
     assert limits["enabled"] is True
     assert limits["default"] == {"rate_per_second": 50.0, "burst": 100}
     assert limits["known_groups"] == [
+        "cognigy-data",
+        "cognigy-read",
+        "cognigy-schema",
+        "cognigy-write",
         "context",
         "events",
         "me",
-        "profile-schema",
-        "profiles-data",
-        "profiles-read",
-        "profiles-write",
+        "profiles",
         "sessions",
+        "summaries",
     ]
     assert limits["groups"] == dict.fromkeys(limits["known_groups"])
     change = {"enabled": False, "groups": {"events": {"rate_per_second": 5, "burst": 10}}}

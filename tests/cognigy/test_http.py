@@ -137,7 +137,7 @@ def test_fault_rules_and_rate_limits_speak_cognigy(
     tenant = state.tenant(state.keys.find(ADMIN_KEY).tenant)
     from mockserver.core.ratelimit import RateLimitPolicy
 
-    tenant.limiter.configure("profiles-read", RateLimitPolicy(0.001, 1))
+    tenant.limiter.configure("cognigy-read", RateLimitPolicy(0.001, 1))
     assert cognigy.get(f"{PROFILES}/{made['_id']}").status_code == 200
     limited = cognigy.get(f"{PROFILES}/{made['_id']}")
     assert error(limited, 429, 429)["type"] == "Too Many Requests"
