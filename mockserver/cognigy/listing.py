@@ -82,6 +82,10 @@ class CursorBook:
                 self._cursors.popitem(last=False)
         return cursor_id
 
+    def clear(self) -> None:
+        with self._lock:
+            self._cursors.clear()
+
     def find(self, cursor_id: str) -> Cursor:
         with self._lock:
             cursor = self._cursors.get(cursor_id)

@@ -9,7 +9,9 @@ Every change calls ``changed`` (the state file is saved before the answer goes o
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +24,7 @@ from mockserver.cognigy.profile import Profile
 from mockserver.cognigy.profile_schema import Field
 from mockserver.core.clock import Clock
 from mockserver.core.merge_patch import fill_in, merge_patch
-from mockserver.core.ordered_index import OrderedIndex
+from mockserver.core.ordered_index import Key, OrderedIndex
 from mockserver.core.stores import Changed, unchanged
 from mockserver.core.text_index import TextIndex, words, words_of
 from mockserver.http.errors import Conflict, InvalidArgument, NotFound
@@ -31,6 +33,7 @@ STORE_NAME = "cognigy"
 MAX_PROFILES = 250_000  # per tenant
 MAX_CONTACT_IDS = 100  # per profile, merges included
 MAX_PROFILE_BYTES = 65_536  # the ``profile`` object, encoded, merges included
+MAX_SPARSE_CACHED = 16  # sorted sparse-filter matches kept per project
 
 
 @dataclass(slots=True)
@@ -41,16 +44,32 @@ class _Project:
         default_factory=lambda: {name: OrderedIndex() for name in SORT_FIELDS}
     )
     text: TextIndex = field(default_factory=TextIndex)
+    # (filter, sort field) → the sorted keys of a sparse filter's matches, so paging through
+    # it does not sort them again; emptied by any change to the project.
+    sparse: OrderedDict[tuple[str, str], list[Key]] = field(default_factory=OrderedDict)
 
     def put(self, profile: Profile) -> None:
+        self.sparse.clear()
         for name, value in SORT_FIELDS.items():
             self.sorted[name].put(profile.id, value(profile))
         self.text.put(profile.id, profile.words)
 
     def remove(self, profile: Profile) -> None:
+        self.sparse.clear()
         for index in self.sorted.values():
             index.remove(profile.id)
         self.text.remove(profile.id)
+
+    def member_keys(self, filter_text: str, field: str, members: AbstractSet[str]) -> Any:
+        index = self.sorted[field]
+        if not index.is_sparse(members):
+            return None
+        cached = self.sparse.get((filter_text, field))
+        if cached is None:
+            cached = self.sparse[(filter_text, field)] = index.keys_of(members)
+            while len(self.sparse) > MAX_SPARSE_CACHED:
+                self.sparse.popitem(last=False)
+        return cached
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +136,13 @@ class ProfileStore:
             project = self._projects.get(query.project_id) or _Project()
             members = project.text.matching(query.filter)
             index = project.sorted[sort[0]]
+            keys = None if members is None else project.member_keys(query.filter, sort[0], members)
             page = index.page(
                 limit=query.limit,
                 skip=query.skip,
                 descending=sort[1],
                 members=members,
+                member_keys=keys,
                 after=boundary if query.next is not None else None,
                 before=boundary if query.previous is not None else None,
             )
@@ -346,6 +367,7 @@ class ProfileStore:
             fresh._check_free(profile.project_id, profile.contact_ids, None)
             fresh._install(profile)
         with self._lock:  # all checked: swap the content in
+            self.cursors.clear()  # they point into the content being replaced
             self._ids.issued = issued
             self._profiles, self._contacts = fresh._profiles, fresh._contacts
             self._projects, self._schemas = fresh._projects, fresh._schemas

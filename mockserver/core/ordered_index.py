@@ -55,6 +55,14 @@ class OrderedIndex:
         if old is not None:
             self._sorted.remove(old)
 
+    def is_sparse(self, members: Set[str]) -> bool:
+        """Whether a filter keeps so few records that sorting them beats walking the index."""
+        return len(members) * SPARSE < len(self._keys)
+
+    def keys_of(self, members: Set[str]) -> list[Key]:
+        """The sort keys of ``members``, sorted (for :meth:`page`'s ``member_keys``)."""
+        return sorted(k for m in members if (k := self._keys.get(m)) is not None)
+
     def page(
         self,
         *,
@@ -62,15 +70,17 @@ class OrderedIndex:
         skip: int = 0,
         descending: bool = False,
         members: Set[str] | None = None,
+        member_keys: Sequence[Key] | None = None,
         after: Key | None = None,
         before: Key | None = None,
     ) -> Page:
         """``limit`` records after ``after`` (or, with ``before``, the ``limit`` records just
         before it, still in the requested order), ``skip`` matching records left out first.
-        ``members``: only these record ids count (a filter)."""
+        ``members``: only these record ids count (a filter); ``member_keys``: their sorted keys,
+        if the caller keeps them (:meth:`keys_of`), so a sparse filter is not sorted again."""
         if after is not None and before is not None:
             raise ValueError("page from one cursor, after or before, not both")
-        view = _View.of(self, members)
+        view = _View.of(self, members) if member_keys is None else _View(member_keys, None)
         backward = before is not None
         boundary = before if backward else after
         ascending = descending == backward  # the walk's direction in key order
@@ -98,9 +108,8 @@ class _View:
 
     @classmethod
     def of(cls, index: OrderedIndex, members: Set[str] | None) -> _View:
-        if members is not None and len(members) * SPARSE < len(index):
-            own = sorted(k for m in members if (k := index.key(m)) is not None)
-            return cls(own, None)
+        if members is not None and index.is_sparse(members):
+            return cls(index.keys_of(members), None)
         return cls(index._sorted, members)
 
     def _bisect(self, key: Key, right: bool) -> int:

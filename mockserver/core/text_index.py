@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 _WORD = re.compile(r"[^\W_]+")
+_NONE: frozenset[str] = frozenset()
 
 
 def words(text: str) -> set[str]:
@@ -58,16 +60,14 @@ class TextIndex:
             if not posting:
                 del self._postings[word]
 
-    def matching(self, query: str) -> set[str] | None:
+    def matching(self, query: str) -> AbstractSet[str] | None:
         """Ids of records holding every word of ``query``; None when it has no words (no
-        filter). The smallest posting set is copied, the others only probed."""
+        filter). One word: its posting set itself, no copy (read it, never change it, and not
+        after the index changes); more: the intersection, built from the smallest set."""
         terms = words(query)
         if not terms:
             return None
-        postings = sorted((self._postings.get(term, set()) for term in terms), key=len)
-        found = set(postings[0])
-        for posting in postings[1:]:
-            found &= posting
-            if not found:
-                break
-        return found
+        postings = sorted((self._postings.get(term, _NONE) for term in terms), key=len)
+        if len(postings) == 1:
+            return postings[0]
+        return postings[0].intersection(*postings[1:])

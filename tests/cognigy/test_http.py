@@ -148,9 +148,14 @@ def test_fault_rules_and_rate_limits_speak_cognigy(
 def test_the_journal_records_cognigy_calls(app: Starlette, create: Create) -> None:
     from mockserver.core.journal import JournalQuery
 
-    create("a")
-    entries = app.state.server.journal.query(JournalQuery(operation_id="createProfile"))
+    made = create("a")
+    journal = app.state.server.journal
+    entries = journal.query(JournalQuery(operation_id="createProfile"))
     assert [(e.method, e.path, e.status) for e in entries] == [("POST", PROFILES, 201)]
+    with in_process_client(app) as anon:
+        anon.get(f"{PROFILES}/{made['_id']}", params={"api_key": ADMIN_KEY})
+    read = journal.query(JournalQuery(operation_id="readProfile"))[-1]
+    assert ADMIN_KEY not in str(read.to_dict())  # a key in the query is not journaled
 
 
 def test_the_spec_is_served_at_its_own_path(anon_client: httpx.Client) -> None:
