@@ -23,6 +23,8 @@ from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
 from mockserver.http.spec import ApiSpec, load_spec, read_document, spec_from_document
 from mockserver.http.transport_faults import settle
+from mockserver.opal.errors import OpalEnvelope
+from mockserver.opal.service import opal_mount
 from mockserver.persistence import attach_state_file, lifespan
 from mockserver.resources import spec_path
 from mockserver.settings import Settings
@@ -77,7 +79,7 @@ class StaticDocument:
 
 
 # The APIs tenants call with their keys (the admin API is the server's own).
-TENANT_APIS = ("fullstory", "cognigy")
+TENANT_APIS = ("fullstory", "cognigy", "opal")
 
 
 def load_specs() -> dict[str, ApiSpec]:
@@ -139,12 +141,16 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         recorder=AdminRecorder(state),  # saves the state file after each change
         **common,
     )
+    # The Opal tools call this very app's FullStory API (unless --opal-fullstory-url is set).
+    opal = opal_mount(state, specs["opal"], lambda: app, guard=ControlGuard(state),
+                      recorder=JournalRecorder(state), **common)  # fmt: skip
     documents = {
         "/openapi.json": StaticDocument(specs["fullstory"].document, fullstory.envelope),
         "/new/openapi.json": StaticDocument(specs["cognigy"].document, cognigy.envelope),
         "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
+        "/opal/openapi.json": StaticDocument(specs["opal"].document, OpalEnvelope()),
     }
-    mounts = [fullstory, cognigy, admin]
+    mounts = [fullstory, cognigy, admin, opal]
     app = MockServerApp(SpecRouter(mounts, documents), lifespan=lifespan(state))
     app.state.server = state
     return app

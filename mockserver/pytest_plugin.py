@@ -14,6 +14,8 @@ Fixtures:
 * ``cognigy`` (function): a :class:`~mockserver.testing.cognigy.CognigyFake`, the same kind of
   fresh tenant for Cognigy's contact profiles (key sent as ``X-API-Key``, a ``project_id``,
   ``add_profile`` for seeding); ``cognigy_client`` an httpx client with that key.
+* ``opal`` (function): the Opal tools service as a connector on that same tenant
+  (:class:`~mockserver.testing.opal.OpalFake`: ``opal.run("fullstory_list_sessions", uid=...)``).
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
@@ -43,6 +45,7 @@ from mockserver.testing.fake import (
     parse_mode,
     start_fake_server,
 )
+from mockserver.testing.opal import OpalFake, opal_client
 
 MODE_ENV = "MOCKSERVER_PYTEST_MODE"
 MARKER = "mockserver"
@@ -129,9 +132,16 @@ async def fullstory_async_client(fullstory: Fake) -> AsyncIterator[httpx.AsyncCl
 
 
 @pytest.fixture
+def opal(fullstory: Fake) -> Iterator[OpalFake]:
+    with opal_client(fullstory) as service:
+        yield service
+
+
+@pytest.fixture
 def cognigy(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[CognigyFake]:
     options = marker_options(request.node)
-    with CognigyFake(mockserver, request.node.nodeid, options) as fake:
+    # Its own tenant, so a test may use both `fullstory` and `cognigy` without them colliding.
+    with CognigyFake(mockserver, f"{request.node.nodeid}::cognigy", options) as fake:
         yield fake
 
 

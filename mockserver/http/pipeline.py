@@ -10,6 +10,7 @@ state change through HTTP is serialized.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,8 @@ class Call(Generic[C]):
         return self.inputs.body
 
 
+# A handler returns its answer, or an awaitable of it when it must wait on I/O (an Opal tool
+# calling the FullStory API); plain handlers stay synchronous and serialized on the loop.
 Handler = Callable[[Call[Any]], Any]
 
 
@@ -250,8 +253,8 @@ async def run(
             if body.strip():
                 _require_json(headers.get("content-type"))
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        result = compiled.handler(
-            Call(compiled.operation, principal, inputs, mount.context(principal))
+        result = await _settled(
+            compiled.handler(Call(compiled.operation, principal, inputs, mount.context(principal)))
         )
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status, payload, response_headers, media_type = _answer(
@@ -309,6 +312,12 @@ def _answer(
         payload = representations.render(str(chosen), rendering, reply.body)
         media_type = str(chosen)
     return status, payload, response_headers, media_type
+
+
+async def _settled(result: Any) -> Any:
+    """A handler's answer; awaited when the handler had to wait on I/O (an Opal tool calling
+    the FullStory API). Plain handlers stay synchronous and serialized on the loop."""
+    return await result if inspect.isawaitable(result) else result
 
 
 async def _delay(
