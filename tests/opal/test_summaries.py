@@ -139,10 +139,6 @@ def test_visit_profile_of_a_user_without_sessions_is_404(opal: OpalFake) -> None
     assert "no sessions found for uid 'nobody-at-all'" in response.json()["detail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 7: the summarizer does not see the failed checkout's payment errors yet",
-)
 def test_support_summary_of_the_failed_checkout_names_the_payment_failure(
     opal: OpalFake,
 ) -> None:
