@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +28,7 @@ class PropertyContext:
     # Waiting out a live target's Retry-After takes real time (its clock is not ours to move).
     sleep: Callable[[float], None] = field(default=time.sleep)
 
-    def state(self, name: str) -> str:
+    def state(self, name: str) -> Any:
         """A provider state; the property is skipped (with the reason) if the target has none."""
         value = self.binding.states.get(name)
         if value is None:

@@ -27,7 +27,7 @@ class MissingState(LookupError):
     """A template names a provider state the target did not provide."""
 
 
-def fill(value: Any, states: Mapping[str, str]) -> Any:
+def fill(value: Any, states: Mapping[str, Any]) -> Any:
     """``value`` with every ``{state.name}`` replaced; a string that is exactly one placeholder
     keeps the state's own value. Nested lists and dicts are filled too."""
     if isinstance(value, str):
@@ -42,7 +42,7 @@ def fill(value: Any, states: Mapping[str, str]) -> Any:
     return value
 
 
-def _state(states: Mapping[str, str], name: str) -> str:
+def _state(states: Mapping[str, Any], name: str) -> Any:
     if name not in states:
         raise MissingState(name)
     return states[name]
@@ -129,7 +129,7 @@ class ApiEntry:
 
     spec: str
     scenario: str | None = "default"
-    states: Mapping[str, str] = field(default_factory=dict)
+    states: Mapping[str, Any] = field(default_factory=dict)
     discover: tuple[Discover, ...] = ()
     examples: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     cases: tuple[ExplicitCase, ...] = ()

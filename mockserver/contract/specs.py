@@ -106,7 +106,7 @@ def discover_specs(folder: Path | None = None) -> list[SpecInfo]:
 def with_provider_states(
     spec: SpecInfo,
     examples_for: Callable[[str], Mapping[str, str]],
-    states: Mapping[str, str],
+    states: Mapping[str, Any],
     *,
     only: bool = False,
 ) -> dict[str, Any]:

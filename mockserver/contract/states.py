@@ -31,13 +31,13 @@ def read_pointer(document: Any, pointer: str) -> Any:
 
 def resolve_states(
     entry: ApiEntry,
-    known: Mapping[str, str],
+    known: Mapping[str, Any],
     api: httpx.Client,
     *,
     control: ControlPlane | None,
     writes_allowed: bool,
     cleanups: contextlib.ExitStack,
-) -> tuple[dict[str, str], dict[str, str]]:
+) -> tuple[dict[str, Any], dict[str, str]]:
     """``(states, unavailable)``: every state the entry can have here, and why the others
     cannot be had (so a skip names the reason, not just the missing name)."""
     states = dict(known)
@@ -57,7 +57,7 @@ def resolve_states(
 
 
 def _why_not(
-    step: Discover, states: Mapping[str, str], control: ControlPlane | None, writes: bool
+    step: Discover, states: Mapping[str, Any], control: ControlPlane | None, writes: bool
 ) -> str | None:
     missing = sorted(names_in([step.path, dict(step.params), step.json]) - set(states))
     if missing:
@@ -71,11 +71,11 @@ def _why_not(
 
 def _discover(
     step: Discover,
-    states: Mapping[str, str],
+    states: Mapping[str, Any],
     api: httpx.Client,
     control: ControlPlane | None,
     cleanups: contextlib.ExitStack,
-) -> str:
+) -> Any:
     path = fill(step.path, states)
     kwargs: dict[str, Any] = {"params": fill(dict(step.params), states) or None}
     if step.json is not None:
@@ -87,7 +87,9 @@ def _discover(
         response = api.request(step.method, path, **kwargs)
     if not response.is_success:
         raise ValueError(f"answered {response.status_code}")
-    value = str(read_pointer(response.json(), step.pointer))
+    found = read_pointer(response.json(), step.pointer)
+    # Ids as text (they go into paths and queries); a document (a snapshot) as it is.
+    value = found if isinstance(found, dict | list) else str(found)
     if step.cleanup:
         method, _, template = step.cleanup.partition(" ")
         target = fill(template, {**states, step.state: value})

@@ -140,7 +140,7 @@ class Binding:
     server: FakeServer | None = None  # a fake this run started (in-process hooks)
     control: ControlPlane | None = None
     tenant: str | None = None
-    states: dict[str, str] = field(default_factory=dict)
+    states: dict[str, Any] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
     unusable: str | None = None  # why the API cannot be tested here at all
 
@@ -298,7 +298,7 @@ class Target:
         key = api_config.key(self.environ) or self.environ.get(
             REAL_KEY_ENV if self.spec.kind == "real" else KEY_ENV
         )
-        known: dict[str, str] = {}
+        known: dict[str, Any] = {}
         if control is not None and entry.provision:
             made = control.create_tenant(entry.scenario)
             self._stack.callback(control.delete_tenant, made.tenant)

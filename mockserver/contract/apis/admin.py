@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.contract.context import PropertyContext
-from mockserver.contract.entries import NEEDS_ADMIN, NEEDS_WRITES, ApiEntry, Discover, Property
+from mockserver.contract.entries import (
+    NEEDS_ADMIN,
+    NEEDS_WRITES,
+    ApiEntry,
+    Discover,
+    ExplicitCase,
+    Property,
+)
 
 ADMIN = "/__admin"
 NEVER = "/__mockserver_contract/never-requested"  # a path no request has: the rule never fires
@@ -47,6 +54,7 @@ ENTRY = ApiEntry(
     spec="admin",
     scenario="default",
     discover=(
+        Discover("tenant.snapshot", f"{ADMIN}/tenants/{{tenant.id}}/snapshot", "", admin=True),
         Discover(
             "spare.tenant",
             f"{ADMIN}/tenants",
@@ -79,6 +87,12 @@ ENTRY = ApiEntry(
             admin=True,
             writes=True,
             cleanup="DELETE /__admin/faults/{fault.id}",
+        ),
+    ),
+    # The tenant's own snapshot, put back: the one request sure to be a valid snapshot.
+    cases=(
+        ExplicitCase(
+            "putTenantSnapshot", path_parameters={"tenant": "{tenant.id}"}, body="{tenant.snapshot}"
         ),
     ),
     examples={
