@@ -22,7 +22,7 @@ from mockserver.contract.targets import (
 DESCRIPTION = """\
 Run the contract kit (Schemathesis conformance with provider states, stateful link chains,
 business-rule properties, coverage gate) against a target; with --against, run it on two targets
-and write a drift report. Needs the contract extra: pip install 'mockserver[contract]'.
+and write a drift report. Needs the contract extra: pip install 'fullstory-mockserver[contract]'.
 """
 
 EPILOG = f"""\

@@ -24,7 +24,7 @@ def build_wheel(folder: Path) -> Path:
         check=True,
         capture_output=True,
     )
-    return next(folder.glob("mockserver-*.whl"))
+    return next(folder.glob("fullstory_mockserver-*.whl"))
 
 
 def test_the_installed_wheel_runs_the_kit_from_any_directory(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
-"""FullStory sessions and events: a user (uid and e-mail) with sessions, one of their sessions,
-and the rules the spec cannot state (union of uid and e-mail, ``limit`` is a prefix of the
-whole list, most recent first, no repeats, repeated reads agree, Retry-After honesty)."""
+"""FullStory sessions, events and summaries: a user (uid and e-mail) with sessions, one of their
+sessions, summary profiles the kit creates (where writes are allowed), and the rules the spec
+cannot state (union of uid and e-mail, ``limit`` is a prefix of the whole list, most recent first,
+no repeats, repeated reads agree, Retry-After honesty)."""
 
 from __future__ import annotations
 
@@ -183,9 +184,38 @@ ENTRY = ApiEntry(
     },
     discover=(
         Discover("session.id", "/v2/sessions", "/results/0/id", params={"uid": "{user.uid}"}),
+        # Summary profiles: one to read and update, a spare to delete (v2 and beta forms).
+        *(
+            Discover(
+                state,
+                path,
+                "/id",
+                method="POST",
+                json=body,
+                writes=True,
+                cleanup=f"DELETE {path}/{{{state}}}",
+            )
+            for state, path, body in (
+                ("profile.id", "/v2/visit_profile", {"name": "mockserver contract kit"}),
+                ("spare_profile.id", "/v2/visit_profile", {"name": "mockserver contract spare"}),
+                ("beta_profile.id", "/v2beta/visit_profile", {"id": "mockserver-contract-beta"}),
+                ("spare_beta.id", "/v2beta/visit_profile", {"id": "mockserver-contract-spare"}),
+            )
+        ),
     ),
     examples={
-        "*": {"uid": "user.uid", "email": "user.email", "session_id": "session.id"},
+        "*": {
+            "uid": "user.uid",
+            "email": "user.email",
+            "session_id": "session.id",
+            "config_profile": "profile.id",
+            "config_profile_id": "profile.id",
+        },
+        "getVisitProfile": {"id": "profile.id"},
+        "updateVisitProfile": {"id": "profile.id"},
+        "deleteVisitProfile": {"id": "spare_profile.id"},
+        "getBetaVisitProfile": {"id": "beta_profile.id"},
+        "deleteBetaVisitProfile": {"id": "spare_beta.id"},
     },
     cases=(
         ExplicitCase("listSessions", query={"uid": "{user.uid}", "limit": 5}),
@@ -197,6 +227,14 @@ ENTRY = ApiEntry(
             "generateSessionContext", path_parameters={"session_id": "{session.id}"}, body={}
         ),
         ExplicitCase("getMe"),
+        ExplicitCase(
+            "generateSessionSummary",
+            path_parameters={"session_id": "{session.id}"},
+            query={"config_profile": "{profile.id}"},
+        ),
+        ExplicitCase("getVisitProfile", path_parameters={"id": "{profile.id}"}),
+        ExplicitCase("listVisitProfiles", query={"limit": 5}),
+        ExplicitCase("getBetaVisitProfile", path_parameters={"id": "{beta_profile.id}"}),
     ),
     properties=(
         Property("uid_and_email_give_the_union", uid_and_email_give_the_union),
