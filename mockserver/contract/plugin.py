@@ -183,6 +183,14 @@ def pytest_terminal_summary(
             f"429 answers met: {stats.throttled} (waited {stats.waited:.1f}s, gave up on "
             f"{stats.gave_up}, refused again after waiting: {stats.refused_after_wait})"
         )
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = str(longrepr[2]) if isinstance(longrepr, tuple) else "skipped"
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        write(f"skipped {count}: {reason}")
     uncovered = [row.operation for row in rows if row.uncovered]
     if uncovered and not config.getoption("--contract-no-coverage-gate"):
         write(

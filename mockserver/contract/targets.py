@@ -308,16 +308,17 @@ class Target:
                 control.add_fault(made.tenant, operation_id, status)
         binding.headers = credentials(spec, key, control.headers if control else {})
         known.update(api_config.states)
+        # The client outlives the run's cleanups (entered first, closed last).
+        api = self._stack.enter_context(binding.client())
         cleanups = self._stack.enter_context(contextlib.ExitStack())
-        with binding.client() as api:
-            binding.states, binding.unavailable = resolve_states(
-                entry,
-                known,
-                api,
-                control=control,
-                writes_allowed=self.writes_allowed,
-                cleanups=cleanups,
-            )
+        binding.states, binding.unavailable = resolve_states(
+            entry,
+            known,
+            api,
+            control=control,
+            writes_allowed=self.writes_allowed,
+            cleanups=cleanups,
+        )
 
     def journal_total(self) -> int | None:
         """Requests the fakes this run started recorded in their journals (their ground truth)."""

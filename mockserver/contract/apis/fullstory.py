@@ -12,10 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mockserver.contract.apis.summaries import (
+    a_response_validates_against_its_response_schema,
+    profile_listing_neither_skips_nor_repeats,
+)
 from mockserver.contract.context import PropertyContext
 from mockserver.contract.entries import (
     NEEDS_ADMIN,
     NEEDS_HOOKS,
+    NEEDS_WRITES,
     ApiEntry,
     Discover,
     ExplicitCase,
@@ -245,6 +250,16 @@ ENTRY = ApiEntry(
         Property("retry_after_is_honest", retry_after_is_honest, frozenset({NEEDS_ADMIN})),
         Property(
             "rate_limits_are_exact", rate_limits_are_exact, frozenset({NEEDS_ADMIN, NEEDS_HOOKS})
+        ),
+        Property(
+            "a_response_validates_against_its_response_schema",
+            a_response_validates_against_its_response_schema,
+            frozenset({NEEDS_WRITES}),
+        ),
+        Property(
+            "profile_listing_neither_skips_nor_repeats",
+            profile_listing_neither_skips_nor_repeats,
+            frozenset({NEEDS_WRITES}),
         ),
     ),
 )

@@ -87,7 +87,8 @@ def explicit_cases_test(spec: SpecInfo) -> Callable[..., None]:
         )
 
     test.__name__ = f"test_{spec.name}_provider_state_cases"
-    return test
+    marked: Callable[..., None] = pytest.mark.contract_last(test) if spec.fake_only else test
+    return marked
 
 
 def throttled_test(spec: SpecInfo) -> Callable[..., None]:
