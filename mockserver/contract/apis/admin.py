@@ -75,22 +75,27 @@ ENTRY = ApiEntry(
             writes=True,
             cleanup="DELETE /__admin/keys/{spare.key}",
         ),
-        Discover(
-            "fault.id",
-            f"{ADMIN}/faults",
-            "/id",
-            method="POST",
-            json={
-                "match": {"tenant": "{tenant.id}", "path": NEVER},
-                "action": {"type": "error", "status": 500},
-            },
-            admin=True,
-            writes=True,
-            cleanup="DELETE /__admin/faults/{fault.id}",
+        *(
+            Discover(
+                state,
+                f"{ADMIN}/faults",
+                "/id",
+                method="POST",
+                json={
+                    "match": {"tenant": "{tenant.id}", "path": NEVER},
+                    "action": {"type": "error", "status": 500},
+                },
+                admin=True,
+                writes=True,
+                cleanup=f"DELETE /__admin/faults/{{{state}}}",
+            )
+            # One for the examples (deleteFault removes it), one the explicit case reads.
+            for state in ("fault.id", "kept_fault.id")
         ),
     ),
-    # The tenant's own snapshot, put back: the one request sure to be a valid snapshot.
     cases=(
+        ExplicitCase("getFault", path_parameters={"fault_id": "{kept_fault.id}"}),
+        # The tenant's own snapshot, put back: the one request sure to be a valid snapshot.
         ExplicitCase(
             "putTenantSnapshot", path_parameters={"tenant": "{tenant.id}"}, body="{tenant.snapshot}"
         ),

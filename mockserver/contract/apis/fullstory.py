@@ -237,6 +237,11 @@ ENTRY = ApiEntry(
             path_parameters={"session_id": "{session.id}"},
             query={"config_profile": "{profile.id}"},
         ),
+        ExplicitCase(
+            "generateSessionSummaryWithOverrides",
+            path_parameters={"session_id": "{session.id}"},
+            body={},
+        ),
         ExplicitCase("getVisitProfile", path_parameters={"id": "{profile.id}"}),
         ExplicitCase("listVisitProfiles", query={"limit": 5}),
         ExplicitCase("getBetaVisitProfile", path_parameters={"id": "{beta_profile.id}"}),
