@@ -9,5 +9,8 @@ DATA = {"mockserver._data.openapi": "openapi", "mockserver._data.fixtures": "fix
 setup(
     packages=[*find_packages(include=["mockserver", "mockserver.*"]), *DATA],
     package_dir=DATA,
-    package_data={"mockserver": ["py.typed"], **{name: ["*.yaml", "*.md"] for name in DATA}},
+    package_data={
+        "mockserver": ["py.typed", "contract/*.toml"],
+        **{name: ["*.yaml", "*.md"] for name in DATA},
+    },
 )

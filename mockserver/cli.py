@@ -19,6 +19,7 @@ from mockserver.commands import keys as keys_command
 from mockserver.commands import scenario as scenario_command
 from mockserver.commands import spec as spec_command
 from mockserver.commands.output import run_to_stdout
+from mockserver.contract.command import add_contract_parser, contract
 from mockserver.core.statefile import StateFileError
 from mockserver.fullstory.world.scenario import ScenarioError
 from mockserver.http.transport_faults import quiet_uvicorn_drops
@@ -49,50 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     keys_command.add_parser(commands)
     commands.add_parser("version", help="print the version")
     return parser
-
-
-def add_contract_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    contract = commands.add_parser(
-        "contract",
-        help="run the contract suite against a target (and another, for a drift report)",
-    )
-    contract.add_argument(
-        "--target",
-        default="inprocess",
-        help="inprocess, uvicorn, a 127.0.0.1 URL, or real (opt-in)",
-    )
-    contract.add_argument("--against", default=None, help="a second target: write a drift report")
-    contract.add_argument("--out", default="contract-report", help="folder for the reports")
-    contract.add_argument("--max-examples", type=int, default=None, help="examples per operation")
-    contract.add_argument("--suite", default=None, help="the contract_tests/ folder")
-    contract.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
-
-
-def contract(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from mockserver.contract.runner import run_drift, run_suite
-    from mockserver.contract.targets import TargetError
-
-    out, suite = Path(args.out), Path(args.suite) if args.suite else None
-    try:
-        if args.against is None:
-            return run_suite(
-                args.target, out / "observations.json", suite, args.max_examples, args.pytest_args
-            )
-        report, _, _ = run_drift(
-            args.target,
-            args.against,
-            out,
-            suite=suite,
-            max_examples=args.max_examples,
-            pytest_args=args.pytest_args,
-        )
-    except (TargetError, FileNotFoundError) as exc:
-        print(f"mockserver contract: {exc}", file=sys.stderr)
-        return 2
-    print(f"drift report: {out / 'drift.md'} ({len(report.differences)} differences)")
-    return 1 if report.has_drift else 0
 
 
 def banner(settings: Settings) -> str:

@@ -1,7 +1,8 @@
-"""``mockserver contract``: run the contract suite on one target, or on two and report drift.
+"""``mockserver contract``: run the packaged suites on one target, or on two and report drift.
 
-Each run is a separate ``pytest`` process over ``contract_tests/`` (the same suite CI runs), which
-writes its observations; the drift report compares two of them.
+Each run is a separate ``pytest`` process over ``mockserver.contract.suite`` (the suites inside
+the installed package, so no checkout is needed), which writes its observations; the drift
+report compares two of them.
 """
 
 from __future__ import annotations
@@ -10,63 +11,96 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from mockserver.contract.drift import DriftReport, compare_files
-from mockserver.contract.specs import EXAMPLES_ENV
-from mockserver.contract.targets import TargetSpec
+from mockserver.contract.config import CONFIG_ENV
+from mockserver.contract.drift import CANNOT_COMPARE, CannotCompare, DriftReport, compare_files
+from mockserver.contract.plugin import APIS_ENV
+from mockserver.contract.specs import EXAMPLES_ENV, PHASES_ENV
+from mockserver.contract.targets import WRITES_ENV, TargetSpec
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-
-
-def default_suite() -> Path:
-    for candidate in (Path.cwd() / "contract_tests", PACKAGE_ROOT / "contract_tests"):
-        if (candidate / "conftest.py").is_file():
-            return candidate
-    raise FileNotFoundError("contract_tests/ not found; pass --suite")
+SUITE = "mockserver.contract.suite"
+# The run's own pytest settings, so a user's pytest.ini or pyproject.toml in the current
+# directory cannot change what the kit does.
+INI = "[pytest]\naddopts = -p no:cacheprovider\n"
 
 
-def run_suite(
-    target: str,
-    observations: Path,
-    suite: Path | None = None,
-    max_examples: int | None = None,
-    pytest_args: Sequence[str] = (),
-) -> int:
+@dataclass(frozen=True)
+class RunOptions:
+    config: Path | None = None
+    max_examples: int | None = None
+    writes: bool = False
+    progress: bool = True
+    apis: str | None = None  # comma-separated spec names
+    phases: str | None = None  # comma-separated conformance phases
+    pytest_args: Sequence[str] = field(default_factory=tuple)
+
+
+def run_suite(target: str, observations: Path, options: RunOptions | None = None) -> int:
+    """One run; pytest's exit code (0 passed, 1 failures, 2+ the run could not complete)."""
+    command, env = suite_command(target, observations, options)
+    return subprocess.run(command, env=env, check=False).returncode
+
+
+def suite_command(
+    target: str, observations: Path, options: RunOptions | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The pytest command line and environment of one run."""
+    options = options or RunOptions()
     TargetSpec.parse(target)  # refuse a bad or not-opted-in target before starting anything
-    suite = suite or default_suite()
+    folder = observations.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    ini = folder / "pytest.ini"
+    ini.write_text(INI, encoding="utf-8")
     env = dict(os.environ)
-    if max_examples is not None:
-        env[EXAMPLES_ENV] = str(max_examples)
+    if options.max_examples is not None:
+        env[EXAMPLES_ENV] = str(options.max_examples)
+    if options.config is not None:
+        env[CONFIG_ENV] = str(options.config.resolve())
+    if options.writes:
+        env[WRITES_ENV] = "1"
+    if options.apis:
+        env[APIS_ENV] = options.apis
+    if options.phases:
+        env[PHASES_ENV] = options.phases
     command = [
         sys.executable,
         "-m",
         "pytest",
-        str(suite),
+        "-c",
+        str(ini),
+        f"--rootdir={folder}",
+        "--noconftest",
         "-p",
-        "no:cacheprovider",
+        "mockserver.contract.plugin",
+        "--pyargs",
+        SUITE,
         "-q",
-        f"--rootdir={suite.parent}",
         f"--contract-target={target}",
         f"--contract-observations={observations}",
-        *pytest_args,
+        *(["--contract-progress"] if options.progress else []),
+        *options.pytest_args,
     ]
-    return subprocess.run(command, cwd=suite.parent, env=env, check=False).returncode
+    return command, env
 
 
 def run_drift(
-    target_a: str,
-    target_b: str,
-    out: Path,
-    *,
-    suite: Path | None = None,
-    max_examples: int | None = None,
-    pytest_args: Sequence[str] = (),
-) -> tuple[DriftReport, int, int]:
-    """Both runs, then the report in ``out/drift.md`` and ``out/drift.json``."""
-    a, b = out / "observations-a.json", out / "observations-b.json"
-    code_a = run_suite(target_a, a, suite, max_examples, pytest_args)
-    code_b = run_suite(target_b, b, suite, max_examples, pytest_args)
-    report = compare_files(a, b)
+    target_a: str, target_b: str, out: Path, options: RunOptions | None = None
+) -> tuple[DriftReport | None, int]:
+    """Both runs, then the report in ``out/drift.md`` and ``out/drift.json``; the exit code says
+    no drift (0), drift (1) or could not compare (2)."""
+    TargetSpec.parse(target_a)  # both targets are checked before either run starts
+    TargetSpec.parse(target_b)
+    a, b = out / "a" / "observations.json", out / "b" / "observations.json"
+    for path in (a, b):
+        path.unlink(missing_ok=True)
+    run_suite(target_a, a, options)
+    run_suite(target_b, b, options)
+    try:
+        report = compare_files(a, b)
+    except CannotCompare as exc:
+        print(f"mockserver contract: could not compare: {exc}", file=sys.stderr)
+        return None, CANNOT_COMPARE
     report.write(out)
-    return report, code_a, code_b
+    return report, report.exit_code

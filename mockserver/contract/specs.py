@@ -3,7 +3,9 @@ schemas."""
 
 from __future__ import annotations
 
+import copy
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,19 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # 401/403 are left out on purpose: with a wrong key every answer is 401, and that must fail.
 ACCEPTED_STATUSES = ("2xx", "404", "409", "429")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+PHASES_ENV = "MOCKSERVER_CONTRACT_PHASES"
+PHASES = ("examples", "coverage", "fuzzing")  # the stateful phase is test_stateful's own
+
+
+def phases() -> list[str]:
+    """The conformance phases this run uses (``MOCKSERVER_CONTRACT_PHASES``, default all)."""
+    named = [p.strip() for p in os.environ.get(PHASES_ENV, ",".join(PHASES)).split(",")]
+    unknown = sorted(set(named) - set(PHASES) - {""})
+    if unknown:
+        raise ValueError(f"{PHASES_ENV}: unknown phase(s) {', '.join(unknown)}")
+    return [p for p in PHASES if p in named]
 
 
 def max_examples() -> int:
@@ -88,12 +103,64 @@ def discover_specs(folder: Path | None = None) -> list[SpecInfo]:
     return specs
 
 
-def load_schema(spec: SpecInfo, examples: int | None = None) -> Any:
-    """A Schemathesis schema with the kit's settings. A new object each call: configuration is
-    per schema object and shared by its ``parametrize`` clones."""
+def with_provider_states(
+    spec: SpecInfo,
+    examples_for: Callable[[str], Mapping[str, str]],
+    states: Mapping[str, Any],
+    *,
+    only: bool = False,
+) -> dict[str, Any]:
+    """A copy of the spec where every parameter that names a provider state (``examples_for``
+    maps an operationId to ``{parameter: state}``) carries the state's value as an example, or
+    with ``only`` as its only value (where a stateful chain starts). Parameters are inlined per
+    operation, since a shared ``$ref`` parameter may name different states in two operations."""
+    document = copy.deepcopy(spec.document)
+    shared = (document.get("components") or {}).get("parameters") or {}
+    for item in (document.get("paths") or {}).values():
+        path_level = item.pop("parameters", None) or []
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            merged: dict[tuple[str, str], dict[str, Any]] = {}
+            for raw in [*path_level, *(operation.get("parameters") or [])]:
+                parameter = copy.deepcopy(_deref(raw, shared))
+                merged[(parameter["name"], parameter["in"])] = parameter
+            wanted = examples_for(str(operation.get("operationId", "")))
+            for (name, _), parameter in merged.items():
+                state = wanted.get(name)
+                if state is None or state not in states:
+                    continue
+                value = states[state]
+                if only:
+                    parameter["schema"] = {"enum": [value]}
+                else:
+                    parameter.setdefault("examples", {})[f"provider-{state}"] = {"value": value}
+            if merged:
+                operation["parameters"] = list(merged.values())
+    return document
+
+
+def _deref(parameter: dict[str, Any], shared: Mapping[str, Any]) -> dict[str, Any]:
+    ref = parameter.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/parameters/"):
+        found: dict[str, Any] = shared[ref.rsplit("/", 1)[1]]
+        return found
+    return parameter
+
+
+def load_schema(
+    spec: SpecInfo, examples: int | None = None, document: dict[str, Any] | None = None
+) -> Any:
+    """A Schemathesis schema with the kit's settings (of ``document``, a variant of the spec, if
+    given). A new object each call: configuration is per schema object and shared by its
+    ``parametrize`` clones."""
     import schemathesis
 
-    schema = schemathesis.openapi.from_path(spec.path)
+    if document is None:
+        schema = schemathesis.openapi.from_path(spec.path)
+    else:
+        schema = schemathesis.openapi.from_dict(document)
     schema.config.generation.update(
         max_examples=examples if examples is not None else max_examples(),
         deterministic=True,
@@ -103,6 +170,11 @@ def load_schema(spec: SpecInfo, examples: int | None = None) -> Any:
     # Don't mine the app's source for string literals: in process and over HTTP must generate
     # the same data, or runs against two targets would not be comparable.
     schema.config.analysis.constants.enabled = False
+    for phase in PHASES:
+        schema.config.phases.get_by_name(name=phase).enabled = phase in phases()
+    # Links come from the spec only. Inferred ones guess from field names (a legacy session's
+    # `sessionId` is half of a `session_id`), and a guessed link is no contract.
+    schema.config.phases.stateful.inference.algorithms = []
     # max_response_time has no threshold set; the time a request takes is never asserted.
     schema.config.checks.update(excluded_check_names=["max_response_time"])
     return schema

@@ -1,4 +1,4 @@
-"""What the contract suites run against.
+"""What the contract suites run against, and how each API is bound to it.
 
 Target strings (``--contract-target``, ``MOCKSERVER_CONTRACT_TARGET``, ``mockserver contract
 --target``):
@@ -9,9 +9,13 @@ Target strings (``--contract-target``, ``MOCKSERVER_CONTRACT_TARGET``, ``mockser
   by name, and ``fault=<operationId>/<status>`` rules), e.g. to prove a drift report;
 * ``http://127.0.0.1:8787``: any running server (a fake in Docker, ...). Addresses outside
   127.0.0.1 need the real-API opt-in below, so no test reaches the network by accident;
-* ``real``: FullStory itself, only with ``FULLSTORY_API_KEY`` set **and**
-  ``MOCKSERVER_CONTRACT_REAL=1``. Read-only unless ``MOCKSERVER_CONTRACT_WRITES=1``; honours
-  ``Retry-After``; stops after ``MOCKSERVER_CONTRACT_BUDGET`` requests (default 300).
+* ``real``: FullStory itself, only with ``MOCKSERVER_CONTRACT_REAL=1`` and a key.
+
+On every target whose control plane answers (``/__admin``; a URL's admin token comes from
+``MOCKSERVER_CONTRACT_ADMIN_TOKEN`` or the config file) the kit creates a tenant and key of its own
+per API, with the entry's scenario, and deletes them when the run ends. Elsewhere the config file
+(:mod:`mockserver.contract.config`) names the key and the known identities. Writes happen on fakes
+this run starts, or where opted in (``MOCKSERVER_CONTRACT_WRITES=1`` or ``[run] writes``).
 """
 
 from __future__ import annotations
@@ -19,25 +23,32 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import httpx
+
+from mockserver.contract.config import RunConfig
+from mockserver.contract.control import ControlPlane
+from mockserver.contract.entries import ApiEntry, entry_for
+from mockserver.contract.pacing import PacedTransport, Pacer
 from mockserver.contract.specs import LOOPBACK_HOSTS, SpecInfo, is_read_only
-from mockserver.core.journal import JournalQuery
+from mockserver.contract.states import resolve_states
 from mockserver.settings import ENV_PREFIX, Settings
-from mockserver.testing.fake import Fake, FakeServer, Mode, start_fake_server
+from mockserver.testing.fake import FakeServer, Mode, start_fake_server
 
 TARGET_ENV = "MOCKSERVER_CONTRACT_TARGET"
 REAL_OPT_IN_ENV = "MOCKSERVER_CONTRACT_REAL"
 REAL_KEY_ENV = "FULLSTORY_API_KEY"
 WRITES_ENV = "MOCKSERVER_CONTRACT_WRITES"
 BUDGET_ENV = "MOCKSERVER_CONTRACT_BUDGET"
+KEY_ENV = "MOCKSERVER_CONTRACT_KEY"
+ADMIN_TOKEN_ENV = "MOCKSERVER_CONTRACT_ADMIN_TOKEN"
 DEFAULT_REAL_BUDGET = 300
 CONTRACT_TOKEN = "contract-admin-token"
-MAX_RETRY_AFTER = 60  # seconds; a longer wait against the real API means "stop", not "sleep"
+MAX_RETRY_AFTER = 60  # seconds; a longer wait means "stop", not "sleep"
 
 Kind = Literal["inprocess", "uvicorn", "url", "real"]
 
@@ -64,7 +75,7 @@ class TargetSpec:
 
     @property
     def is_fake(self) -> bool:
-        """A fake this run starts itself (fresh state, full control, fake-only tests run)."""
+        """A fake this run starts itself (fresh state, full control, in-process hooks)."""
         return self.kind in ("inprocess", "uvicorn")
 
     @classmethod
@@ -79,10 +90,8 @@ class TargetSpec:
                 )
             return cls("url", url=text.rstrip("/"), text=text)
         if text == "real":
-            if not (_truthy(environ, REAL_OPT_IN_ENV) and environ.get(REAL_KEY_ENV)):
-                raise TargetError(
-                    f"target real needs {REAL_KEY_ENV} and {REAL_OPT_IN_ENV}=1 (an explicit opt-in)"
-                )
+            if not _truthy(environ, REAL_OPT_IN_ENV):
+                raise TargetError(f"target real needs {REAL_OPT_IN_ENV}=1 (an explicit opt-in)")
             return cls("real", text=text)
         kind, _, options = text.partition(":")
         if kind not in ("inprocess", "uvicorn"):
@@ -106,9 +115,9 @@ class TargetSpec:
 
     def fake_settings(self) -> Settings:
         # Rate limits are off unless asked for: a run must not depend on how fast it goes.
-        # (Rate-limit behaviour has its own property suite, on a frozen clock.)
-        # The control plane is open unless a token is set; its spec declares bearer security,
-        # so the fakes a run starts set one (and the kit sends it) to be tested as documented.
+        # (Rate-limit behaviour has its own properties, which turn them on for their tenant.)
+        # The control plane's spec declares bearer security, so the fakes a run starts set a
+        # token (and the kit sends it) to be tested as documented.
         base = {f"{ENV_PREFIX}RATE_LIMITS": "false", f"{ENV_PREFIX}ADMIN_TOKEN": CONTRACT_TOKEN}
         overrides = {f"{ENV_PREFIX}{name.upper()}": value for name, value in self.settings}
         unknown = [n for n, _ in self.settings if n not in Settings.__dataclass_fields__]
@@ -119,19 +128,26 @@ class TargetSpec:
 
 @dataclass
 class Binding:
-    """One spec bound to a target: where requests go, with which credentials."""
+    """One API bound to a target: where requests go, with which credentials, knowing what."""
 
     spec: SpecInfo
+    entry: ApiEntry
     target: Target
     base_url: str
     headers: dict[str, str]
-    app: Any = None  # the ASGI app for in-process calls
-    fake: Fake | None = None  # the run's own tenant on a fake this run started
+    transport: httpx.BaseTransport
+    app: Any = None  # the ASGI app for in-process Schemathesis calls
+    server: FakeServer | None = None  # a fake this run started (in-process hooks)
+    control: ControlPlane | None = None
+    tenant: str | None = None
+    states: dict[str, Any] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+    unusable: str | None = None  # why the API cannot be tested here at all
     query: dict[str, str] = field(default_factory=dict)  # keys sent as query parameters
 
     @property
-    def server(self) -> FakeServer | None:
-        return self.fake.server if self.fake is not None else None
+    def unreachable(self) -> Mapping[str, str]:
+        return self.target.config.api(self.spec.name).unreachable
 
     def transport_kwargs(self, case: Any = None) -> dict[str, Any]:
         headers = self.headers if case is None else self.credentials_for(case)
@@ -154,27 +170,54 @@ class Binding:
         return self.target.writes_allowed or is_read_only(method, dict(operation))
 
     def call(self, case: Any) -> Any:
-        """Send a Schemathesis case, honouring Retry-After against a live service."""
-        while True:
+        """Send a Schemathesis case through the run's pacer (429: wait, slow down, re-send)."""
+
+        def attempt() -> Any:
             self.target.count()
-            response = case.call(**self.transport_kwargs(case))
-            if not self.target.honours_retry_after or response.status_code != 429:
-                return response
-            wait = response.headers.get("Retry-After", "1")
-            seconds = int(wait) if str(wait).isdigit() else MAX_RETRY_AFTER + 1
-            if seconds > MAX_RETRY_AFTER:
-                return response  # validated as it is; waiting that long is not a test
-            time.sleep(seconds)  # the real API asked us to wait: being polite is the contract
+            return case.call(**self.transport_kwargs(case))
+
+        return self.target.pacer.send(attempt, lambda r: r.status_code, _schemathesis_headers)
+
+    def client(self, authenticated: bool = True, **kwargs: Any) -> httpx.Client:
+        """An httpx client on the API (paced and counted like every request of the run)."""
+
+        def counted(request: httpx.Request) -> None:
+            self.target.count()
+
+        hooks = kwargs.pop("event_hooks", {})
+        hooks.setdefault("request", []).append(counted)
+        return httpx.Client(
+            base_url=self.base_url,
+            headers=self.headers if authenticated else {},
+            transport=PacedTransport(self.transport, self.target.pacer),
+            event_hooks=hooks,
+            timeout=30.0,
+            **kwargs,
+        )
+
+
+def _schemathesis_headers(response: Any) -> dict[str, str]:
+    return {k: (v[0] if isinstance(v, list) else v) for k, v in response.headers.items()}
 
 
 @dataclass
 class Target:
     spec: TargetSpec
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    config: RunConfig = field(default_factory=RunConfig)
     requests: int = 0
+    apis: frozenset[str] | None = None  # only these specs (None: all)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
     _bindings: dict[str, Binding] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    pacer: Pacer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pacer = Pacer(
+            rate_per_second=self.config.rate_per_second,
+            retries=self.config.retries,
+            max_wait=self.config.max_retry_after,
+        )
 
     @property
     def label(self) -> str:
@@ -187,17 +230,17 @@ class Target:
     @property
     def writes_allowed(self) -> bool:
         # Fakes this run started are private: anything goes. Shared targets: opt in.
+        if self.config.writes is not None and not self.spec.is_fake:
+            return self.config.writes or _truthy(self.environ, WRITES_ENV)
         return self.spec.is_fake or _truthy(self.environ, WRITES_ENV)
 
     @property
-    def honours_retry_after(self) -> bool:
-        return self.spec.kind == "real"
-
-    @property
     def budget(self) -> int | None:
-        if self.spec.kind != "real":
-            return None
-        return int(self.environ.get(BUDGET_ENV, DEFAULT_REAL_BUDGET))
+        if BUDGET_ENV in self.environ:
+            return int(self.environ[BUDGET_ENV]) or None
+        if self.config.budget is not None:
+            return self.config.budget
+        return DEFAULT_REAL_BUDGET if self.spec.kind == "real" else None
 
     def count(self, n: int = 1) -> None:
         with self._lock:
@@ -205,48 +248,88 @@ class Target:
                 raise BudgetExhausted(f"request budget of {self.budget} for {self.label} used up")
             self.requests += n
 
-    def applies_to(self, spec: SpecInfo) -> str | None:
-        """None if the spec can run here, else why not."""
-        if self.spec.kind == "real" and spec.vendor_url is None:
-            return f"{spec.name} is served by the fake only"
-        return None
-
     def bind(self, spec: SpecInfo) -> Binding:
-        """The spec on this target; a target this run starts gets a fresh fake per spec, so
-        fuzzing one API's control operations cannot disturb another's run."""
-        binding = self._bindings.get(spec.name)
-        if binding is None:
-            binding = self._bindings[spec.name] = self._bind(spec)
-        return binding
+        """The spec on this target (bound once per run). A target this run starts gets a fresh
+        fake per spec, so fuzzing one API's control operations cannot disturb another's run."""
+        with self._lock:
+            binding = self._bindings.get(spec.name)
+            if binding is None:
+                binding = self._bindings[spec.name] = self._bind(spec, entry_for(spec.name))
+            return binding
 
-    def _bind(self, spec: SpecInfo) -> Binding:
+    def _bind(self, spec: SpecInfo, entry: ApiEntry) -> Binding:
+        server: FakeServer | None = None
+        app: Any = None
         if self.spec.is_fake:
             mode: Mode = "server" if self.spec.kind == "uvicorn" else "inprocess"
             server = self._stack.enter_context(start_fake_server(self.spec.fake_settings(), mode))
-            fake = self._stack.enter_context(Fake(server, f"contract:{spec.name}"))
-            for operation_id, status in self.spec.faults:
-                fake.add_fault(
-                    match={"operation_id": operation_id}, action={"type": "error", "status": status}
-                )
-            headers = credentials(spec, fake.key.secret, server.settings.admin_token)
+            base, transport = server.base_url, server.transport()
             app = server.app if mode == "inprocess" else None
-            query = query_credentials(spec, fake.key.secret)
-            return Binding(spec, self, server.base_url, headers, app=app, fake=fake, query=query)
-        if self.spec.kind == "real":
-            base = spec.vendor_url or ""
-            key = self.environ[REAL_KEY_ENV]
-            return Binding(
-                spec, self, base, credentials(spec, key, None), query=query_credentials(spec, key)
+            token: str | None = CONTRACT_TOKEN
+        elif self.spec.kind == "real":
+            base, transport, token = spec.vendor_url or "", httpx.HTTPTransport(), None
+        else:
+            base, transport = self.spec.url or "", httpx.HTTPTransport()
+            token = self.environ.get(ADMIN_TOKEN_ENV) or (
+                self.environ.get(self.config.admin_token_env or "") or None
             )
-        key = self.environ.get("MOCKSERVER_CONTRACT_KEY", "mock-admin-key")
-        token = self.environ.get("MOCKSERVER_CONTRACT_ADMIN_TOKEN")
-        return Binding(
-            spec, self, self.spec.url or "", credentials(spec, key, token),
-            query=query_credentials(spec, key),
-        )  # fmt: skip
+        plain = self._stack.enter_context(httpx.Client(base_url=base, transport=transport))
+        control = ControlPlane(plain, token) if self.spec.kind != "real" else None
+        if control is not None and not control.reachable():
+            control = None
+        binding = Binding(spec, entry, self, base, {}, transport, app, server, control)
+        binding.unusable = self._unusable(spec, control)
+        if binding.unusable is None:
+            self._provide(binding)
+        return binding
+
+    def _unusable(self, spec: SpecInfo, control: ControlPlane | None) -> str | None:
+        if not spec.fake_only:
+            return None
+        if control is None:
+            return f"{spec.name} is the control plane of a fake; {self.label} has none reachable"
+        if not self.writes_allowed:
+            return (
+                f"{spec.name} changes server-wide state; on a shared server set "
+                f"{WRITES_ENV}=1 (or [run] writes) to run it"
+            )
+        return None
+
+    def _provide(self, binding: Binding) -> None:
+        """Credentials and provider states: a tenant and key of the kit's own where the control
+        plane answers, the config file's key and identities elsewhere (config values win)."""
+        spec, entry, control = binding.spec, binding.entry, binding.control
+        api_config = self.config.api(spec.name)
+        key = api_config.key(self.environ) or self.environ.get(
+            REAL_KEY_ENV if self.spec.kind == "real" else KEY_ENV
+        )
+        known: dict[str, Any] = {}
+        if control is not None and entry.provision:
+            made = control.create_tenant(entry.scenario)
+            self._stack.callback(control.delete_tenant, made.tenant)
+            binding.tenant, key = made.tenant, made.secret
+            known = {**entry.states, "tenant.id": made.tenant, "key.id": made.key_id}
+            for operation_id, status in self.spec.faults:
+                control.add_fault(made.tenant, operation_id, status)
+        binding.headers = credentials(spec, key, control.headers if control else {})
+        binding.query = query_credentials(spec, key)
+        known.update(api_config.states)
+        # The client outlives the run's cleanups (entered first, closed last).
+        api = self._stack.enter_context(binding.client())
+        cleanups = self._stack.enter_context(contextlib.ExitStack())
+        binding.states, binding.unavailable = resolve_states(
+            entry,
+            known,
+            api,
+            control=control,
+            writes_allowed=self.writes_allowed,
+            cleanups=cleanups,
+        )
 
     def journal_total(self) -> int | None:
         """Requests the fakes this run started recorded in their journals (their ground truth)."""
+        from mockserver.core.journal import JournalQuery
+
         if not self.spec.is_fake:
             return None
         total = 0
@@ -257,33 +340,37 @@ class Target:
         return total
 
     def close(self) -> None:
-        self._stack.close()
-        self._bindings.clear()
+        with self._lock:
+            self._stack.close()
+            self._bindings.clear()
 
 
-def credentials(spec: SpecInfo, key: str, token: str | None) -> dict[str, str]:
+def credentials(spec: SpecInfo, key: str | None, admin: Mapping[str, str]) -> dict[str, str]:
     """Headers for every header scheme of the spec, so whichever alternative Schemathesis picks
     carries a real credential; derived from the spec, so a new API needs no code here. A spec
     with an API-key scheme takes the key as its bearer token too (Cognigy); one with only a
-    bearer scheme (the control plane) takes the admin token."""
+    bearer scheme (the control plane) takes the admin headers."""
     schemes = list(spec.security_schemes().values())
     key_based = any(scheme.get("type") == "apiKey" for scheme in schemes)
     found: dict[str, str] = {}
     for scheme in schemes:
         kind = scheme.get("type")
         if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-            bearer = key if key_based else token
-            if bearer:
-                found.setdefault("Authorization", f"Bearer {bearer}")
-        elif kind == "apiKey" and scheme.get("in") == "header":
+            if not key_based:
+                found.update(admin)
+            elif key:
+                found.setdefault("Authorization", f"Bearer {key}")
+        elif kind == "apiKey" and scheme.get("in") == "header" and key:
             name = str(scheme["name"])
             # FullStory's key scheme: `Authorization: Basic <raw key>` (not base64 user:pass).
             found[name] = f"Basic {key}" if name.lower() == "authorization" else key
     return found
 
 
-def query_credentials(spec: SpecInfo, key: str) -> dict[str, str]:
+def query_credentials(spec: SpecInfo, key: str | None) -> dict[str, str]:
     """Query parameters that carry the key (``api_key`` in Cognigy's spec)."""
+    if not key:
+        return {}
     return {
         str(scheme["name"]): key
         for scheme in spec.security_schemes().values()
@@ -292,9 +379,13 @@ def query_credentials(spec: SpecInfo, key: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def open_target(text: str, environ: Mapping[str, str] | None = None) -> Iterator[Target]:
+def open_target(
+    text: str, environ: Mapping[str, str] | None = None, config: RunConfig | None = None
+) -> Iterator[Target]:
     environ = dict(os.environ if environ is None else environ)
-    target = Target(TargetSpec.parse(text, environ), environ)
+    target = Target(
+        TargetSpec.parse(text, environ), environ, config or RunConfig.load(None, environ)
+    )
     try:
         yield target
     finally:

@@ -67,6 +67,12 @@ class FakeServer:
     def settings(self) -> Settings:
         return self.state.settings
 
+    def transport(self) -> httpx.BaseTransport:
+        """A sync transport to this server: in process through the portal, or over the socket."""
+        if self._portal is not None:
+            return SyncASGITransport(self.app, self._portal.portal)
+        return httpx.HTTPTransport()
+
     def client(self, headers: Mapping[str, str] | None = None, **kwargs: Any) -> httpx.Client:
         """A sync client on this server; the caller closes it (or uses ``with``)."""
         if self._portal is not None:

@@ -1,64 +1,107 @@
-"""Drift reports: unit-level comparison, and the CLI proving it on two fakes that differ."""
+"""Drift reports compare like with like: unit-level classification, and the CLI on two fakes
+(identical: no drift; one with a fault rule: exactly the faulted operation)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mockserver.cli import main
-from mockserver.contract.drift import compare
-from mockserver.contract.targets import TargetError, TargetSpec
+from mockserver.contract.drift import (
+    CANNOT_COMPARE,
+    DRIFT,
+    NO_DRIFT,
+    CannotCompare,
+    compare,
+    compare_files,
+)
+from mockserver.contract.runner import RunOptions, run_suite
+from mockserver.contract.specs import discover_specs
 
 
-def test_compare_lists_what_differs_per_operation() -> None:
-    a = {"target": "A", "operations": {"fullstory getMe": {"statuses": {"200": 3}}}}
-    b = {"target": "B", "operations": {"fullstory getMe": {"statuses": {"200": 1, "503": 2}}}}
-    report = compare(a, b)
-    assert report.has_drift
-    [difference] = report.differences
-    assert (difference.operation, difference.aspect) == ("fullstory getMe", "statuses")
-    assert difference.only_b == ("503",)
-    assert "| `fullstory getMe` | statuses | — | `503` |" in report.to_markdown()
-    assert not compare(a, a).has_drift
+def run(target: str, cases: dict[str, dict[str, Any]], skipped: str | None = None) -> Any:
+    return {
+        "target": target,
+        "operations": {
+            "fullstory getMe": {"requests": len(cases), "cases": cases, "skipped": None},
+            "admin resetAll": {"requests": 0, "cases": {}, "skipped": skipped},
+        },
+    }
 
 
-def test_targets_outside_loopback_need_the_opt_in() -> None:
-    with pytest.raises(TargetError, match=r"127\.0\.0\.1"):
-        TargetSpec.parse("https://api.fullstory.com", environ={})
-    with pytest.raises(TargetError, match="opt-in"):
-        TargetSpec.parse("real", environ={"FULLSTORY_API_KEY": "k"})
-    with pytest.raises(TargetError, match="unknown setting"):
-        TargetSpec.parse("inprocess:no_such_thing=1", environ={})
-    spec = TargetSpec.parse("uvicorn:seed=3,fault=getMe/503", environ={})
-    assert spec.faults == (("getMe", 503),) and spec.fake_settings().seed == 3
+def answer(status: int = 200, shape: str = "s", body: str = "b", **extra: Any) -> dict[str, Any]:
+    return {"status": status, "shape": shape, "body": body, "headers": [], "failures": [], **extra}
 
 
-def test_cli_reports_drift_between_two_fakes(tmp_path: Path) -> None:
-    out = tmp_path / "report"
-    code = main(
-        [
-            "contract",
-            "--target",
-            "inprocess",
-            "--against",
-            "inprocess:fault=getMe/500",
-            "--out",
-            str(out),
-            "--max-examples",
-            "3",
-            "--",
-            "-k",
-            "fullstory_conforms and me",
-        ]
+def test_only_requests_both_runs_sent_are_compared_and_classified() -> None:
+    a = run("A", {"GET /me 1": answer(), "GET /me 2": answer(), "GET /me 3": answer()})
+    b = run(
+        "B",
+        {"GET /me 1": answer(500), "GET /me 2": answer(shape="t"), "GET /me 4": answer()},
+        skipped="writes not allowed",
     )
-    assert code == 1  # drift found
-    report = json.loads((out / "drift.json").read_text())
-    statuses = [
-        d
-        for d in report["differences"]
-        if d["operation"] == "fullstory getMe" and d["aspect"] == "statuses"
-    ]
-    assert statuses and statuses[0]["only_b"] == ["500"]
-    assert "fullstory getMe" in (out / "drift.md").read_text()
+    report = compare(a, b)
+    kinds = {(d.operation, d.kind, d.count) for d in report.differences}
+    assert kinds == {("fullstory getMe", "status", 1), ("fullstory getMe", "schema", 1)}
+    assert report.compared == {"fullstory getMe": 2}
+    assert report.only_a == {"fullstory getMe": 1} and report.only_b == {"fullstory getMe": 1}
+    assert report.skipped == {"admin resetAll": "writes not allowed"}  # apart, not drift
+    assert report.exit_code == DRIFT
+    markdown = report.to_markdown()
+    assert "| `fullstory getMe` | status | 1 |" in markdown and "Not compared" in markdown
+    assert compare(a, a).exit_code == NO_DRIFT
+
+
+def test_body_values_and_headers_are_their_own_classes() -> None:
+    a = run("A", {"k": answer()})
+    b = run("B", {"k": answer(body="c", headers=["retry-after"])})
+    assert {d.kind for d in compare(a, b).differences} == {"body", "headers"}
+
+
+def test_nothing_in_common_cannot_be_compared() -> None:
+    with pytest.raises(CannotCompare):
+        compare(run("A", {"x": answer()}), run("B", {"y": answer()}))
+
+
+FULLSTORY_ONLY = RunOptions(
+    max_examples=3,
+    progress=False,
+    apis="fullstory",
+    pytest_args=("-k", "conforms or provider_state", "--contract-no-coverage-gate"),
+)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Three runs of the FullStory suite: two identical fakes, and one with a fault rule."""
+    folder = tmp_path_factory.mktemp("drift")
+    targets = {"a": "inprocess", "same": "uvicorn", "faulted": "inprocess:fault=getMe/500"}
+    paths = {}
+    for name, target in targets.items():
+        paths[name] = folder / name / "observations.json"
+        run_suite(target, paths[name], FULLSTORY_ONLY)
+    return paths
+
+
+def test_two_identical_fakes_do_not_drift(runs: dict[str, Path]) -> None:
+    report = compare_files(runs["a"], runs["same"])
+    assert (report.exit_code, report.differences) == (NO_DRIFT, ())
+    fullstory = next(spec for spec in discover_specs() if spec.name == "fullstory")
+    assert len(report.compared) == len(fullstory.operations())  # every operation compared
+
+
+def test_a_fault_rule_drifts_exactly_its_operation(runs: dict[str, Path]) -> None:
+    report = compare_files(runs["a"], runs["faulted"])
+    assert report.exit_code == DRIFT
+    assert report.drifted_operations() == ["fullstory getMe"]
+    assert {d.kind for d in report.differences} == {"status"}
+
+
+def test_cli_says_when_it_cannot_compare(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["contract", "--against", "inprocess:no_such_setting=1", "--out", str(tmp_path)])
+    assert code == CANNOT_COMPARE
+    assert "no_such_setting" in capsys.readouterr().err

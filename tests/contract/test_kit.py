@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contract_tests.kit import additional_checks, credentials_accepted, excluded_checks
+from mockserver.contract.suite.kit import additional_checks, credentials_accepted, excluded_checks
 
 
 def case(raw: dict[str, Any], query: dict[str, str] | None = None, auth: bool = True) -> Any:

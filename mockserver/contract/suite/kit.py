@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.contract.observe import Observations
+from mockserver.contract.observe import Observations, fingerprint
+from mockserver.contract.pacing import THROTTLED
 from mockserver.contract.targets import Binding, BudgetExhausted
 
 # Headers that carry a key in the specs' security schemes (FullStory, admin; Cognigy).
@@ -25,10 +26,33 @@ def header_map(response: Any) -> dict[str, str]:
     return headers
 
 
-def record(observations: Observations, api: str, case: Any, response: Any) -> None:
+def case_key(case: Any) -> str:
+    body = None if type(case.body).__name__ == "NotSet" else case.body
+    return fingerprint(case.method, case.formatted_path, case.query, body, case.headers or {})
+
+
+def record(observations: Observations, binding: Binding, case: Any, response: Any) -> str:
+    key = case_key(case)
     observations.response(
-        api, operation_id(case), response.status_code, header_map(response), response.content
+        binding.spec.name,
+        operation_id(case),
+        key,
+        status=response.status_code,
+        headers=header_map(response),
+        body=response.content,
+        responses=documented_responses(case),
+        volatile=binding.entry.volatile,
     )
+    return key
+
+
+def documented_responses(case: Any) -> dict[str, Any]:
+    """The operation's responses; a probe with a method the path does not serve documents its
+    own 405 (HTTP's rule, with an ``Allow`` header Schemathesis checks)."""
+    responses = dict(case.operation.definition.raw.get("responses") or {})
+    if case.method.upper() != case.operation.method.upper():
+        responses.setdefault("405", {})
+    return responses
 
 
 def breaks_query_rules(case: Any) -> bool:
@@ -77,23 +101,44 @@ def additional_checks(case: Any) -> list[Any]:
     return [credentials_accepted] if excluded_checks(case) else []
 
 
+def skip_unless_runnable(binding: Binding, operation: Any, observations: Observations) -> None:
+    name = str(operation.definition.raw.get("operationId") or operation.label)
+    why = binding.unusable
+    if why is None and not binding.allows(operation.method, operation.definition.raw):
+        why = f"{operation.label} writes; set MOCKSERVER_CONTRACT_WRITES=1 to include it"
+    if why is not None:
+        observations.skip(binding.spec.name, name, why)
+        pytest.skip(why)
+
+
 def send_and_validate(
     binding: Binding, observations: Observations, case: Any, checks: list[Any] | None = None
 ) -> Any:
-    """Send ``case`` to the binding, record the answer, then run Schemathesis' checks on it."""
+    """Send ``case`` (429: wait as told, slow down, re-send), record the answer, then run
+    Schemathesis' checks on it. A case that got nothing but 429 was never verified: it fails."""
     from schemathesis.core.failures import Failure, FailureGroup
 
     operation = case.operation
-    if not binding.allows(operation.method, operation.definition.raw):
-        pytest.skip(f"{operation.label} writes; set MOCKSERVER_CONTRACT_WRITES=1 to include it")
+    skip_unless_runnable(binding, operation, observations)
     if binding.app is not None:
         # Checks that re-send the request (ignored_auth, ...) find the app through the schema.
         operation.schema.app = binding.app
+    before = binding.target.pacer.stats.throttled
     try:
         response = binding.call(case)
     except BudgetExhausted as exc:
         pytest.skip(str(exc))
-    record(observations, binding.spec.name, case, response)
+    name = operation_id(case)
+    throttled = binding.target.pacer.stats.throttled - before
+    if throttled:
+        observations.throttled(binding.spec.name, name, throttled)
+    key = record(observations, binding, case, response)
+    if response.status_code == THROTTLED:
+        observations.failure(binding.spec.name, name, key, "KIT429", "only ever answered 429")
+        raise AssertionError(
+            f"{operation.label}: every attempt was answered 429 (Retry-After "
+            f"{header_map(response).get('retry-after')!r}); the case was never verified"
+        )
     try:
         case.validate_response(
             response,
@@ -105,9 +150,9 @@ def send_and_validate(
         )
     except FailureGroup as group:
         for failure in group.exceptions:
-            observations.failure(binding.spec.name, operation_id(case), failure.code, failure.title)
+            observations.failure(binding.spec.name, name, key, failure.code, failure.title)
         raise
     except Failure as failure:
-        observations.failure(binding.spec.name, operation_id(case), failure.code, failure.title)
+        observations.failure(binding.spec.name, name, key, failure.code, failure.title)
         raise
     return response
