@@ -124,7 +124,9 @@ class ApiEntry:
     * ``properties``: business rules, checked with Hypothesis over HTTP;
     * ``last``: operations that disturb the others (a whole-server reset) and so run last;
     * ``volatile``: JSON keys whose values may differ between two equal targets (drift);
-    * ``provision``: create a tenant and key for this API on a fake (False: the API needs none).
+    * ``provision``: create a tenant and key for this API on a fake (False: the API needs none);
+    * ``unreachable``: ``{operationId: why}`` operations no target of this build can answer 2xx
+      (the fake does not serve what they need yet); the config file adds per-target ones.
     """
 
     spec: str
@@ -137,6 +139,7 @@ class ApiEntry:
     last: frozenset[str] = frozenset()
     volatile: frozenset[str] = frozenset()
     provision: bool = True
+    unreachable: Mapping[str, str] = field(default_factory=dict)
 
     def examples_for(self, operation_id: str) -> dict[str, str]:
         """``{parameter: state}`` for one operation (its own entries win over ``"*"``)."""

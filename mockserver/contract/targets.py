@@ -147,7 +147,7 @@ class Binding:
 
     @property
     def unreachable(self) -> Mapping[str, str]:
-        return self.target.config.api(self.spec.name).unreachable
+        return {**self.entry.unreachable, **self.target.config.api(self.spec.name).unreachable}
 
     def transport_kwargs(self, case: Any = None) -> dict[str, Any]:
         headers = self.headers if case is None else self.credentials_for(case)
