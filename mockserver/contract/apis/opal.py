@@ -49,5 +49,4 @@ ENTRY = ApiEntry(
         _tool("fullstory_get_cmp_error_detection", SESSION),
     ),
     unreachable=dict.fromkeys(SEGMENT_TOOLS, SEGMENTS_MISSING),
-    volatile=frozenset({"generated_at", "created_time", "id"}),
 )
