@@ -243,6 +243,11 @@ ENTRY = ApiEntry(
             body={},
         ),
         ExplicitCase("getVisitProfile", path_parameters={"id": "{profile.id}"}),
+        ExplicitCase(
+            "updateVisitProfile",
+            path_parameters={"id": "{profile.id}"},
+            body={"name": "mockserver contract kit"},
+        ),
         ExplicitCase("listVisitProfiles", query={"limit": 5}),
         ExplicitCase("getBetaVisitProfile", path_parameters={"id": "{beta_profile.id}"}),
     ),
