@@ -375,6 +375,9 @@ def _int(value: Any, name: str) -> int:
         raise ContextRequestError(f"{name} must be an integer")
     if isinstance(value, int):
         return value
+    # 2037.0 is an integer to JSON Schema (the spec) and to proto3 JSON parsing (zero fraction).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         return int(value.strip())
     raise ContextRequestError(f"{name} must be an integer (or an int64 string), got {value!r}")
