@@ -29,6 +29,7 @@ from mockserver.core.stores import Changed, TenantStores, unchanged
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
 from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
+from mockserver.fullstory.world.shared import SharedWorldParts
 from mockserver.http.spec import Operation
 from mockserver.resources import data_dir
 from mockserver.settings import Settings, SettingsError
@@ -91,10 +92,14 @@ class TenantConfig:
     scenario_name: str | None = None
     scenario_text: str | None = None
 
-    def scenario(self) -> Scenario | None:
+    def scenario(self, shared: SharedWorldParts | None = None) -> Scenario | None:
+        """The parsed scenario; through ``shared``, parsed once for every tenant that uses it."""
         if self.scenario_text is None:
             return None
-        return parse_scenario(self.scenario_text, self.scenario_name or UPLOADED)
+        source = self.scenario_name or UPLOADED
+        if shared is not None:
+            return shared.scenario(self.scenario_text, source)
+        return parse_scenario(self.scenario_text, source)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -185,12 +190,13 @@ class Tenant:
     dirty, so the state file is saved before the answer goes out)."""
 
     def __init__(self, tenant_id: str, config: TenantConfig, settings: Settings, clock: Clock,
-                 rate: RateDefaults, *, changed: Changed = unchanged) -> None:  # fmt: skip
+                 rate: RateDefaults, *, changed: Changed = unchanged,
+                 shared: SharedWorldParts | None = None) -> None:  # fmt: skip
         self.tenant_id = tenant_id
         self.config = config
         self.stores = TenantStores()
         self.changed = changed
-        scenario = config.scenario()
+        scenario = config.scenario(shared)
         world_config = WorldConfig(
             seed=config.seed,
             users=config.users,
@@ -200,7 +206,9 @@ class Tenant:
         )
         if scenario is not None:
             world_config = world_config.with_scenario(scenario)
-        self.fullstory = FullStoryTenant(tenant_id=tenant_id, world=World(world_config, scenario))
+        faker = shared.faker if shared is not None else None
+        world = World(world_config, scenario, faker=faker)
+        self.fullstory = FullStoryTenant(tenant_id=tenant_id, world=world)
         self.limiter = RateLimiter(clock, default=rate.policy, enabled=rate.enabled)
         self.lifecycles = LifecyclePolicies()
 
@@ -217,7 +225,8 @@ class ServerState:
             scenario_name=source[0] if source else None,
             scenario_text=source[1] if source else None,
         )
-        self.default_config.scenario()  # a broken scenario file stops startup, with its message
+        self.shared_world = SharedWorldParts()  # parsed scenarios and Faker, for every tenant
+        self.default_config.scenario(self.shared_world)  # a broken file stops startup, loudly
         self.journal = Journal(
             self.clock,
             capacity=settings.journal_cap,
@@ -361,7 +370,15 @@ class ServerState:
         """A tenant built from its config but not (yet) installed: callers validate first."""
         try:
             settings, clock, rate = self.settings, self.clock, self.rate_defaults
-            return Tenant(tenant_id, config, settings, clock, rate, changed=self.mark_dirty)
+            return Tenant(
+                tenant_id,
+                config,
+                settings,
+                clock,
+                rate,
+                changed=self.mark_dirty,
+                shared=self.shared_world,
+            )
         except ScenarioError as exc:
             raise SettingsError(str(exc)) from None
         except ValueError as exc:  # e.g. a world size out of range
