@@ -10,10 +10,11 @@ turn into documented errors. JSON snapshots of this state live in :mod:`mockserv
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from mockserver.core.keys import ApiKey, KeyLevel, KeyRing
 from mockserver.core.lifecycle import LifecyclePolicies
 from mockserver.core.ratelimit import RateLimiter, RateLimitPolicy
 from mockserver.core.rng import derive_seed
+from mockserver.core.saver import SaveFailed, StateSaver
 from mockserver.core.stores import Changed, TenantStores, unchanged
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
@@ -240,8 +242,9 @@ class ServerState:
         self._lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
         self._configs: dict[str, TenantConfig] = {}
-        self._dirty = False
-        self.on_save: Callable[[], None] | None = None  # set by persistence when --state-file
+        self._generation = 0
+        self._flushed = 0
+        self.saver: StateSaver | None = None  # set by persistence when --state-file
 
     # -- tenants ----------------------------------------------------------------------------
 
@@ -476,17 +479,42 @@ class ServerState:
             self.counters[name] = self.counters.get(name, 0) + 1
             return self.counters[name]
 
+    # -- saving (with --state-file) ------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """Rises with every change worth persisting (see :meth:`mark_dirty`)."""
+        return self._generation
+
     @property
     def dirty(self) -> bool:
-        return self._dirty
+        return self._generation != self._flushed
 
     def mark_dirty(self) -> None:
-        """Something worth persisting changed; the next :meth:`flush` writes the state file."""
-        self._dirty = True
+        """Something worth persisting changed (a tenant's stores call this through
+        ``tenant.changed``): a request that does this is answered once it is saved."""
+        self._generation += 1
+
+    def save_soon(self) -> None:
+        """Something changed that no client waits for (a fault rule's counters): save it
+        shortly, together with whatever else changes meanwhile."""
+        self.mark_dirty()
+        if self.saver is not None:
+            self.saver.save_soon()
+
+    def attach_saver(self, saver: StateSaver) -> None:
+        self.saver = saver
+        self._flushed = self._generation
+
+    def storage_status(self) -> dict[str, Any] | None:
+        """None without a state file; else whether the last save worked (for health)."""
+        return self.saver.status() if self.saver is not None else None
 
     def flush(self, force: bool = False) -> None:
-        """Save now if there is a state file and something changed (or ``force``)."""
-        if self.on_save is None or not (self._dirty or force):
+        """Save now, in this thread, if there is a state file and something changed (or
+        ``force``); a failure is logged and reported by health, not raised."""
+        if self.saver is None or not (self.dirty or force):
             return
-        self._dirty = False
-        self.on_save()
+        self._flushed = self._generation
+        with contextlib.suppress(SaveFailed):
+            self.saver.save_now()
