@@ -89,12 +89,27 @@ def _keys(text: str) -> tuple[ApiKey, ...]:
     return tuple(ApiKey.parse(part) for part in text.split(",") if part.strip())
 
 
+def _summary_latency(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("off", "realistic"):
+        raise ValueError(f"{text!r} is not off or realistic")
+    return value
+
+
 def _optional_path(text: str) -> Path | None:
     return Path(text) if text.strip() else None
 
 
 def _optional_str(text: str) -> str | None:
     return text if text.strip() else None
+
+
+def _clock_mode(text: str) -> ClockMode:
+    try:
+        return ClockMode(text.strip().lower())
+    except ValueError:
+        modes = ", ".join(mode.value for mode in ClockMode)
+        raise ValueError(f"{text!r} is not a clock mode ({modes})") from None
 
 
 def _optional_time(text: str) -> datetime | None:
@@ -120,14 +135,19 @@ class Settings:
     keys: tuple[ApiKey, ...] = field(
         default=DEFAULT_KEYS,
         metadata={
-            "help": "API keys SECRET=TENANT:LEVEL[:EMAIL], comma-separated (replaces the defaults)",
+            "help": (
+                "an API key SECRET=TENANT:LEVEL[:EMAIL]; repeat the flag or separate keys with "
+                "commas (the variable takes the same list); replaces the default keys"
+            ),
             "cast": _keys,
             "repeat": True,
+            "flag": "key",  # one key per flag reads best: --key A --key B
+            "metavar": "SECRET=TENANT:LEVEL[:EMAIL]",
         },
     )
     clock: ClockMode = field(
         default=ClockMode.SYSTEM,
-        metadata={"help": "clock mode: system, frozen or manual", "cast": ClockMode},
+        metadata={"help": "clock mode: system, frozen or manual", "cast": _clock_mode},
     )
     clock_start: datetime | None = field(
         default=None,
@@ -181,6 +201,13 @@ class Settings:
         default=100,
         metadata={"help": "burst allowance per key and operation group", "cast": _at_least_one},
     )
+    summary_latency: str = field(
+        default="off",
+        metadata={
+            "help": "AI summary generation time: off, or realistic (seconds, driven by the clock)",
+            "cast": _summary_latency,
+        },
+    )
     state_file: Path | None = field(
         default=None,
         metadata={
@@ -221,6 +248,29 @@ class Settings:
             "help": "concurrent connections and requests (uvicorn answers 503 above; keep it "
             "below the open-files limit)",
             "cast": _at_least_one,
+        },
+    )
+    # The Opal tools service (/opal): the FullStory connector's settings.
+    opal_key: str = field(
+        default="mock-admin-key",
+        metadata={"help": "FullStory API key the Opal connector's tools use", "cast": str},
+    )
+    opal_fullstory_url: str | None = field(
+        default=None,
+        metadata={
+            "help": "FullStory base URL the Opal tools call (default: this server, in process)",
+            "cast": _optional_str,
+        },
+    )
+    opal_token: str | None = field(
+        default=None,
+        metadata={"help": "require this bearer token on /opal/tools/*", "cast": _optional_str},
+    )
+    opal_ai_analysis: bool = field(
+        default=True,
+        metadata={
+            "help": "offer the AI-analysis tools (the connector's 'AI-powered session analysis')",
+            "cast": parse_bool,
         },
     )
     access_log: bool = field(
@@ -265,6 +315,7 @@ class Settings:
                 dest=spec.name,
                 default=None,
                 action="append" if spec.metadata.get("repeat") else "store",
+                metavar=spec.metadata.get("metavar"),
                 help=f"{spec.metadata['help']} [env {ENV_PREFIX}{spec.name.upper()}]",
             )
 
@@ -278,4 +329,8 @@ class Settings:
 
 
 def flag(name: str) -> str:
+    """A setting's flag without the dashes: its name, or the one its metadata gives."""
+    for spec in dataclasses.fields(Settings):
+        if spec.name == name and "flag" in spec.metadata:
+            return str(spec.metadata["flag"])
     return name.replace("_", "-")

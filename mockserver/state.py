@@ -28,12 +28,14 @@ from mockserver.core.ratelimit import RateLimiter, RateLimitPolicy
 from mockserver.core.rng import derive_seed
 from mockserver.core.saver import SaveFailed, StateSaver
 from mockserver.core.stores import Changed, TenantStores, unchanged
+from mockserver.fullstory.profiles.store import STORE_NAME as PROFILE_STORE
+from mockserver.fullstory.summaries.latency import GenerationLatency
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
 from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
 from mockserver.fullstory.world.shared import SharedWorldParts
 from mockserver.http.spec import Operation
-from mockserver.resources import data_dir
+from mockserver.resources import data_dir, fixture_names
 from mockserver.settings import Settings, SettingsError
 
 # Fixture names only (no paths) when a scenario is named over the admin API: a remote caller
@@ -67,6 +69,12 @@ def scenario_source(name: str) -> tuple[str, str] | None:
     path = Path(name)
     if not path.suffix:
         path = data_dir("fixtures") / f"{name}.yaml"
+        if not path.is_file():
+            known = ", ".join(fixture_names())
+            raise SettingsError(
+                f"unknown scenario {name!r}; the packaged scenarios are {known} "
+                "(or give a path to a .yaml file, or 'none')"
+            )
     try:
         return name, path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -193,7 +201,8 @@ class Tenant:
 
     def __init__(self, tenant_id: str, config: TenantConfig, settings: Settings, clock: Clock,
                  rate: RateDefaults, *, changed: Changed = unchanged,
-                 shared: SharedWorldParts | None = None) -> None:  # fmt: skip
+                 shared: SharedWorldParts | None = None,
+                 latency: GenerationLatency | None = None) -> None:  # fmt: skip
         self.tenant_id = tenant_id
         self.config = config
         self.stores = TenantStores()
@@ -210,7 +219,8 @@ class Tenant:
             world_config = world_config.with_scenario(scenario)
         faker = shared.faker if shared is not None else None
         world = World(world_config, scenario, faker=faker)
-        self.fullstory = FullStoryTenant(tenant_id=tenant_id, world=world)
+        self.fullstory = FullStoryTenant(tenant_id, world, changed=changed, latency=latency)
+        self.stores.register(PROFILE_STORE, self.fullstory.profiles)
         self.limiter = RateLimiter(clock, default=rate.policy, enabled=rate.enabled)
         self.lifecycles = LifecyclePolicies()
 
@@ -237,6 +247,7 @@ class ServerState:
         )
         self.faults = FaultBook(seed=settings.seed)
         self.rate_defaults = self._configured_rate_defaults()
+        self.summary_latency = GenerationLatency(settings.summary_latency, self.clock)
         self.catalog = ApiCatalog()  # create_app attaches the FullStory spec's
         self.counters: dict[str, int] = {}  # names handed out so far (keys, tenants)
         self._lock = threading.RLock()
@@ -351,6 +362,7 @@ class ServerState:
         self.journal.set_text_limit(self.settings.journal_text_limit)
         self.faults.clear()  # ids keep rising, so a stale id never removes a newer rule
         self.rate_defaults = self._configured_rate_defaults()
+        self.summary_latency.set_mode(self.settings.summary_latency)
         self.reset_clock()
 
     def reset_clock(self) -> None:
@@ -373,15 +385,8 @@ class ServerState:
         """A tenant built from its config but not (yet) installed: callers validate first."""
         try:
             settings, clock, rate = self.settings, self.clock, self.rate_defaults
-            return Tenant(
-                tenant_id,
-                config,
-                settings,
-                clock,
-                rate,
-                changed=self.mark_dirty,
-                shared=self.shared_world,
-            )
+            return Tenant(tenant_id, config, settings, clock, rate, changed=self.mark_dirty,
+                          shared=self.shared_world, latency=self.summary_latency)  # fmt: skip
         except ScenarioError as exc:
             raise SettingsError(str(exc)) from None
         except ValueError as exc:  # e.g. a world size out of range

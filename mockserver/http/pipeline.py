@@ -10,8 +10,9 @@ state change through HTTP is serialized.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
@@ -63,6 +64,8 @@ class Call(Generic[C]):
         return self.inputs.body
 
 
+# A handler returns its answer, or an awaitable of it when it must wait on I/O (an Opal tool
+# calling the FullStory API); plain handlers stay synchronous and serialized on the loop.
 Handler = Callable[[Call[Any]], Any]
 
 
@@ -221,6 +224,7 @@ async def run(
     body: bytes | None = None
     decision: GuardDecision | None = None
     generation = mount.durability.generation if mount.durability is not None else 0
+    pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
     try:
         if compiled is None:
             raise _unserved(scope, method, path, allowed)
@@ -237,8 +241,8 @@ async def run(
             if body.strip():
                 _require_json(headers.get("content-type"))
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        result = compiled.handler(
-            Call(compiled.operation, principal, inputs, mount.context(principal))
+        result = await _settled(
+            compiled.handler(Call(compiled.operation, principal, inputs, mount.context(principal)))
         )
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status = reply.status or compiled.success_status
@@ -247,7 +251,7 @@ async def run(
         if compiled.response_validator is not None and reply.media_type == JSON:
             checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
             _check_response(compiled.response_validator, status, checked, response_headers)
-        media_type = reply.media_type
+        media_type, pause = reply.media_type, reply.pause
         await _commit(mount, generation, method, status)
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
@@ -256,8 +260,7 @@ async def run(
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
-    if decision is not None and decision.latency_ms:
-        await asyncio.sleep(decision.latency_ms / 1000)
+    await _delay(decision, pause)
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         _record(mount.recorder, Exchange(info, body, status, payload, label))
@@ -300,6 +303,22 @@ async def _commit(mount: ApiMount[Any], generation: int, method: str, status: in
         await durability.commit()
     except SaveFailed as error:
         raise mount.storage_error(str(error)) from None
+
+
+async def _settled(result: Any) -> Any:
+    """A handler's answer; awaited when the handler had to wait on I/O (an Opal tool calling
+    the FullStory API). Plain handlers stay synchronous and serialized on the loop."""
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _delay(
+    decision: GuardDecision | None, pause: Callable[[], Awaitable[None]] | None
+) -> None:
+    """A fault rule's latency (wall-clock), then the reply's own pause (clock-driven)."""
+    if decision is not None and decision.latency_ms:
+        await asyncio.sleep(decision.latency_ms / 1000)
+    if pause is not None:
+        await pause()
 
 
 def _record(recorder: Recorder, exchange: Exchange) -> None:
