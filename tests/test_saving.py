@@ -194,3 +194,20 @@ def test_a_torn_last_journal_line_is_skipped(tmp_path: Path) -> None:
         torn.write(b'{"seq": 99, "time": "2026-')  # a crash in the middle of an append
     again: ServerState = create_app(frozen(path)).state.server
     assert again.journal.count() == 1
+
+
+def test_a_store_write_is_on_disk_before_its_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real API store (summary profiles): tenant.changed() makes the pipeline save first.
+    path = tmp_path / "state.json"
+    app = create_app(frozen(path))
+    disk = FullDisk(monkeypatch)
+    with in_process_client(app, headers=KEY) as fs:
+        created = fs.post("/v2/visit_profile", json={"name": "saved"})
+        assert created.status_code == 200, created.text
+        stored = decode_snapshot(path.read_bytes())["tenants"]
+        assert "saved" in str(stored)  # on disk when the answer came
+        disk.full = True
+        refused = fs.post("/v2/visit_profile", json={"name": "unsaved"})
+        assert refused.status_code == 500 and refused.json()["code"] == "server_error"
