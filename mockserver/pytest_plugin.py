@@ -11,6 +11,9 @@ Fixtures:
   tenant and key, clock control and journal assertions;
 * ``fullstory_client`` / ``fullstory_async_client``: httpx clients with that key and base URL
   (async tests need ``@pytest.mark.anyio``);
+* ``cognigy`` (function): a :class:`~mockserver.testing.cognigy.CognigyFake`, the same kind of
+  fresh tenant for Cognigy's contact profiles (key sent as ``X-API-Key``, a ``project_id``,
+  ``add_profile`` for seeding); ``cognigy_client`` an httpx client with that key.
 * ``opal`` (function): the Opal tools service as a connector on that same tenant
   (:class:`~mockserver.testing.opal.OpalFake`: ``opal.run("fullstory_list_sessions", uid=...)``).
 
@@ -31,6 +34,7 @@ import httpx
 import pytest
 
 from mockserver.settings import Settings
+from mockserver.testing.cognigy import CognigyFake
 from mockserver.testing.fake import (
     MODES,
     OPTION_NAMES,
@@ -131,3 +135,17 @@ async def fullstory_async_client(fullstory: Fake) -> AsyncIterator[httpx.AsyncCl
 def opal(fullstory: Fake) -> Iterator[OpalFake]:
     with opal_client(fullstory) as service:
         yield service
+
+
+@pytest.fixture
+def cognigy(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[CognigyFake]:
+    options = marker_options(request.node)
+    # Its own tenant, so a test may use both `fullstory` and `cognigy` without them colliding.
+    with CognigyFake(mockserver, f"{request.node.nodeid}::cognigy", options) as fake:
+        yield fake
+
+
+@pytest.fixture
+def cognigy_client(cognigy: CognigyFake) -> Iterator[httpx.Client]:
+    with cognigy.client() as client:
+        yield client
