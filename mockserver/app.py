@@ -13,11 +13,11 @@ from mockserver.cognigy.auth import CognigyKeyAuthenticator
 from mockserver.cognigy.envelope import CognigyEnvelope
 from mockserver.cognigy.handlers import handlers as cognigy_handlers
 from mockserver.cognigy.representations import CognigyRepresentations
-from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder
+from mockserver.control import ControlGuard, JournalRecorder, StateDurability
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
 from mockserver.http.envelopes import AdminEnvelope, ErrorEnvelope, FullStoryEnvelope
-from mockserver.http.errors import MethodNotAllowed
+from mockserver.http.errors import ApiError, MethodNotAllowed, StorageUnavailable
 from mockserver.http.pipeline import ApiMount
 from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
@@ -43,6 +43,10 @@ class MockServerApp(Starlette):
     def __init__(self, router: SpecRouter, lifespan: Any) -> None:
         super().__init__(lifespan=lifespan)
         self.spec_router = router
+
+    def render_error(self, path: str, error: ApiError) -> bytes:
+        """An error body in the envelope of the API that owns ``path`` (for the protocol)."""
+        return self.spec_router.fallback.render(path, error)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         if scope["type"] != "http":
@@ -104,6 +108,8 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
     common: dict[str, Any] = {
         "max_body_bytes": settings.max_body_bytes,
         "validate_responses": settings.validate_responses,
+        # Every API: a request that changed state is answered once the change is saved.
+        "durability": StateDurability(state),
     }
     fullstory: ApiMount[Any] = ApiMount(
         name="fullstory",
@@ -138,7 +144,8 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         envelope=AdminEnvelope(),
         authenticator=AdminTokenAuthenticator(settings.admin_token),
         context=lambda principal: state,
-        recorder=AdminRecorder(state),  # saves the state file after each change
+        writes_change_state=True,  # every successful admin call but a GET is saved first
+        storage_error=StorageUnavailable,
         **common,
     )
     # The Opal tools call this very app's FullStory API (unless --opal-fullstory-url is set).

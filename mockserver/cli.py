@@ -21,6 +21,7 @@ from mockserver.commands import spec as spec_command
 from mockserver.commands.output import run_to_stdout
 from mockserver.core.statefile import StateFileError
 from mockserver.fullstory.world.scenario import ScenarioError
+from mockserver.http.server_protocol import uvicorn_options
 from mockserver.http.transport_faults import quiet_uvicorn_drops
 from mockserver.settings import Settings, SettingsError
 from mockserver.version import __version__
@@ -147,7 +148,7 @@ def serve(settings: Settings) -> int:
         app,
         access_log=settings.access_log,
         log_level=settings.log_level,
-        server_header=False,
+        **uvicorn_options(settings, app.render_error),
     )
     quiet_uvicorn_drops()  # after Config, which (re)configures uvicorn's loggers
     uvicorn.Server(config).run(sockets=[sock])

@@ -14,6 +14,7 @@ from mockserver.core.faults import (
 )
 from mockserver.core.keys import KeyLevel
 from mockserver.core.ratelimit import RateLimitPolicy
+from mockserver.core.saver import StateSaver
 from mockserver.settings import Settings, SettingsError
 from mockserver.state import (
     ApiCatalog,
@@ -159,7 +160,9 @@ def test_fixture_scenarios_are_names_not_paths() -> None:
 def test_flush_saves_only_when_dirty(state: ServerState) -> None:
     saves: list[int] = []
     state.flush()  # no state file: nothing happens
-    state.on_save = lambda: saves.append(1)
+    state.attach_saver(
+        StateSaver("test", lambda: state.generation, lambda: lambda: saves.append(1))
+    )
     state.flush()
     assert saves == []
     state.mark_dirty()

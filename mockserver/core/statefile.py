@@ -53,6 +53,20 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     _fsync_directory(directory)
 
 
+def append_durably(path: str | os.PathLike[str], data: bytes) -> None:
+    """Append ``data`` to ``path`` (created private if missing) and fsync it. A crash may leave
+    the last line cut short; readers skip such a line."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_MODE)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
     """Delete the temp files a killed writer of ``path`` left behind; returns what went.
 

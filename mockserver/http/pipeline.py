@@ -21,6 +21,7 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.types import Receive, Scope, Send
 
+from mockserver.core.saver import SaveFailed
 from mockserver.http.auth import Authenticator, Credentials, Principal
 from mockserver.http.envelopes import ErrorEnvelope
 from mockserver.http.errors import (
@@ -33,6 +34,7 @@ from mockserver.http.errors import (
 )
 from mockserver.http.negotiation import choose
 from mockserver.http.rendering import JSON, Reply, encode
+from mockserver.http.server_protocol import REFUSAL
 from mockserver.http.spec import Operation
 from mockserver.http.transport_faults import drop_connection
 from mockserver.http.validation import Inputs, RequestValidator, ResponseValidator
@@ -116,6 +118,22 @@ class Recorder(Protocol):
     def record(self, exchange: Exchange) -> None: ...
 
 
+class Durability(Protocol):
+    """Where changes are saved (the state file). ``generation`` rises with every change; a
+    request that changed something is answered only after :meth:`commit` returns, which raises
+    :class:`~mockserver.core.saver.SaveFailed` if the change could not be saved."""
+
+    @property
+    def generation(self) -> int: ...
+
+    def mark_dirty(self) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @dataclass(frozen=True, slots=True)
 class Rendering:
     """What a representation needs besides the answer: the operation and the request path."""
@@ -151,6 +169,11 @@ class ApiMount(Generic[C]):
     representations: Representations | None = None  # None: JSON whatever the Accept header
     max_body_bytes: int = 1_048_576
     validate_responses: bool = False
+    durability: Durability | None = None
+    # The control plane: every successful call that is not a GET changes state.
+    writes_change_state: bool = False
+    # What a failed save answers (in this API's envelope); a status its spec documents.
+    storage_error: type[ApiError] = ServerError
 
     @cached_property
     def header_names(self) -> frozenset[bytes]:
@@ -184,9 +207,14 @@ class FallbackDispatcher:
         self.mounts = sorted(mounts, key=lambda m: len(m.prefix), reverse=True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope["path"]
-        mount = next(m for m in self.mounts if _owns(m.prefix, path))
-        await run(mount, None, scope, receive, send, allowed=None)
+        await run(self.owner(scope["path"]), None, scope, receive, send, allowed=None)
+
+    def owner(self, path: str) -> ApiMount[Any]:
+        return next(m for m in self.mounts if _owns(m.prefix, path))
+
+    def render(self, path: str, error: ApiError) -> bytes:
+        """``error`` as the API that owns ``path`` renders it (for answers outside the app)."""
+        return encode(self.owner(path).envelope.render(error, path))
 
 
 def _owns(prefix: str, path: str) -> bool:
@@ -233,12 +261,11 @@ async def run(
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
     decision: GuardDecision | None = None
+    generation = mount.durability.generation if mount.durability is not None else 0
     pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
     try:
         if compiled is None:
-            if allowed is not None:
-                raise MethodNotAllowed(method, allowed)
-            raise NotFound(f"no route for {method} {path}")
+            raise _unserved(scope, method, path, allowed)
         principal = mount.authenticator.authenticate(
             Credentials(headers, query), compiled.operation
         )
@@ -261,15 +288,15 @@ async def run(
             mount, compiled, reply, chosen, Rendering(compiled.operation, path, query)
         )
         pause = reply.pause
+        await _commit(mount, generation, method, status)
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
-        if operation is not None and not operation.documents(status) and status not in (405, 413):
+        if operation is not None and not operation.documents(status) and status not in _HTTP_ONLY:
             log.warning("%s answered undocumented status %s", operation.operation_id, status)
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
     await _delay(decision, pause)
-    transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         _record(mount.recorder, Exchange(info, body, status, payload, label))
@@ -280,8 +307,38 @@ async def run(
         payload=payload,
         headers=response_headers,
         media_type=media_type,
-        transport=transport,
+        transport=decision.transport if decision is not None else None,
     )
+
+
+# Answers about HTTP itself, not an operation: no spec lists them (README fidelity table).
+_HTTP_ONLY = frozenset({405, 413, 414, 431})
+
+
+def _unserved(scope: Scope, method: str, path: str, allowed: Mapping[str, Any] | None) -> ApiError:
+    """Why a request reached no handler: the protocol refused it (a too long target or too
+    many headers, see :mod:`mockserver.http.server_protocol`), a wrong method, or no route."""
+    refusal: ApiError | None = scope.get(REFUSAL)
+    if refusal is not None:
+        return refusal
+    if allowed is not None:
+        return MethodNotAllowed(method, allowed)
+    return NotFound(f"no route for {method} {path}")
+
+
+async def _commit(mount: ApiMount[Any], generation: int, method: str, status: int) -> None:
+    """Wait until what this request changed is saved: "acknowledged means on disk"."""
+    durability = mount.durability
+    if durability is None:
+        return
+    if mount.writes_change_state and method not in SAFE_METHODS and status < 400:
+        durability.mark_dirty()
+    if durability.generation == generation:
+        return  # this request changed nothing (other requests' changes are theirs to wait for)
+    try:
+        await durability.commit()
+    except SaveFailed as error:
+        raise mount.storage_error(str(error)) from None
 
 
 def _answer(

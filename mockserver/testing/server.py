@@ -12,10 +12,13 @@ import contextlib
 import socket
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
 
+from mockserver.app import MockServerApp
+from mockserver.http.server_protocol import uvicorn_options
 from mockserver.http.transport_faults import quiet_uvicorn_drops
 
 LOOPBACK = "127.0.0.1"
@@ -39,9 +42,10 @@ def serve_in_thread(app: ASGIApp, host: str = LOOPBACK, timeout: float = 10.0) -
     sock.bind((host, 0))
     sock.listen(128)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", server_header=False
-    )
+    options: dict[str, Any] = {"server_header": False}
+    if isinstance(app, MockServerApp):  # the limits and envelopes of `mockserver serve`
+        options = uvicorn_options(app.state.server.settings, app.render_error)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", **options)
     quiet_uvicorn_drops()  # after Config, which (re)configures uvicorn's loggers
     server = _Server(config)
     thread = threading.Thread(
