@@ -14,7 +14,8 @@ Fixtures:
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
-rate_limits={"burst": 2, "rate_per_second": 1}, faults=[...], level="standard")``.
+rate_limits={"default": {"rate_per_second": 1, "burst": 2}}, faults=[...], level="standard")``
+(the README's plugin reference lists every option).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mockserver.settings import Settings
+from mockserver.fullstory.world.scenario import ScenarioError
+from mockserver.settings import Settings, SettingsError
 from mockserver.testing.fake import (
     MODES,
     OPTION_NAMES,
@@ -106,7 +108,13 @@ def marker_options(node: pytest.Item) -> FakeOptions:
 def fullstory(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[Fake]:
     options = marker_options(request.node)
     # The node id names the tenant: stable across runs, distinct between tests and xdist-safe.
-    with Fake(mockserver, request.node.nodeid, options) as fake:
+    try:
+        fake = Fake(mockserver, request.node.nodeid, options)
+    except (SettingsError, ScenarioError, ValueError) as exc:
+        # A bad scenario or option is the test's mistake: one line that names it, no traceback
+        # through the plugin's internals.
+        pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
+    with fake:
         yield fake
 
 
