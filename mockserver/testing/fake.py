@@ -290,13 +290,16 @@ class Fake:
     def set_rate_limits(self, limits: RateLimits) -> None:
         """``False`` or ``True`` (off or on), or the admin API's body for
         ``PUT /__admin/tenants/{tenant}/rate-limits``: ``{"enabled", "default", "groups",
-        "refill"}``, each optional, e.g. ``{"groups": {"me": {"rate_per_second": 1, "burst": 2}}}``.
+        "refill"}``, each optional, e.g. ``{"groups": {"me": {"rate_per_second": 1, "burst": 2}}}``;
+        ``enabled`` defaults to true here.
         """
         if isinstance(limits, bool):
             self.tenant.limiter.set_enabled(limits)
             return
         try:
-            apply_limits(self.state, self.tenant, limits)
+            # Asking a test's tenant for limits turns them on (even where the server's settings
+            # have them off), unless the body says "enabled": false.
+            apply_limits(self.state, self.tenant, {"enabled": True, **limits})
         except StateError as exc:
             raise ValueError(str(exc)) from None
 
