@@ -14,8 +14,10 @@ Fixtures:
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
-rate_limits={"default": {"rate_per_second": 1, "burst": 2}}, faults=[...], level="standard")``
-(the README's plugin reference lists every option).
+rate_limits={"default": {"rate_per_second": 1, "burst": 2}}, faults=[...], level="standard",
+profiles=[{"id": "mine", "post_prompt": "Be brief"}])`` (``profiles``: summary profiles to
+preload, each as :meth:`~mockserver.testing.fake.Fake.create_profile` takes it). The README's
+plugin reference lists every option.
 """
 
 from __future__ import annotations

@@ -79,6 +79,13 @@ def _keys(text: str) -> tuple[ApiKey, ...]:
     return tuple(ApiKey.parse(part) for part in text.split(",") if part.strip())
 
 
+def _summary_latency(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("off", "realistic"):
+        raise ValueError(f"{text!r} is not off or realistic")
+    return value
+
+
 def _optional_path(text: str) -> Path | None:
     return Path(text) if text.strip() else None
 
@@ -156,7 +163,14 @@ class Settings:
     journal_text_limit: int = field(
         default=64 * 1024,
         metadata={
-            "help": "characters of each request/response body journaled",
+            "help": "bytes of each request/response body journaled",
+            "cast": _non_negative_int,
+        },
+    )
+    journal_target_limit: int = field(
+        default=8 * 1024,
+        metadata={
+            "help": "bytes of memory the path and query of one journal entry may take",
             "cast": _non_negative_int,
         },
     )
@@ -176,6 +190,13 @@ class Settings:
     rate_limit_burst: int = field(
         default=100,
         metadata={"help": "burst allowance per key and operation group", "cast": _at_least_one},
+    )
+    summary_latency: str = field(
+        default="off",
+        metadata={
+            "help": "AI summary generation time: off, or realistic (seconds, driven by the clock)",
+            "cast": _summary_latency,
+        },
     )
     state_file: Path | None = field(
         default=None,

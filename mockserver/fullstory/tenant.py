@@ -1,11 +1,15 @@
-"""One organisation's FullStory state: its generated world (and, as they land, its summary
-profiles, segments and exports). Rebuilt from the constructor on reset."""
+"""One organisation's FullStory state: its generated world, its summary profiles (and, as they
+land, segments and exports). Rebuilt from the constructor on reset."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from mockserver.core.clock import Clock
+from mockserver.core.stores import Changed, unchanged
+from mockserver.fullstory.profiles.store import ProfileStore
+from mockserver.fullstory.summaries.latency import GenerationLatency
 from mockserver.fullstory.world.generator import LruCache, World
 from mockserver.http.rendering import encode
 
@@ -13,9 +17,18 @@ ANSWER_CACHE_SIZE = 1024
 
 
 class FullStoryTenant:
-    def __init__(self, tenant_id: str, world: World) -> None:
+    def __init__(
+        self,
+        tenant_id: str,
+        world: World,
+        *,
+        changed: Changed = unchanged,
+        latency: GenerationLatency | None = None,
+    ) -> None:
         self.tenant_id = tenant_id
         self.world = world
+        self.profiles = ProfileStore(tenant_id, changed)
+        self.latency = latency or GenerationLatency("off", Clock())
         self._answers: LruCache[Hashable, bytes] = LruCache(ANSWER_CACHE_SIZE)
 
     def world_answer(self, key: Hashable, build: Callable[[], Any]) -> bytes:

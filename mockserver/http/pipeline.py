@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
@@ -192,6 +192,7 @@ async def run(
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
     decision: GuardDecision | None = None
+    pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
     try:
         if compiled is None:
             if allowed is not None:
@@ -220,7 +221,7 @@ async def run(
         if compiled.response_validator is not None and reply.media_type == JSON:
             checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
             _check_response(compiled.response_validator, status, checked, response_headers)
-        media_type = reply.media_type
+        media_type, pause = reply.media_type, reply.pause
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
         if operation is not None and not operation.documents(status) and status not in (405, 413):
@@ -228,8 +229,7 @@ async def run(
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
-    if decision is not None and decision.latency_ms:
-        await asyncio.sleep(decision.latency_ms / 1000)
+    await _delay(decision, pause)
     transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
@@ -243,6 +243,16 @@ async def run(
         media_type=media_type,
         transport=transport,
     )
+
+
+async def _delay(
+    decision: GuardDecision | None, pause: Callable[[], Awaitable[None]] | None
+) -> None:
+    """A fault rule's latency (wall-clock), then the reply's own pause (clock-driven)."""
+    if decision is not None and decision.latency_ms:
+        await asyncio.sleep(decision.latency_ms / 1000)
+    if pause is not None:
+        await pause()
 
 
 def _record(recorder: Recorder, exchange: Exchange) -> None:
