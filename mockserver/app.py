@@ -19,6 +19,8 @@ from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
 from mockserver.http.spec import ApiSpec, load_spec, read_document, spec_from_document
 from mockserver.http.transport_faults import settle
+from mockserver.opal.errors import OpalEnvelope
+from mockserver.opal.service import opal_mount
 from mockserver.persistence import attach_state_file, lifespan
 from mockserver.resources import spec_path
 from mockserver.settings import Settings
@@ -73,7 +75,8 @@ class StaticDocument:
 
 
 def load_specs() -> dict[str, ApiSpec]:
-    specs = {"fullstory": load_spec("fullstory", spec_path("fullstory"))}
+    served = ("fullstory", "opal")
+    specs = {name: load_spec(name, spec_path(name)) for name in served}
     # The admin spec names the rate-limit groups the served APIs define (known only now).
     groups = ApiCatalog.of(op for spec in specs.values() for op in spec.operations).groups
     admin = with_rate_limit_groups(read_document(spec_path("admin")), groups)
@@ -85,7 +88,7 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
     settings = settings or Settings()
     state = state or ServerState(settings)
     specs = load_specs()
-    state.catalog = ApiCatalog.of(specs["fullstory"].operations)
+    state.catalog = ApiCatalog.of([*specs["fullstory"].operations, *specs["opal"].operations])
     if settings.state_file is not None:
         # Raises StateFileError (naming the file) on a corrupt or incompatible file: starting
         # empty instead would overwrite the saved state at the first save.
@@ -117,10 +120,15 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         recorder=AdminRecorder(state),  # saves the state file after each change
         **common,
     )
+    # The Opal tools call this very app's FullStory API (unless --opal-fullstory-url is set).
+    opal = opal_mount(state, specs["opal"], lambda: app, guard=ControlGuard(state),
+                      recorder=JournalRecorder(state), **common)  # fmt: skip
     documents = {
         "/openapi.json": StaticDocument(specs["fullstory"].document, fullstory.envelope),
         "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
+        "/opal/openapi.json": StaticDocument(specs["opal"].document, OpalEnvelope()),
     }
-    app = MockServerApp(SpecRouter([fullstory, admin], documents), lifespan=lifespan(state))
+    mounts = [fullstory, admin, opal]
+    app = MockServerApp(SpecRouter(mounts, documents), lifespan=lifespan(state))
     app.state.server = state
     return app

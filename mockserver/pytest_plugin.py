@@ -10,7 +10,9 @@ Fixtures:
 * ``fullstory`` (function): a :class:`~mockserver.testing.fake.Fake` with the test's own fresh
   tenant and key, clock control and journal assertions;
 * ``fullstory_client`` / ``fullstory_async_client``: httpx clients with that key and base URL
-  (async tests need ``@pytest.mark.anyio``).
+  (async tests need ``@pytest.mark.anyio``);
+* ``opal`` (function): the Opal tools service as a connector on that same tenant
+  (:class:`~mockserver.testing.opal.OpalFake`: ``opal.run("fullstory_list_sessions", uid=...)``).
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
@@ -41,6 +43,7 @@ from mockserver.testing.fake import (
     parse_mode,
     start_fake_server,
 )
+from mockserver.testing.opal import OpalFake, opal_client
 
 MODE_ENV = "MOCKSERVER_PYTEST_MODE"
 MARKER = "mockserver"
@@ -130,3 +133,9 @@ def fullstory_client(fullstory: Fake) -> Iterator[httpx.Client]:
 async def fullstory_async_client(fullstory: Fake) -> AsyncIterator[httpx.AsyncClient]:
     async with fullstory.async_client() as client:
         yield client
+
+
+@pytest.fixture
+def opal(fullstory: Fake) -> Iterator[OpalFake]:
+    with opal_client(fullstory) as service:
+        yield service

@@ -10,6 +10,7 @@ state change through HTTP is serialized.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class Call(Generic[C]):
         return self.inputs.body
 
 
+# A handler returns its answer, or an awaitable of it when it must wait on I/O (an Opal tool
+# calling the FullStory API); plain handlers stay synchronous and serialized on the loop.
 Handler = Callable[[Call[Any]], Any]
 
 
@@ -211,8 +214,8 @@ async def run(
             if body.strip():
                 _require_json(headers.get("content-type"))
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        result = compiled.handler(
-            Call(compiled.operation, principal, inputs, mount.context(principal))
+        result = await _settled(
+            compiled.handler(Call(compiled.operation, principal, inputs, mount.context(principal)))
         )
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status = reply.status or compiled.success_status
@@ -243,6 +246,12 @@ async def run(
         media_type=media_type,
         transport=transport,
     )
+
+
+async def _settled(result: Any) -> Any:
+    """A handler's answer; awaited when the handler had to wait on I/O (an Opal tool calling
+    the FullStory API). Plain handlers stay synchronous and serialized on the loop."""
+    return await result if inspect.isawaitable(result) else result
 
 
 async def _delay(

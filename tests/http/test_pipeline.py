@@ -127,12 +127,12 @@ def test_oversized_body_is_413_and_state_survives() -> None:
 def test_unexpected_exception_is_a_500_in_the_envelope(
     monkeypatch: pytest.MonkeyPatch, app: Starlette
 ) -> None:
-    from mockserver.fullstory import handlers
+    from mockserver.fullstory import session_lookup
 
     def boom(*_: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(handlers, "parse_session_id", boom)
+    monkeypatch.setattr(session_lookup, "parse_session_id", boom)
     with in_process_client(
         create_app(Settings()), headers={"Authorization": "Basic mock-admin-key"}
     ) as client:
