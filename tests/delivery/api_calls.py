@@ -27,8 +27,8 @@ API_CALLS = (
     ApiCall("FullStory", "GET", "/me", basic(FULLSTORY_KEY)),
     ApiCall("FullStory spec", "GET", "/openapi.json", {}),
     ApiCall("admin", "GET", "/__admin/tenants", {}),
+    ApiCall("Opal", "GET", "/opal/discovery", {}),
     # ApiCall("Cognigy", "GET", "/new/v2.0/profiles", {...}),  # when it lands
-    # ApiCall("Opal", "POST", "/opal/tools/...", {...}),        # when it lands
 )
 
 
