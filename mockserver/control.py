@@ -4,6 +4,8 @@ any API's handlers."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from mockserver.core.faults import (
     DropConnectionAction,
     ErrorAction,
@@ -18,6 +20,10 @@ from mockserver.state import ServerState, rate_limit_group
 __all__ = ["AdminRecorder", "ControlGuard", "JournalRecorder", "injected_error"]
 
 UNAUTHENTICATED = "(unauthenticated)"
+# Query parameters that carry a key (Cognigy's ``api_key``): journaled as REDACTED, never the
+# secret (keys sent in headers are not journaled at all).
+CREDENTIAL_QUERY = frozenset({"api_key"})
+REDACTED = "[redacted]"
 
 
 def injected_error(action: ErrorAction) -> ApiError:
@@ -91,7 +97,7 @@ class JournalRecorder:
                 method=request.method,
                 path=request.path,
                 status=exchange.status,
-                query=request.query,
+                query=_redacted(request.query),
                 request_raw=exchange.body or b"",
                 response_raw=exchange.response_body,
                 fault=exchange.fault,
@@ -100,6 +106,12 @@ class JournalRecorder:
         # Saves only when something changed (a write, or a fault rule used up on any method).
         # Journal entries alone do not count as a change: they are saved with the next one.
         self.state.flush()
+
+
+def _redacted(query: Mapping[str, list[str]]) -> Mapping[str, list[str]]:
+    if CREDENTIAL_QUERY.isdisjoint(query):
+        return query
+    return {k: [REDACTED] * len(v) if k in CREDENTIAL_QUERY else v for k, v in query.items()}
 
 
 class AdminRecorder:

@@ -11,6 +11,9 @@ Fixtures:
   tenant and key, clock control and journal assertions;
 * ``fullstory_client`` / ``fullstory_async_client``: httpx clients with that key and base URL
   (async tests need ``@pytest.mark.anyio``);
+* ``cognigy`` (function): a :class:`~mockserver.testing.cognigy.CognigyFake`, the same kind of
+  fresh tenant for Cognigy's contact profiles (key sent as ``X-API-Key``, a ``project_id``,
+  ``add_profile`` for seeding); ``cognigy_client`` an httpx client with that key.
 * ``opal`` (function): the Opal tools service as a connector on that same tenant
   (:class:`~mockserver.testing.opal.OpalFake`: ``opal.run("fullstory_list_sessions", uid=...)``).
 
@@ -26,13 +29,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
 from mockserver.fullstory.world.scenario import ScenarioError
 from mockserver.settings import Settings, SettingsError
+from mockserver.testing.cognigy import CognigyFake
 from mockserver.testing.fake import (
     MODES,
     OPTION_NAMES,
@@ -46,6 +50,7 @@ from mockserver.testing.fake import (
 from mockserver.testing.opal import OpalFake, opal_client
 
 MODE_ENV = "MOCKSERVER_PYTEST_MODE"
+F = TypeVar("F", bound=Fake)
 MARKER = "mockserver"
 
 
@@ -113,14 +118,17 @@ def marker_options(node: pytest.Item) -> FakeOptions:
 def fullstory(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[Fake]:
     options = marker_options(request.node)
     # The node id names the tenant: stable across runs, distinct between tests and xdist-safe.
+    with _set_up(Fake, mockserver, request.node.nodeid, options) as fake:
+        yield fake
+
+
+def _set_up(kind: type[F], server: FakeServer, name: str, options: FakeOptions) -> F:
     try:
-        fake = Fake(mockserver, request.node.nodeid, options)
+        return kind(server, name, options)
     except (SettingsError, ScenarioError, ValueError) as exc:
         # A bad scenario or option is the test's mistake: one line that names it, no traceback
         # through the plugin's internals.
         pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
-    with fake:
-        yield fake
 
 
 @pytest.fixture
@@ -139,3 +147,17 @@ async def fullstory_async_client(fullstory: Fake) -> AsyncIterator[httpx.AsyncCl
 def opal(fullstory: Fake) -> Iterator[OpalFake]:
     with opal_client(fullstory) as service:
         yield service
+
+
+@pytest.fixture
+def cognigy(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[CognigyFake]:
+    options = marker_options(request.node)
+    # Its own tenant, so a test may use both `fullstory` and `cognigy` without them colliding.
+    with _set_up(CognigyFake, mockserver, f"{request.node.nodeid}::cognigy", options) as fake:
+        yield fake
+
+
+@pytest.fixture
+def cognigy_client(cognigy: CognigyFake) -> Iterator[httpx.Client]:
+    with cognigy.client() as client:
+        yield client

@@ -14,6 +14,8 @@ from mockserver.fullstory.world.generator import LruCache, World
 from mockserver.http.rendering import encode
 
 ANSWER_CACHE_SIZE = 1024
+# Events answers run to megabytes for the longest sessions: the cache is bounded in bytes too.
+ANSWER_CACHE_BYTES = 64 * 1024 * 1024
 
 
 class FullStoryTenant:
@@ -29,7 +31,9 @@ class FullStoryTenant:
         self.world = world
         self.profiles = ProfileStore(tenant_id, changed)
         self.latency = latency or GenerationLatency("off", Clock())
-        self._answers: LruCache[Hashable, bytes] = LruCache(ANSWER_CACHE_SIZE)
+        self._answers: LruCache[Hashable, bytes] = LruCache(
+            ANSWER_CACHE_SIZE, weigh=len, max_weight=ANSWER_CACHE_BYTES
+        )
 
     def world_answer(self, key: Hashable, build: Callable[[], Any]) -> bytes:
         """The encoded answer ``build()`` gives, cached under ``key``.
@@ -41,3 +45,7 @@ class FullStoryTenant:
         effective profile it was computed from (never by a profile id).
         """
         return self._answers.get_or_create(key, lambda: encode(build()))
+
+    def world_answer_raw(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """As :meth:`world_answer`, for a builder that encodes its answer itself."""
+        return self._answers.get_or_create(key, build)

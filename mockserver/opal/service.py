@@ -15,12 +15,12 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ClassVar
 
 from starlette.types import ASGIApp
 
 from mockserver.core.keys import KeyLevel, KeyRing
-from mockserver.http.auth import Principal
+from mockserver.http.auth import Credentials, Principal
 from mockserver.http.errors import InvalidArgument, NotFound, Unauthorized
 from mockserver.http.pipeline import ApiMount, Call, Handler
 from mockserver.http.spec import ApiSpec, Operation, RequestBody
@@ -68,8 +68,10 @@ class OpalAuthenticator:
     config: OpalConfig
     keys: KeyRing
     local_keys_only: bool  # in process: a Basic key must be one this server holds
+    header_names: ClassVar[frozenset[str]] = frozenset({"authorization"})
 
-    def authenticate(self, authorization: str | None, operation: Operation) -> Principal:
+    def authenticate(self, credentials: Credentials, operation: Operation) -> Principal:
+        authorization = credentials.authorization
         secret = self.config.fullstory_key
         token = self.config.bearer_token
         if token is not None:

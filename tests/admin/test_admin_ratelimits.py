@@ -79,6 +79,10 @@ def test_get_lists_known_groups_and_put_changes_them(admin: httpx.Client) -> Non
     assert limits["enabled"] is True
     assert limits["default"] == {"rate_per_second": 50.0, "burst": 100}
     assert limits["known_groups"] == [
+        "cognigy-data",
+        "cognigy-read",
+        "cognigy-schema",
+        "cognigy-write",
         "context",
         "events",
         "me",

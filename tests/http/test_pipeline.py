@@ -8,6 +8,7 @@ import pytest
 from starlette.applications import Starlette
 
 from mockserver.app import create_app
+from mockserver.http.auth import Credentials
 from mockserver.http.errors import ApiError
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
@@ -60,9 +61,13 @@ def test_too_low_a_level_is_403() -> None:
     )
     auth = BasicKeyAuthenticator(KeyRing(DEFAULT_KEYS))
     with pytest.raises(Forbidden, match="needs a Architect key"):
-        auth.authenticate("Basic mock-standard-key", op)
-    assert auth.authenticate("Basic mock-architect-key", op).level.label == "Architect"
-    assert auth.authenticate("Basic mock-admin-key", op).level.label == "Admin"
+        auth.authenticate(_basic("mock-standard-key"), op)
+    assert auth.authenticate(_basic("mock-architect-key"), op).level.label == "Architect"
+    assert auth.authenticate(_basic("mock-admin-key"), op).level.label == "Admin"
+
+
+def _basic(secret: str) -> Credentials:
+    return Credentials({"authorization": f"Basic {secret}"}, {})
 
 
 def test_unknown_route_is_404_in_the_envelope(client: httpx.Client) -> None:
@@ -82,14 +87,29 @@ def test_wrong_method_is_405_with_allow(client: httpx.Client) -> None:
     assert response.status_code == 405 and response.headers["allow"] == "POST"
 
 
-def test_malformed_json_is_400(client: httpx.Client) -> None:
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_malformed_json_is_400(client: httpx.Client, content_type: str) -> None:
     response = client.post(
         f"/v2/sessions/{JANE_FAILED}/context",
         content=b'{"slice": {',
-        headers={"content-type": "application/json"},
+        headers={"content-type": content_type},
     )
     _assert_envelope(response, 400, "invalid_argument")
-    assert "not valid JSON" in response.json()["message"]
+    assert "JSON" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "application/x-www-form-urlencoded", "text/plain; charset=utf-8"]
+)
+def test_json_body_without_json_content_type_is_read(
+    client: httpx.Client, content_type: str | None
+) -> None:
+    body = b'{"events": {"include_types": ["rage-click"]}}'
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post(f"/v2/sessions/{JANE_FAILED}/context", content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    pages = response.json()["context_data"]["pages"]
+    assert [e["type"] for page in pages for e in page["events"]] == ["rage-click"]
 
 
 def test_non_json_content_type_is_400(client: httpx.Client) -> None:
