@@ -84,15 +84,25 @@ def _goal_label(event: Mapping[str, Any]) -> str:
 
 def _target_label(event: Mapping[str, Any]) -> str:
     properties = event.get("properties") or {}
-    target = properties.get("target_text") or properties.get("target_selector")
+    nested = properties.get("target") or {}  # the Events model's target{text, raw_selector}
+    target = (
+        properties.get("target_text") or properties.get("target_selector")
+        or nested.get("text") or nested.get("raw_selector")
+    )  # fmt: skip
     return str(target) if target else str(event.get("description", ""))
 
 
 def _error_label(event: Mapping[str, Any]) -> str:
     properties = event.get("properties") or {}
     if event.get("type") == "network-error":
-        method, url = properties.get("method"), properties.get("url")
-        status = properties.get("status_code") or properties.get("status")
+        # Flat names (older worlds) or the Events model's request_* properties.
+        request_url = properties.get("request_url") or {}
+        method = properties.get("method") or properties.get("request_method")
+        url = properties.get("url") or request_url.get("full_url")
+        status = (
+            properties.get("status_code") or properties.get("status")
+            or properties.get("request_status")
+        )  # fmt: skip
         if url:
             return f"{method or 'request'} {url}" + (f" -> HTTP {status}" if status else "")
     message = properties.get("message")

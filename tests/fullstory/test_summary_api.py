@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import jsonschema_rs
@@ -18,6 +19,7 @@ from mockserver.fullstory.summaries.dialect import to_json_schema
 from mockserver.settings import Settings
 from mockserver.testing.fake import Fake
 from mockserver.testing.transport import in_process_client
+from tests.fullstory.summaries.test_properties import all_text, mentioned, truth
 
 JANE_FAILED = "5914802517630194781:7210365481229753190"
 SUMMARY = f"/v2/sessions/{JANE_FAILED}/summary"
@@ -240,3 +242,22 @@ def test_latency_setting_is_parsed() -> None:
     )
     with pytest.raises(ValueError, match="MOCKSERVER_SUMMARY_LATENCY"):
         Settings.from_env({"MOCKSERVER_SUMMARY_LATENCY": "fast"})
+
+
+def test_world_sessions_mention_only_what_their_events_hold(app: Any, client: httpx.Client) -> None:
+    """The summarizer's property on real world sessions (issue 7's Events model), end to end."""
+    world = app.state.server.tenant("o-MOCK-na1").fullstory.world
+    sessions = [JANE_FAILED] + [
+        str(session.session_id)
+        for i in range(12)
+        for session in world.sessions_of(world.user_at(i))[:1]
+    ]
+    for sid in sessions:
+        real = truth(client.get(f"/v2/sessions/{sid}/events").json()["events"])
+        for profile in ("quick", "support", "technical", "cmp_error_detection"):
+            answer = client.get(f"/v2/sessions/{sid}/summary", params={"config_profile": profile})
+            said = mentioned(all_text(answer.json()))
+            for kind in ("errors", "requests", "rage"):
+                assert said[kind] <= real[kind], (sid, profile, kind)
+                if profile in ("support", "technical"):
+                    assert mentioned(answer.json()["summary"])[kind] == real[kind], (sid, kind)

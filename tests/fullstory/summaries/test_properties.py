@@ -81,6 +81,7 @@ safe_text = st.text(
 CLICK_FLAGS: list[dict[str, Any]] = [
     {},
     {"rage_click_count": 4},
+    {"is_rage_click": True, "is_dead_click": False, "is_error_click": False, "click_count": 5},
     {"dead_click": True},
     {"error_kind": "js"},
 ]
@@ -133,7 +134,7 @@ def truth(events: list[dict[str, Any]]) -> dict[str, set[Any]]:
             found["requests"].add(
                 (props["request_method"], props["request_url"]["path"], props["request_status"])
             )
-        elif kind == "click" and props.get("rage_click_count"):
+        elif kind == "click" and (props.get("rage_click_count") or props.get("is_rage_click")):
             target = props["target"]  # an element is named by its text, else its selector
             found["rage"].add((target["text"].strip() or target["raw_selector"]).replace('"', "'"))
     return found
