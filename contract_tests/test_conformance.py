@@ -64,7 +64,7 @@ def throttled_test(spec: SpecInfo) -> Callable[..., None]:
         name = f"contract-429:{spec.name}:{operation.label}"
         with Fake(binding.server, name) as fake:
             fake.freeze_clock()
-            fake.set_rate_limits({"rate_per_second": 0.001, "burst": 1})
+            fake.set_rate_limits({"default": {"rate_per_second": 0.001, "burst": 1}})
             # This test's own tenant (throttled), in whatever schemes the spec has.
             headers = credentials(spec, fake.key.secret, binding.server.settings.admin_token)
             # Any value will do: the limiter answers before the request is even validated.

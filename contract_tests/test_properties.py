@@ -148,7 +148,7 @@ def test_rate_limits_are_honest(fake: Fake, client: httpx.Client) -> None:
     @given(st.integers(1, 5), st.sampled_from([0.25, 0.5, 1.0, 2.0, 10.0]), st.integers(1, 12))
     def check(burst: int, rate: float, attempts: int) -> None:
         fake.tenant.limiter.reset()
-        fake.set_rate_limits({"rate_per_second": rate, "burst": burst})
+        fake.set_rate_limits({"default": {"rate_per_second": rate, "burst": burst}})
         statuses = [client.get("/me").status_code for _ in range(attempts)]
         assert statuses.count(200) == min(burst, attempts)
         assert set(statuses) <= {200, 429}

@@ -10,8 +10,10 @@ import errno
 import gc
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Sequence
 
 from mockserver.app import create_app
@@ -105,7 +107,24 @@ def banner(settings: Settings) -> str:
     )
 
 
+def _stop_before_serving(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(settings: Settings) -> int:
+    """Serve until stopped. As a container's PID 1 the kernel ignores a SIGTERM that has no
+    handler, so `docker stop` during startup (the world is built first) would wait for its
+    SIGKILL: until uvicorn installs its own handlers, SIGTERM ends the process."""
+    if threading.current_thread() is not threading.main_thread():
+        return _serve(settings)
+    previous = signal.signal(signal.SIGTERM, _stop_before_serving)
+    try:
+        return _serve(settings)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(settings: Settings) -> int:
     import uvicorn
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")

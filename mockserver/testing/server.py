@@ -71,3 +71,35 @@ def serve_in_thread(app: ASGIApp, host: str = LOOPBACK, timeout: float = 10.0) -
             server.force_exit = True
             thread.join(10.0)
         sock.close()
+
+
+class LazyLoopback:
+    """A real ``http://127.0.0.1:<port>`` for an app otherwise called in process, started the
+    first time someone asks for its URL (a ``requests`` or ``urllib`` client needs a socket;
+    httpx clients keep the faster in-process path) and stopped by :meth:`close`.
+
+    Safe beside in-process calls: the app's state is guarded by thread locks, not by any one
+    event loop.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._stack = contextlib.ExitStack()
+        self._url: str | None = None
+
+    @property
+    def url(self) -> str:
+        with self._lock:
+            if self._url is None:
+                self._url = self._stack.enter_context(serve_in_thread(self._app))
+            return self._url
+
+    @property
+    def started(self) -> bool:
+        return self._url is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stack.close()
+            self._url = None
