@@ -9,6 +9,9 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.admin.handlers import handlers as admin_handlers
 from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder
+from mockserver.fullstory.exports.links import STORAGE_PREFIX
+from mockserver.fullstory.exports.storage import SignedUrlAuthenticator, XmlEnvelope, link_tenant
+from mockserver.fullstory.exports.storage import handlers as storage_handlers
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
 from mockserver.http.envelopes import AdminEnvelope, ErrorEnvelope, FullStoryEnvelope
@@ -72,7 +75,7 @@ class StaticDocument:
 
 
 def load_specs() -> dict[str, ApiSpec]:
-    return {name: load_spec(name, spec_path(name)) for name in ("fullstory", "admin")}
+    return {name: load_spec(name, spec_path(name)) for name in ("fullstory", "admin", "storage")}
 
 
 def create_app(settings: Settings | None = None, state: ServerState | None = None) -> MockServerApp:
@@ -111,10 +114,23 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         recorder=AdminRecorder(state),  # saves the state file after each change
         **common,
     )
+    storage: ApiMount[Any] = ApiMount(
+        name="storage",
+        prefix=STORAGE_PREFIX,
+        operations=specs["storage"].operations,
+        handlers=storage_handlers(),
+        envelope=XmlEnvelope(),
+        authenticator=SignedUrlAuthenticator(),
+        context=lambda principal: state,
+        recorder=JournalRecorder(state, tenant_of=lambda request: link_tenant(state, request)),
+        **common,
+    )
     documents = {
         "/openapi.json": StaticDocument(specs["fullstory"].document, fullstory.envelope),
         "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
     }
-    app = MockServerApp(SpecRouter([fullstory, admin], documents), lifespan=lifespan(state))
+    app = MockServerApp(
+        SpecRouter([fullstory, admin, storage], documents), lifespan=lifespan(state)
+    )
     app.state.server = state
     return app

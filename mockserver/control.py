@@ -4,6 +4,8 @@ any API's handlers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from mockserver.core.faults import (
     DropConnectionAction,
     ErrorAction,
@@ -77,15 +79,20 @@ class JournalRecorder:
     """Journals every FullStory exchange; after a non-GET one, saves the state file if a
     handler marked the state dirty (GETs never write, so they never pay for a save)."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(
+        self, state: ServerState, tenant_of: Callable[[RequestInfo], str | None] | None = None
+    ) -> None:
         self.state = state
+        # Whose journal an exchange goes to: the key's tenant, unless the API says otherwise
+        # (a signed download link names its tenant in the path).
+        self.tenant_of = tenant_of or _key_tenant
 
     def record(self, exchange: Exchange) -> None:
         request = exchange.request
         principal = request.principal
         self.state.journal.record(
             JournalRecord(
-                tenant=principal.tenant if principal and principal.tenant else UNAUTHENTICATED,
+                tenant=self.tenant_of(request) or UNAUTHENTICATED,
                 key_id=principal.key_id if principal else None,
                 operation_id=request.operation.operation_id if request.operation else None,
                 method=request.method,
@@ -100,6 +107,11 @@ class JournalRecorder:
         # Saves only when something changed (a write, or a fault rule used up on any method).
         # Journal entries alone do not count as a change: they are saved with the next one.
         self.state.flush()
+
+
+def _key_tenant(request: RequestInfo) -> str | None:
+    principal = request.principal
+    return principal.tenant if principal is not None else None
 
 
 class AdminRecorder:

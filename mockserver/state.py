@@ -199,9 +199,22 @@ class Tenant:
         )
         if scenario is not None:
             world_config = world_config.with_scenario(scenario)
-        self.fullstory = FullStoryTenant(tenant_id=tenant_id, world=World(world_config, scenario))
         self.limiter = RateLimiter(clock, default=rate.policy, enabled=rate.enabled)
         self.lifecycles = LifecyclePolicies()
+        world = World(world_config, scenario)
+        self.fullstory = FullStoryTenant(
+            tenant_id,
+            world,
+            clock=clock,
+            lifecycles=self.lifecycles,
+            scenario_segments=scenario.segments if scenario is not None else (),
+            changed=self._changed,
+        )
+        for name, store in self.fullstory.stores().items():
+            self.stores.register(name, store)
+
+    def _changed(self) -> None:
+        self.changed()  # late-bound: the server may set ``changed`` after building the tenant
 
 
 class ServerState:

@@ -129,7 +129,9 @@ def test_fault_rules_must_be_documented(state: ServerState, spec: FaultSpec, all
 
 
 def test_catalog_lists_rate_limit_groups(state: ServerState) -> None:
-    assert state.catalog.groups == ["context", "events", "me", "sessions"]
+    assert state.catalog.groups == [
+        "context", "events", "exports", "me", "operations", "segments", "sessions"
+    ]  # fmt: skip
     assert state.catalog.groups_by_operation["listSessions"] == "sessions"
 
 

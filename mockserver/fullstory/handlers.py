@@ -9,7 +9,9 @@ from typing import Any
 
 from mockserver.fullstory.context import ContextRequest, ContextRequestError, build_context
 from mockserver.fullstory.events_model import session_events
+from mockserver.fullstory.exports.handlers import handlers as export_handlers
 from mockserver.fullstory.ids import InvalidSessionId, parse_session_id
+from mockserver.fullstory.segments.handlers import handlers as segment_handlers
 from mockserver.fullstory.sessions import legacy_item, recent_sessions, users_named, v2_item
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.models import Session
@@ -91,4 +93,6 @@ def handlers() -> dict[str, Handler]:
         "getSessionEvents": get_session_events,
         "generateSessionContext": generate_session_context,
         "getMe": get_me,
+        **segment_handlers(),
+        **export_handlers(),
     }

@@ -1,11 +1,19 @@
-"""One organisation's FullStory state: its generated world (and, as they land, its summary
-profiles, segments and exports). Rebuilt from the constructor on reset."""
+"""One organisation's FullStory state: its generated world, its segments and export operations
+(and, as they land, its summary profiles). Rebuilt from the constructor on reset."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from mockserver.core.clock import Clock
+from mockserver.core.lifecycle import LifecyclePolicies
+from mockserver.core.stores import Changed, TenantStore, unchanged
+from mockserver.fullstory.exports.links import LinkStore
+from mockserver.fullstory.exports.operations import OperationStore
+from mockserver.fullstory.segments.catalog import BUILT_INS, seeded_segments
+from mockserver.fullstory.segments.model import Segment
+from mockserver.fullstory.segments.store import SegmentStore
 from mockserver.fullstory.world.generator import LruCache, World
 from mockserver.http.rendering import encode
 
@@ -13,10 +21,34 @@ ANSWER_CACHE_SIZE = 1024
 
 
 class FullStoryTenant:
-    def __init__(self, tenant_id: str, world: World) -> None:
+    def __init__(
+        self,
+        tenant_id: str,
+        world: World,
+        *,
+        clock: Clock | None = None,
+        lifecycles: LifecyclePolicies | None = None,
+        scenario_segments: tuple[Segment, ...] = (),
+        changed: Changed = unchanged,
+    ) -> None:
         self.tenant_id = tenant_id
         self.world = world
+        self.clock = clock or Clock()
         self._answers: LruCache[Hashable, bytes] = LruCache(ANSWER_CACHE_SIZE)
+        fixed = (*BUILT_INS, *seeded_segments(world), *scenario_segments)
+        self.segments = SegmentStore(fixed, changed)
+        self.operations = OperationStore(
+            tenant_id, world.config.seed, self.clock, lifecycles or LifecyclePolicies(), changed
+        )
+        self.links = LinkStore(tenant_id, changed)
+
+    def stores(self) -> dict[str, TenantStore]:
+        """The mutable state to persist, by store name (see mockserver.core.stores)."""
+        return {
+            "fullstory.segments": self.segments,
+            "fullstory.operations": self.operations,
+            "fullstory.export_links": self.links,
+        }
 
     def world_answer(self, key: Hashable, build: Callable[[], Any]) -> bytes:
         """The encoded answer ``build()`` gives, cached under ``key``.

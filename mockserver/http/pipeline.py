@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
@@ -47,6 +47,7 @@ class Call(Generic[C]):
     principal: Principal
     inputs: Inputs
     context: C
+    origin: str = ""  # scheme://host the client used, for links the fake hands out
 
     @property
     def path(self) -> Mapping[str, Any]:
@@ -210,23 +211,21 @@ async def run(
             if body.strip():
                 _require_json(headers.get("content-type"))
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
+        origin = _origin(scope, headers)
         result = compiled.handler(
-            Call(compiled.operation, principal, inputs, mount.context(principal))
+            Call(compiled.operation, principal, inputs, mount.context(principal), origin)
         )
         reply = result if isinstance(result, Reply) else Reply(body=result)
-        status = reply.status or compiled.success_status
-        payload = reply.raw if reply.raw is not None else encode(reply.body)
-        response_headers = dict(reply.headers)
-        if compiled.response_validator is not None and reply.media_type == JSON:
-            checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
-            _check_response(compiled.response_validator, status, checked, response_headers)
-        media_type = reply.media_type
+        status, payload, response_headers, media_type = _render_reply(compiled, reply)
+        stream = reply.stream
     except ApiError as error:
+        stream = None
         status, payload, response_headers, media_type = _render_error(mount, error, path)
         if operation is not None and not operation.documents(status) and status not in (405, 413):
             log.warning("%s answered undocumented status %s", operation.operation_id, status)
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
+        stream = None
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
     if decision is not None and decision.latency_ms:
         await asyncio.sleep(decision.latency_ms / 1000)
@@ -234,6 +233,16 @@ async def run(
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         _record(mount.recorder, Exchange(info, body, status, payload, label))
+    if stream is not None and transport is None:
+        await _send_stream(
+            scope,
+            send,
+            status=status,
+            stream=stream,
+            headers=response_headers,
+            media_type=media_type,
+        )
+        return
     await _send(
         scope,
         send,
@@ -243,6 +252,59 @@ async def run(
         media_type=media_type,
         transport=transport,
     )
+
+
+async def _send_stream(
+    scope: Scope,
+    send: Send,
+    *,
+    status: int,
+    stream: Iterable[bytes],
+    headers: Mapping[str, str],
+    media_type: str,
+) -> None:
+    """Send a body chunk by chunk (chunked transfer: its length is unknown until the end).
+
+    Chunks are produced synchronously, like every handler's work; between chunks the event loop
+    serves other requests. A failure half way cannot become an error answer any more (the status
+    is sent), so the connection is dropped and the client sees a truncated transfer, as it would
+    from a failing file server.
+    """
+    raw_headers = [
+        (b"content-type", media_type.encode("latin-1")),
+        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    try:
+        for chunk in stream:
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await asyncio.sleep(0)
+    except Exception:
+        log.exception("stream of %s failed; dropping the connection", scope.get("path"))
+        drop_connection(scope)
+        return
+    await send({"type": "http.response.body", "body": b""})
+
+
+def _origin(scope: Scope, headers: Mapping[str, str]) -> str:
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"
+
+
+def _render_reply(compiled: _Compiled, reply: Reply) -> tuple[int, bytes, dict[str, str], str]:
+    status = reply.status or compiled.success_status
+    headers = dict(reply.headers)
+    if reply.stream is not None:  # sent later, chunk by chunk; never validated or journaled
+        return status, b"", headers, reply.media_type
+    payload = reply.raw if reply.raw is not None else encode(reply.body)
+    if compiled.response_validator is not None and reply.media_type == JSON:
+        checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
+        _check_response(compiled.response_validator, status, checked, headers)
+    return status, payload, headers, reply.media_type
 
 
 def _record(recorder: Recorder, exchange: Exchange) -> None:
@@ -255,7 +317,10 @@ def _record(recorder: Recorder, exchange: Exchange) -> None:
 def _render_error(
     mount: ApiMount[Any], error: ApiError, path: str
 ) -> tuple[int, bytes, dict[str, str], str]:
-    return error.status, encode(mount.envelope.render(error, path)), dict(error.headers), JSON
+    body = mount.envelope.render(error, path)
+    if isinstance(body, bytes):  # an envelope that is not JSON (a storage service's XML)
+        return error.status, body, dict(error.headers), mount.envelope.media_type
+    return error.status, encode(body), dict(error.headers), JSON
 
 
 def _check_response(
@@ -281,7 +346,7 @@ def _require_json(content_type: str | None) -> None:
 
 
 # The only request headers the pipeline reads; the rest are not decoded at all.
-_WANTED_HEADERS = frozenset({b"authorization", b"content-type", b"content-length"})
+_WANTED_HEADERS = frozenset({b"authorization", b"content-type", b"content-length", b"host"})
 
 
 def _headers(scope: Scope) -> dict[str, str]:

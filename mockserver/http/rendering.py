@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,9 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
     raw: bytes | None = None  # pre-encoded bytes (files, served documents)
     media_type: str = JSON
+    # A body produced while it is sent (export files): chunks are pulled one at a time, so a
+    # file of any size is never held in memory. Set nothing else that describes the body.
+    stream: Iterable[bytes] | None = None
 
 
 def encode(body: Any) -> bytes:

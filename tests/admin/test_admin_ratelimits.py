@@ -78,7 +78,9 @@ def test_get_lists_known_groups_and_put_changes_them(admin: httpx.Client) -> Non
     limits = ok(admin.get("/__admin/tenants/o-MOCK-na1/rate-limits"))
     assert limits["enabled"] is True
     assert limits["default"] == {"rate_per_second": 50.0, "burst": 100}
-    assert limits["known_groups"] == ["context", "events", "me", "sessions"]
+    assert limits["known_groups"] == [
+        "context", "events", "exports", "me", "operations", "segments", "sessions"
+    ]  # fmt: skip
     assert limits["groups"] == dict.fromkeys(limits["known_groups"])
     change = {"enabled": False, "groups": {"events": {"rate_per_second": 5, "burst": 10}}}
     changed = ok(admin.put("/__admin/tenants/o-MOCK-na1/rate-limits", json=change))
