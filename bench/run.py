@@ -185,7 +185,14 @@ def machine_info(wrk: str | None) -> dict[str, Any]:
         "python_executable": sys.executable,
         "packages": {
             name: package_version(name)
-            for name in ("mockserver", "starlette", "uvicorn", "httpx", "orjson", "jsonschema-rs")
+            for name in (
+                "fullstory-mockserver",
+                "starlette",
+                "uvicorn",
+                "httpx",
+                "orjson",
+                "jsonschema-rs",
+            )
         },
         # uvicorn's "standard" extras: with both present, uvicorn picks uvloop + httptools.
         "uvicorn_extras": {name: package_version(name) for name in ("uvloop", "httptools")},

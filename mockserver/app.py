@@ -7,6 +7,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
+from mockserver.admin.document import with_rate_limit_groups
 from mockserver.admin.handlers import handlers as admin_handlers
 from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder
 from mockserver.fullstory.exports.links import STORAGE_PREFIX
@@ -19,7 +20,7 @@ from mockserver.http.errors import MethodNotAllowed
 from mockserver.http.pipeline import ApiMount
 from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
-from mockserver.http.spec import ApiSpec, load_spec
+from mockserver.http.spec import ApiSpec, load_spec, read_document, spec_from_document
 from mockserver.http.transport_faults import settle
 from mockserver.persistence import attach_state_file, lifespan
 from mockserver.resources import spec_path
@@ -75,7 +76,13 @@ class StaticDocument:
 
 
 def load_specs() -> dict[str, ApiSpec]:
-    return {name: load_spec(name, spec_path(name)) for name in ("fullstory", "admin", "storage")}
+    specs = {"fullstory": load_spec("fullstory", spec_path("fullstory"))}
+    # The admin spec names the rate-limit groups the served APIs define (known only now).
+    groups = ApiCatalog.of(op for spec in specs.values() for op in spec.operations).groups
+    admin = with_rate_limit_groups(read_document(spec_path("admin")), groups)
+    specs["admin"] = spec_from_document("admin", admin)
+    specs["storage"] = load_spec("storage", spec_path("storage"))  # export file downloads
+    return specs
 
 
 def create_app(settings: Settings | None = None, state: ServerState | None = None) -> MockServerApp:

@@ -1,8 +1,12 @@
-"""``mockserver serve | spec | version``. Settings come from flags and MOCKSERVER_* variables."""
+"""mockserver: a local fake of FullStory's server APIs (fullstory-mockserver on the package index).
+
+Settings come from flags and MOCKSERVER_* variables; run `mockserver COMMAND --help` for a
+command's options."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import logging
 import os
@@ -10,10 +14,13 @@ import socket
 import sys
 from collections.abc import Sequence
 
-import orjson
-
-from mockserver.app import create_app, load_specs
+from mockserver.app import create_app
+from mockserver.commands import keys as keys_command
+from mockserver.commands import scenario as scenario_command
+from mockserver.commands import spec as spec_command
+from mockserver.commands.output import run_to_stdout
 from mockserver.core.statefile import StateFileError
+from mockserver.fullstory.world.scenario import ScenarioError
 from mockserver.http.transport_faults import quiet_uvicorn_drops
 from mockserver.settings import Settings, SettingsError
 from mockserver.version import __version__
@@ -22,14 +29,25 @@ log = logging.getLogger("mockserver")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the fake on a local port")
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", title="commands"
+    )
+    serve = commands.add_parser(
+        "serve",
+        help="run the fake on a local port",
+        description="Serve the fake. Flags win over MOCKSERVER_* variables (README, Settings).",
+    )
     Settings.add_arguments(serve)
-    spec = commands.add_parser("spec", help="print a served OpenAPI document as JSON")
-    spec.add_argument("api", nargs="?", default="fullstory", choices=["fullstory", "admin"])
-    commands.add_parser("version", help="print the version")
     add_contract_parser(commands)
+    spec_command.add_parser(commands)
+    scenario_command.add_parser(commands)
+    keys_command.add_parser(commands)
+    commands.add_parser("version", help="print the version")
     return parser
 
 
@@ -92,7 +110,7 @@ def serve(settings: Settings) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
     try:
         app = create_app(settings)
-    except (StateFileError, SettingsError) as exc:
+    except (StateFileError, SettingsError, ScenarioError) as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
     # Everything built so far lives as long as the server: keep it out of the collector's
@@ -105,8 +123,14 @@ def serve(settings: Settings) -> int:
     try:
         sock.bind((settings.host, settings.port))
     except OSError as exc:
+        hint = ""
+        if exc.errno == errno.EADDRINUSE:
+            hint = (
+                "; another process is using it: pick another port with --port N (or "
+                "MOCKSERVER_PORT=N), or --port 0 for any free one"
+            )
         print(
-            f"mockserver: cannot bind {settings.host}:{settings.port}: {exc.strerror}",
+            f"mockserver: cannot bind {settings.host}:{settings.port}: {exc.strerror}{hint}",
             file=sys.stderr,
         )
         return 2
@@ -130,6 +154,14 @@ def serve(settings: Settings) -> int:
     return 0
 
 
+# Commands that print and end: each gets quiet handling of a closed pipe (`| head`).
+OUTPUT_COMMANDS = {
+    "spec": spec_command.run,
+    "scenario": scenario_command.run,
+    "keys": keys_command.run,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "version":
@@ -137,12 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "contract":
         return contract(args)
-    if args.command == "spec":
-        sys.stdout.write(
-            orjson.dumps(load_specs()[args.api].document, option=orjson.OPT_INDENT_2).decode()
-        )
-        sys.stdout.write("\n")
-        return 0
+    if args.command in OUTPUT_COMMANDS:
+        command = OUTPUT_COMMANDS[args.command]
+        return run_to_stdout(lambda: command(args))
     try:
         settings = Settings.from_arguments(args, os.environ)
     except SettingsError as exc:

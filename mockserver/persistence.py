@@ -27,7 +27,12 @@ from mockserver.core.clock import Clock, ClockMode, parse_rfc3339
 from mockserver.core.faults import FaultBook
 from mockserver.core.journal import Journal, JournalEntry, JournalQuery
 from mockserver.core.keys import ApiKey, KeyLevel
-from mockserver.core.statefile import StateFileError, read_snapshot, write_snapshot
+from mockserver.core.statefile import (
+    StateFileError,
+    read_snapshot,
+    remove_stale_temporaries,
+    write_snapshot,
+)
 from mockserver.state import RateDefaults, ServerState, StateError, Tenant, TenantConfig
 
 log = logging.getLogger("mockserver")
@@ -223,6 +228,9 @@ def attach_state_file(state: ServerState, path: Path) -> StateFile:
     """Load ``path`` into ``state`` and save to it from now on (first save: right away, so an
     unwritable path stops startup instead of failing later)."""
     store = StateFile(path)
+    for leftover in remove_stale_temporaries(path):
+        # debug: the banner must stay the first line a started server prints
+        log.debug("removed %s, left by a server that was killed while saving", leftover)
     store.load(state)
 
     def save() -> None:

@@ -14,7 +14,9 @@ Fixtures:
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
-rate_limits={"burst": 2, "rate_per_second": 1}, faults=[...], level="standard")``.
+rate_limits={"burst": 2, "rate_per_second": 1}, faults=[...], level="standard",
+profiles=[{"id": "mine", "post_prompt": "Be brief"}])`` (``profiles``: summary profiles to
+preload, each as :meth:`~mockserver.testing.fake.Fake.create_profile` takes it).
 """
 
 from __future__ import annotations

@@ -21,3 +21,8 @@ def data_dir(name: str) -> Path:
 
 def spec_path(api: str) -> Path:
     return data_dir("openapi") / f"{api}.yaml"
+
+
+def fixture_names() -> list[str]:
+    """The packaged scenarios, by the name ``--scenario`` and the plugin's marker take."""
+    return sorted(path.stem for path in data_dir("fixtures").glob("*.yaml"))

@@ -79,12 +79,27 @@ def _keys(text: str) -> tuple[ApiKey, ...]:
     return tuple(ApiKey.parse(part) for part in text.split(",") if part.strip())
 
 
+def _summary_latency(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("off", "realistic"):
+        raise ValueError(f"{text!r} is not off or realistic")
+    return value
+
+
 def _optional_path(text: str) -> Path | None:
     return Path(text) if text.strip() else None
 
 
 def _optional_str(text: str) -> str | None:
     return text if text.strip() else None
+
+
+def _clock_mode(text: str) -> ClockMode:
+    try:
+        return ClockMode(text.strip().lower())
+    except ValueError:
+        modes = ", ".join(mode.value for mode in ClockMode)
+        raise ValueError(f"{text!r} is not a clock mode ({modes})") from None
 
 
 def _optional_time(text: str) -> datetime | None:
@@ -110,14 +125,19 @@ class Settings:
     keys: tuple[ApiKey, ...] = field(
         default=DEFAULT_KEYS,
         metadata={
-            "help": "API keys SECRET=TENANT:LEVEL[:EMAIL], comma-separated (replaces the defaults)",
+            "help": (
+                "an API key SECRET=TENANT:LEVEL[:EMAIL]; repeat the flag or separate keys with "
+                "commas (the variable takes the same list); replaces the default keys"
+            ),
             "cast": _keys,
             "repeat": True,
+            "flag": "key",  # one key per flag reads best: --key A --key B
+            "metavar": "SECRET=TENANT:LEVEL[:EMAIL]",
         },
     )
     clock: ClockMode = field(
         default=ClockMode.SYSTEM,
-        metadata={"help": "clock mode: system, frozen or manual", "cast": ClockMode},
+        metadata={"help": "clock mode: system, frozen or manual", "cast": _clock_mode},
     )
     clock_start: datetime | None = field(
         default=None,
@@ -143,7 +163,14 @@ class Settings:
     journal_text_limit: int = field(
         default=64 * 1024,
         metadata={
-            "help": "characters of each request/response body journaled",
+            "help": "bytes of each request/response body journaled",
+            "cast": _non_negative_int,
+        },
+    )
+    journal_target_limit: int = field(
+        default=8 * 1024,
+        metadata={
+            "help": "bytes of memory the path and query of one journal entry may take",
             "cast": _non_negative_int,
         },
     )
@@ -163,6 +190,13 @@ class Settings:
     rate_limit_burst: int = field(
         default=100,
         metadata={"help": "burst allowance per key and operation group", "cast": _at_least_one},
+    )
+    summary_latency: str = field(
+        default="off",
+        metadata={
+            "help": "AI summary generation time: off, or realistic (seconds, driven by the clock)",
+            "cast": _summary_latency,
+        },
     )
     state_file: Path | None = field(
         default=None,
@@ -217,6 +251,7 @@ class Settings:
                 dest=spec.name,
                 default=None,
                 action="append" if spec.metadata.get("repeat") else "store",
+                metavar=spec.metadata.get("metavar"),
                 help=f"{spec.metadata['help']} [env {ENV_PREFIX}{spec.name.upper()}]",
             )
 
@@ -230,4 +265,8 @@ class Settings:
 
 
 def flag(name: str) -> str:
+    """A setting's flag without the dashes: its name, or the one its metadata gives."""
+    for spec in dataclasses.fields(Settings):
+        if spec.name == name and "flag" in spec.metadata:
+            return str(spec.metadata["flag"])
     return name.replace("_", "-")

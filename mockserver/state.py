@@ -11,6 +11,7 @@ turn into documented errors. JSON snapshots of this state live in :mod:`mockserv
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -25,11 +26,13 @@ from mockserver.core.lifecycle import LifecyclePolicies
 from mockserver.core.ratelimit import RateLimiter, RateLimitPolicy
 from mockserver.core.rng import derive_seed
 from mockserver.core.stores import Changed, TenantStores, unchanged
+from mockserver.fullstory.profiles.store import STORE_NAME as PROFILE_STORE
+from mockserver.fullstory.summaries.latency import GenerationLatency
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
 from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
 from mockserver.http.spec import Operation
-from mockserver.resources import data_dir
+from mockserver.resources import data_dir, fixture_names
 from mockserver.settings import Settings, SettingsError
 
 # Fixture names only (no paths) when a scenario is named over the admin API: a remote caller
@@ -63,6 +66,12 @@ def scenario_source(name: str) -> tuple[str, str] | None:
     path = Path(name)
     if not path.suffix:
         path = data_dir("fixtures") / f"{name}.yaml"
+        if not path.is_file():
+            known = ", ".join(fixture_names())
+            raise SettingsError(
+                f"unknown scenario {name!r}; the packaged scenarios are {known} "
+                "(or give a path to a .yaml file, or 'none')"
+            )
     try:
         return name, path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -184,7 +193,8 @@ class Tenant:
     dirty, so the state file is saved before the answer goes out)."""
 
     def __init__(self, tenant_id: str, config: TenantConfig, settings: Settings, clock: Clock,
-                 rate: RateDefaults, *, changed: Changed = unchanged) -> None:  # fmt: skip
+                 rate: RateDefaults, *, changed: Changed = unchanged,
+                 latency: GenerationLatency | None = None) -> None:  # fmt: skip
         self.tenant_id = tenant_id
         self.config = config
         self.stores = TenantStores()
@@ -209,7 +219,9 @@ class Tenant:
             lifecycles=self.lifecycles,
             scenario_segments=scenario.segments if scenario is not None else (),
             changed=self._changed,
+            latency=latency,
         )
+        self.stores.register(PROFILE_STORE, self.fullstory.profiles)
         for name, store in self.fullstory.stores().items():
             self.stores.register(name, store)
 
@@ -231,10 +243,14 @@ class ServerState:
         )
         self.default_config.scenario()  # a broken scenario file stops startup, with its message
         self.journal = Journal(
-            self.clock, capacity=settings.journal_cap, text_limit=settings.journal_text_limit
+            self.clock,
+            capacity=settings.journal_cap,
+            text_limit=settings.journal_text_limit,
+            target_limit=settings.journal_target_limit,
         )
         self.faults = FaultBook(seed=settings.seed)
         self.rate_defaults = self._configured_rate_defaults()
+        self.summary_latency = GenerationLatency(settings.summary_latency, self.clock)
         self.catalog = ApiCatalog()  # create_app attaches the FullStory spec's
         self.counters: dict[str, int] = {}  # names handed out so far (keys, tenants)
         self._lock = threading.RLock()
@@ -348,6 +364,7 @@ class ServerState:
         self.journal.set_text_limit(self.settings.journal_text_limit)
         self.faults.clear()  # ids keep rising, so a stale id never removes a newer rule
         self.rate_defaults = self._configured_rate_defaults()
+        self.summary_latency.set_mode(self.settings.summary_latency)
         self.reset_clock()
 
     def reset_clock(self) -> None:
@@ -370,7 +387,8 @@ class ServerState:
         """A tenant built from its config but not (yet) installed: callers validate first."""
         try:
             settings, clock, rate = self.settings, self.clock, self.rate_defaults
-            return Tenant(tenant_id, config, settings, clock, rate, changed=self.mark_dirty)
+            return Tenant(tenant_id, config, settings, clock, rate, changed=self.mark_dirty,
+                          latency=self.summary_latency)  # fmt: skip
         except ScenarioError as exc:
             raise SettingsError(str(exc)) from None
         except ValueError as exc:  # e.g. a world size out of range
@@ -384,20 +402,32 @@ class ServerState:
     # -- keys -------------------------------------------------------------------------------
 
     def create_key(
-        self, tenant_id: str, level: KeyLevel, email: str = "", secret: str | None = None
+        self,
+        tenant_id: str,
+        level: KeyLevel,
+        email: str = "",
+        secret: str | None = None,
+        *,
+        deterministic: bool = False,
     ) -> ApiKey:
-        """A new key for ``tenant_id``; the secret is made up (deterministically) if not given."""
+        """A new key for ``tenant_id``. A made-up secret comes from a cryptographic source, so
+        no tenant can compute another's key from the seed the banner prints; ``deterministic``
+        derives it from the seed and a counter instead (reproducible, and guessable)."""
         with self._lock:
-            if secret is None:
-                while True:
-                    n = self.next_counter("key")
-                    secret = f"mock-{derive_seed(self.settings.seed, 'api-key', n):016x}"
-                    if self.keys.find(secret) is None:
-                        break
+            while secret is None:
+                secret = self._made_up_secret(deterministic)
+                if self.keys.find(secret) is not None:
+                    secret = None
             try:
                 return self.keys.add(ApiKey(secret, tenant_id, level, email))
             except ValueError:
                 raise Conflict("a key with this secret already exists") from None
+
+    def _made_up_secret(self, deterministic: bool) -> str:
+        if deterministic:
+            n = self.next_counter("key")
+            return f"mock-{derive_seed(self.settings.seed, 'api-key', n):016x}"
+        return f"mock-{secrets.token_hex(16)}"
 
     def revoke_key(self, key_id: str) -> ApiKey:
         key = self.keys.revoke(key_id)

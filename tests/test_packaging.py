@@ -27,7 +27,7 @@ def test_wheel_ships_specs_and_fixtures_and_finds_them(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    wheel = next(tmp_path.glob("mockserver-*.whl"))
+    wheel = next(tmp_path.glob("fullstory_mockserver-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for spec in REPO.glob("openapi/*.yaml"):
         assert f"mockserver/_data/openapi/{spec.name}" in names

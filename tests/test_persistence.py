@@ -104,6 +104,16 @@ def test_missing_file_starts_fresh_and_creates_it(tmp_path: Path) -> None:
     assert saved["tenants"] == {} and len(saved["server"]["keys"]) == 3
 
 
+def test_start_removes_what_a_killed_server_left(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    create_app(frozen(state_file=path))
+    stale = tmp_path / ".state.json.999999.1.tmp"  # another (killed) process's temp file
+    stale.write_bytes(b"half a state")
+    create_app(frozen(state_file=path))
+    assert not stale.exists()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 @pytest.mark.parametrize(
     ("content", "words"),
     [

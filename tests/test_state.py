@@ -97,11 +97,14 @@ def test_reset_all_restores_configured_keys(state: ServerState) -> None:
     ]
 
 
-def test_key_secrets_are_seeded_and_unique(state: ServerState) -> None:
+def test_key_secrets_are_random_unless_deterministic_is_asked(state: ServerState) -> None:
     other = ServerState(Settings(users=20))
-    ours = [state.create_key("t", KeyLevel.ADMIN).secret for _ in range(3)]
-    theirs = [other.create_key("t", KeyLevel.ADMIN).secret for _ in range(3)]
+    ours = [state.create_key("t", KeyLevel.ADMIN, deterministic=True).secret for _ in range(3)]
+    theirs = [other.create_key("t", KeyLevel.ADMIN, deterministic=True).secret for _ in range(3)]
     assert ours == theirs and len(set(ours)) == 3
+    secret = [state.create_key("t", KeyLevel.ADMIN).secret for _ in range(3)]
+    again = [other.create_key("t", KeyLevel.ADMIN).secret for _ in range(3)]
+    assert len(set(secret)) == 3 and not set(secret) & (set(again) | set(ours))
     with pytest.raises(Conflict):
         state.create_key("t", KeyLevel.ADMIN, secret=ours[0])
 
@@ -130,7 +133,8 @@ def test_fault_rules_must_be_documented(state: ServerState, spec: FaultSpec, all
 
 def test_catalog_lists_rate_limit_groups(state: ServerState) -> None:
     assert state.catalog.groups == [
-        "context", "events", "exports", "me", "operations", "segments", "sessions"
+        "context", "events", "exports", "me", "operations", "profiles", "segments", "sessions",
+        "summaries",
     ]  # fmt: skip
     assert state.catalog.groups_by_operation["listSessions"] == "sessions"
 

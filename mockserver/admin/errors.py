@@ -11,14 +11,17 @@ import functools
 from typing import Any
 
 from mockserver.core.statefile import StateFileError
-from mockserver.http.errors import ApiError, InvalidArgument
+from mockserver.http.errors import ApiError, InvalidArgument, NotFound
 from mockserver.http.pipeline import Call, Handler
 from mockserver.settings import SettingsError
 from mockserver.state import Conflict, StateError, UnknownTenant
 
 
-class AdminNotFound(ApiError):
-    status, code, default_message = 404, "not_found", "no such resource"
+class AdminNotFound(NotFound):
+    """A named resource that does not exist: the same ``resource_not_found`` code as an unknown
+    admin route, so a client checks one code for every 404."""
+
+    default_message = "no such resource"
 
 
 class AdminConflict(ApiError):

@@ -14,6 +14,7 @@ from mockserver.admin import (
     segments,
     server,
     snapshots,
+    summaries,
     tenants,
 )
 from mockserver.admin.errors import translated
@@ -56,5 +57,7 @@ def handlers() -> dict[str, Handler]:
         "clearJournal": journal.clear_journal,
         "getJournalSettings": journal.get_settings,
         "putJournalSettings": journal.put_settings,
+        "getSummaryLatency": summaries.get_latency,
+        "putSummaryLatency": summaries.put_latency,
     }
     return {operation_id: translated(handler) for operation_id, handler in table.items()}

@@ -29,7 +29,11 @@ def list_keys(call: Ctx) -> dict[str, Any]:
 def create_key(call: Ctx) -> Reply:
     body = call.body
     key = call.context.create_key(
-        body["tenant"], KeyLevel.parse(body["level"]), body.get("email", ""), body.get("secret")
+        body["tenant"],
+        KeyLevel.parse(body["level"]),
+        body.get("email", ""),
+        body.get("secret"),
+        deterministic=body.get("deterministic", False),
     )
     return Reply(body=key_info(key, with_secret=True))
 

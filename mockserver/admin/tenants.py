@@ -47,7 +47,10 @@ def create_tenant(call: Ctx) -> Reply:
     if "key" in body:
         wanted = body["key"]
         key = state.create_key(
-            tenant.tenant_id, KeyLevel.parse(wanted["level"]), wanted.get("email", "")
+            tenant.tenant_id,
+            KeyLevel.parse(wanted["level"]),
+            wanted.get("email", ""),
+            deterministic=wanted.get("deterministic", False),
         )
     created = {
         "tenant": tenant_info(state, tenant.tenant_id),

@@ -9,6 +9,7 @@ recording cheap and means an entry never aliases an object the handlers may late
 from __future__ import annotations
 
 import heapq
+import sys
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
@@ -22,6 +23,12 @@ from mockserver.core.clock import Clock, parse_rfc3339
 
 DEFAULT_CAPACITY = 1000
 DEFAULT_TEXT_LIMIT = 64 * 1024
+DEFAULT_TARGET_LIMIT = 8 * 1024
+# Everything an entry holds besides its bodies and target: the entry object, its time, its
+# small fixed fields, the method (cut to METHOD_LIMIT) and fault label (cut to FAULT_LIMIT).
+ENTRY_OVERHEAD = 4 * 1024
+METHOD_LIMIT = 32
+FAULT_LIMIT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +70,7 @@ class JournalEntry:
     response_raw: bytes
     response_truncated: bool
     fault: str | None
+    target_truncated: bool = False  # path, query or path parameters were cut to the limit
 
     @property
     def request_text(self) -> str:
@@ -103,6 +111,7 @@ class JournalEntry:
             "response_text": self.response_text,
             "response_truncated": self.response_truncated,
             "fault": self.fault,
+            "target_truncated": self.target_truncated,
         }
 
     @classmethod
@@ -124,6 +133,7 @@ class JournalEntry:
             response_raw=str(data["response_text"]).encode(),
             response_truncated=bool(data["response_truncated"]),
             fault=data["fault"],
+            target_truncated=bool(data.get("target_truncated", False)),  # absent before 0.x
         )
 
     def describe(self) -> str:
@@ -178,10 +188,14 @@ class Journal:
         clock: Clock,
         capacity: int = DEFAULT_CAPACITY,
         text_limit: int = DEFAULT_TEXT_LIMIT,
+        *,
+        target_limit: int = DEFAULT_TARGET_LIMIT,
     ) -> None:
         _check_positive("capacity", capacity)
         _check_positive("text_limit", text_limit, allow_zero=True)
+        _check_positive("target_limit", target_limit, allow_zero=True)
         self._clock = clock
+        self._target_limit = target_limit
         self._lock = threading.Lock()
         self._capacity = capacity
         self._text_limit = text_limit
@@ -206,6 +220,17 @@ class Journal:
         """Characters of each raw body kept; applies to entries recorded from now on."""
         return self._text_limit
 
+    @property
+    def target_limit(self) -> int:
+        """Bytes of memory the path, query and path parameters of one entry may take."""
+        return self._target_limit
+
+    @property
+    def entry_ceiling(self) -> int:
+        """The most memory one entry takes, in bytes: the journal's ceiling is this times the
+        capacity times the tenants with entries (a client with no key fills one tenant's)."""
+        return 2 * self._text_limit + self._target_limit + ENTRY_OVERHEAD
+
     def set_text_limit(self, text_limit: int) -> None:
         _check_positive("text_limit", text_limit, allow_zero=True)
         with self._lock:
@@ -216,6 +241,12 @@ class Journal:
         limit = self._text_limit
         request_raw, request_truncated = _clip(record.request_raw, limit)
         response_raw, response_truncated = _clip(record.response_raw, limit)
+        target = _Target(self._target_limit)
+        path = target.text(record.path, share=0.5)  # leave room for the query
+        query = target.query(record.query)
+        path_params = {k: vs[0] for k, vs in target.query(
+            {k: [v] for k, v in record.path_params.items()}).items()}  # fmt: skip
+        fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
         with self._lock:
             entry = JournalEntry(
                 seq=self._next_seq,
@@ -223,16 +254,17 @@ class Journal:
                 tenant=record.tenant,
                 key_id=record.key_id,
                 operation_id=record.operation_id,
-                method=record.method,
-                path=record.path,
-                query={k: list(vs) for k, vs in record.query.items()},
-                path_params=dict(record.path_params),
+                method=record.method[:METHOD_LIMIT],
+                path=path,
+                query=query,
+                path_params=path_params,
                 request_raw=request_raw,
                 request_truncated=request_truncated,
                 status=record.status,
                 response_raw=response_raw,
                 response_truncated=response_truncated,
-                fault=record.fault,
+                fault=fault,
+                target_truncated=target.truncated,
             )
             self._next_seq += 1
             entries = self._tenants.get(record.tenant)
@@ -307,10 +339,55 @@ class Journal:
 
 
 def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:
-    # A str counts its characters against the limit, bytes their bytes; both are kept as bytes.
+    # Kept as bytes, at most `limit` of them: a str is cut at a character boundary, raw bytes
+    # where the limit falls (a character cut in half then reads as U+FFFD).
     if isinstance(raw, bytes):
         return raw[:limit], len(raw) > limit
-    return raw[:limit].encode(), len(raw) > limit
+    data = raw.encode("utf-8", errors="replace")
+    if len(data) <= limit:
+        return data, False
+    return data[:limit].decode("utf-8", errors="ignore").encode(), True
+
+
+class _Target:
+    """Copies a request's path, query and path parameters into a memory budget (bytes, as
+    Python stores them), in order, cutting the text that does not fit: a client that sends a
+    huge URL gets its start journaled, and the entry says it was cut."""
+
+    _SLOT = 64  # what a list or dict slot around each text costs, generously
+
+    def __init__(self, budget: int) -> None:
+        self.left = budget
+        self.truncated = False
+
+    def text(self, value: str, share: float = 1.0) -> str:
+        """``value``, or as much of its start as fits in ``share`` of what is left."""
+        budget = int(self.left * share)
+        cost = sys.getsizeof(value) + self._SLOT
+        if cost <= budget:
+            self.left -= cost
+            return value
+        self.truncated = True
+        width = 1 if value.isascii() else 4  # bytes a character may take (PEP 393)
+        room = max(0, (budget - sys.getsizeof("") - self._SLOT) // width)
+        self.left = max(0, self.left - self._SLOT - sys.getsizeof("") - room * width)
+        return value[:room]
+
+    def query(self, query: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+        kept: dict[str, list[str]] = {}
+        for name, values in query.items():
+            if self.left <= self._SLOT * 2:
+                self.truncated = True
+                break
+            self.left -= self._SLOT  # the list
+            kept[self.text(name)] = [self.text(value) for value in values if self._room()]
+        return kept
+
+    def _room(self) -> bool:
+        if self.left > self._SLOT:
+            return True
+        self.truncated = True
+        return False
 
 
 def _parse_json(text: str, truncated: bool) -> Any:

@@ -19,6 +19,8 @@ import orjson
 FORMAT_MARKER = "mockserver-state"
 FORMAT_VERSION = 1
 _RESERVED = ("format", "version")
+PRIVATE_MODE = 0o600
+_TEMP_SUFFIX = ".tmp"
 
 
 class StateFileError(Exception):
@@ -29,12 +31,14 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace ``path`` with ``data`` so that readers and crashes see all of it or none of it."""
     target = Path(path)
     directory = target.parent
-    # Named by process and thread, not randomly: concurrent writers never share a temp file,
-    # and a leftover from a killed process is simply overwritten by the next writer.
-    temp = directory / f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    # Named by process and thread: concurrent writers never share a temp file. A killed
+    # process's leftovers are removed at the next start (remove_stale_temporaries).
+    temp = directory / f"{_temp_prefix(target)}{os.getpid()}.{threading.get_ident()}{_TEMP_SUFFIX}"
+    # Private (0600): a state file holds every key's secret.
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
     try:
         try:
+            os.fchmod(fd, PRIVATE_MODE)  # the temp file may be an older one with wider rights
             view = memoryview(data)
             while view:
                 written = os.write(fd, view)
@@ -47,6 +51,32 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         temp.unlink(missing_ok=True)
         raise
     _fsync_directory(directory)
+
+
+def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Delete the temp files a killed writer of ``path`` left behind; returns what went.
+
+    Call it before any writer of ``path`` starts (at startup): a live writer's temp file has the
+    same shape."""
+    target = Path(path)
+    prefix = _temp_prefix(target)
+    removed = []
+    try:
+        candidates = list(target.parent.iterdir())
+    except OSError:
+        return []
+    for candidate in candidates:
+        if candidate.name.startswith(prefix) and candidate.name.endswith(_TEMP_SUFFIX):
+            try:
+                candidate.unlink()
+            except OSError:
+                continue
+            removed.append(candidate)
+    return removed
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
 
 
 def _fsync_directory(directory: Path) -> None:

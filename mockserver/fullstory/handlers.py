@@ -10,12 +10,13 @@ from typing import Any
 from mockserver.fullstory.context import ContextRequest, ContextRequestError, build_context
 from mockserver.fullstory.events_model import session_events
 from mockserver.fullstory.exports.handlers import handlers as export_handlers
-from mockserver.fullstory.ids import InvalidSessionId, parse_session_id
+from mockserver.fullstory.profile_handlers import handlers as profile_handlers
 from mockserver.fullstory.segments.handlers import handlers as segment_handlers
+from mockserver.fullstory.session_lookup import session_for as _session
 from mockserver.fullstory.sessions import legacy_item, recent_sessions, users_named, v2_item
+from mockserver.fullstory.summary_handlers import handlers as summary_handlers
 from mockserver.fullstory.tenant import FullStoryTenant
-from mockserver.fullstory.world.models import Session
-from mockserver.http.errors import InvalidArgument, NotFound
+from mockserver.http.errors import InvalidArgument
 from mockserver.http.pipeline import Call, Handler
 from mockserver.http.rendering import Reply
 
@@ -72,20 +73,6 @@ def get_me(call: Ctx) -> dict[str, Any]:
     return {"email": principal.email, "orgId": call.context.tenant_id, "role": principal.level.role}
 
 
-def _session(call: Ctx) -> Session:
-    raw = call.path["session_id"]
-    try:
-        session_id = parse_session_id(raw)
-    except InvalidSessionId:
-        # The spec's pattern already turned malformed ids into 400s; what is left (an int64
-        # overflow) is well-formed text naming no session.
-        raise NotFound(f"session {raw} does not exist") from None
-    session = call.context.world.session(session_id)
-    if session is None:
-        raise NotFound(f"session {raw} does not exist")
-    return session
-
-
 def handlers() -> dict[str, Handler]:
     return {
         "listSessions": list_sessions,
@@ -93,6 +80,8 @@ def handlers() -> dict[str, Handler]:
         "getSessionEvents": get_session_events,
         "generateSessionContext": generate_session_context,
         "getMe": get_me,
+        **profile_handlers(),
+        **summary_handlers(),
         **segment_handlers(),
         **export_handlers(),
     }

@@ -1,5 +1,5 @@
-"""One organisation's FullStory state: its generated world, its segments and export operations
-(and, as they land, its summary profiles). Rebuilt from the constructor on reset."""
+"""One organisation's FullStory state: its generated world, its summary profiles, its segments
+and export operations. Rebuilt from the constructor on reset."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from mockserver.core.lifecycle import LifecyclePolicies
 from mockserver.core.stores import Changed, TenantStore, unchanged
 from mockserver.fullstory.exports.links import LinkStore
 from mockserver.fullstory.exports.operations import OperationStore
+from mockserver.fullstory.profiles.store import ProfileStore
 from mockserver.fullstory.segments.catalog import BUILT_INS, seeded_segments
 from mockserver.fullstory.segments.model import Segment
 from mockserver.fullstory.segments.store import SegmentStore
+from mockserver.fullstory.summaries.latency import GenerationLatency
 from mockserver.fullstory.world.generator import LruCache, World
 from mockserver.http.rendering import encode
 
@@ -30,10 +32,13 @@ class FullStoryTenant:
         lifecycles: LifecyclePolicies | None = None,
         scenario_segments: tuple[Segment, ...] = (),
         changed: Changed = unchanged,
+        latency: GenerationLatency | None = None,
     ) -> None:
         self.tenant_id = tenant_id
         self.world = world
         self.clock = clock or Clock()
+        self.profiles = ProfileStore(tenant_id, changed)
+        self.latency = latency or GenerationLatency("off", self.clock)
         self._answers: LruCache[Hashable, bytes] = LruCache(ANSWER_CACHE_SIZE)
         fixed = (*BUILT_INS, *seeded_segments(world), *scenario_segments)
         self.segments = SegmentStore(fixed, changed)
@@ -43,7 +48,8 @@ class FullStoryTenant:
         self.links = LinkStore(tenant_id, changed)
 
     def stores(self) -> dict[str, TenantStore]:
-        """The mutable state to persist, by store name (see mockserver.core.stores)."""
+        """The segment and export state to persist, by store name (mockserver.core.stores);
+        summary profiles are registered by the tenant under their own name."""
         return {
             "fullstory.segments": self.segments,
             "fullstory.operations": self.operations,

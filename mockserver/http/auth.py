@@ -71,6 +71,15 @@ class AdminTokenAuthenticator:
         if self.token is None or not operation.secured:
             return ADMIN_PRINCIPAL
         scheme, _, given = (authorization or "").strip().partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), self.token):
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            _header_bytes(given.strip()), self.token.encode()
+        ):
             raise Unauthorized("a valid admin token is required (Authorization: Bearer <token>)")
         return ADMIN_PRINCIPAL
+
+
+def _header_bytes(value: str) -> bytes:
+    """A header value back as the bytes that were sent (the pipeline decodes them as Latin-1),
+    so any token compares in constant time: ``compare_digest`` refuses non-ASCII text, and a
+    configured token is compared as its UTF-8 bytes."""
+    return value.encode("latin-1", errors="replace")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
@@ -193,6 +193,7 @@ async def run(
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
     decision: GuardDecision | None = None
+    pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
     try:
         if compiled is None:
             if allowed is not None:
@@ -217,7 +218,7 @@ async def run(
         )
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status, payload, response_headers, media_type = _render_reply(compiled, reply)
-        stream = reply.stream
+        stream, pause = reply.stream, reply.pause
     except ApiError as error:
         stream = None
         status, payload, response_headers, media_type = _render_error(mount, error, path)
@@ -227,8 +228,7 @@ async def run(
         log.exception("unexpected error while serving %s %s", method, path)
         stream = None
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
-    if decision is not None and decision.latency_ms:
-        await asyncio.sleep(decision.latency_ms / 1000)
+    await _delay(decision, pause)
     transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
@@ -305,6 +305,16 @@ def _render_reply(compiled: _Compiled, reply: Reply) -> tuple[int, bytes, dict[s
         checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
         _check_response(compiled.response_validator, status, checked, headers)
     return status, payload, headers, reply.media_type
+
+
+async def _delay(
+    decision: GuardDecision | None, pause: Callable[[], Awaitable[None]] | None
+) -> None:
+    """A fault rule's latency (wall-clock), then the reply's own pause (clock-driven)."""
+    if decision is not None and decision.latency_ms:
+        await asyncio.sleep(decision.latency_ms / 1000)
+    if pause is not None:
+        await pause()
 
 
 def _record(recorder: Recorder, exchange: Exchange) -> None:

@@ -79,12 +79,20 @@ class ApiSpec:
 
 
 def load_spec(name: str, path: Path) -> ApiSpec:
+    return spec_from_document(name, read_document(path))
+
+
+def read_document(path: Path) -> dict[str, Any]:
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"cannot read OpenAPI document {path}: {exc}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):
         raise SpecError(f"{path} is not an OpenAPI 3.1 document")
+    return document
+
+
+def spec_from_document(name: str, document: dict[str, Any]) -> ApiSpec:
     resolver = _RefResolver(document)
     operations = []
     global_security = document.get("security", [])

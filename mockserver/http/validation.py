@@ -17,6 +17,7 @@ import jsonschema_rs
 import orjson
 
 from mockserver.http.errors import InvalidArgument, RequiredField
+from mockserver.http.explain import explain
 from mockserver.http.spec import Operation, Parameter, ResponseSpec, SpecError
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -44,12 +45,11 @@ def _compile(schema: Mapping[str, Any]) -> Any:
     return jsonschema_rs.validator_for(dict(schema), validate_formats=True)
 
 
-def _first_error(validator: Any, instance: Any) -> str | None:
+def _first_error(validator: Any, instance: Any, schema: Mapping[str, Any]) -> str | None:
     if validator.is_valid(instance):  # the common case, without building an error iterator
         return None
     for error in validator.iter_errors(instance):
-        where = "/".join(str(part) for part in error.instance_path)
-        return f"{where}: {error.message}" if where else str(error.message)
+        return explain(schema, error)
     return None
 
 
@@ -79,7 +79,7 @@ class _CompiledParameter:
             value: Any = [_cast(v, items) for v in values]
         else:
             value = _cast(values[-1], schema)
-        problem = _first_error(self.validator, value)
+        problem = _first_error(self.validator, value, self.parameter.schema)
         if problem is not None:
             raise InvalidArgument(f"{self.parameter.name} is invalid: {problem}")
         return value
@@ -167,7 +167,7 @@ class RequestValidator:
             document = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise InvalidArgument(f"request body is not valid JSON: {exc}") from exc
-        problem = _first_error(self._body, document)
+        problem = _first_error(self._body, document, spec.schema)
         if problem is not None:
             raise InvalidArgument(f"request body is invalid: {problem}")
         return document

@@ -26,6 +26,7 @@ from mockserver.core.journal import JournalEntry, JournalQuery
 from mockserver.core.keys import ApiKey, KeyLevel
 from mockserver.core.lifecycle import LifecyclePolicy, parse_policy
 from mockserver.core.ratelimit import RateLimitPolicy
+from mockserver.fullstory.profiles.helpers import create_profile
 from mockserver.fullstory.segments.model import Segment, parse_definition
 from mockserver.settings import Settings
 from mockserver.state import ServerState, Tenant, TenantConfig, scenario_source
@@ -100,7 +101,10 @@ def start_fake_server(
 
 # -- per-test options (the ``mockserver`` marker) ---------------------------------------------
 
-OPTION_NAMES = ("seed", "users", "scenario", "clock", "lifecycle", "rate_limits", "faults", "level")
+OPTION_NAMES = (
+    "seed", "users", "scenario", "clock", "lifecycle", "rate_limits", "faults", "level",
+    "profiles",
+)  # fmt: skip
 
 RateLimits = bool | RateLimitPolicy | Mapping[str, Any]
 
@@ -117,6 +121,7 @@ class FakeOptions:
     rate_limits: RateLimits | None = None  # False, True, a policy, or {group or "default": policy}
     faults: Sequence[FaultSpec | Mapping[str, Any]] = field(default_factory=tuple)
     level: str = "admin"  # the level of the test's key
+    profiles: Sequence[Mapping[str, Any]] = field(default_factory=tuple)  # create_profile kwargs
 
     @classmethod
     def from_kwargs(cls, where: str, kwargs: Mapping[str, Any]) -> FakeOptions:
@@ -165,6 +170,8 @@ class Fake:
             self.set_rate_limits(options.rate_limits)
         for fault in options.faults:
             self.add_fault(fault)
+        for profile in options.profiles:
+            self.create_profile(**profile)
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -315,11 +322,27 @@ class Fake:
         )
         if spec.match.tenant not in (None, self.tenant_id):
             raise ValueError("a test's fault rules apply to its own tenant only")
-        added = self.state.faults.add(
+        # The admin API's path, spec check included: an undocumented status is refused here too.
+        added = self.state.add_fault(
             FaultSpec(spec.action, match, spec.times, spec.probability, spec.seed)
         )
         self._faults.append(added.id)
         return added
+
+    # -- summary profiles ------------------------------------------------------------------
+
+    def create_profile(self, id: str | None = None, **fields: Any) -> str:
+        """A summary profile in this test's tenant, checked exactly as ``POST
+        /v2/visit_profile`` checks it (``ValueError`` naming the field otherwise); returns its
+        id. ``fields`` is the v2 body (``name``, ``slice``, ``context``, ``events``, ``cache``,
+        ``llm``); ``pre_prompt``, ``post_prompt``, ``temperature``, ``response_schema`` and
+        ``model`` may also be given on their own. ``id`` chooses the id (as the beta API lets
+        clients do); otherwise the server assigns one."""
+        return create_profile(self.tenant.fullstory.profiles, id, fields)
+
+    def profile(self, profile_id: str) -> dict[str, Any]:
+        """A profile as ``GET /v2/visit_profile/{id}`` shows it (``KeyError`` if unknown)."""
+        return self.tenant.fullstory.profiles.get(profile_id).v2()
 
     # -- journal ---------------------------------------------------------------------------
 

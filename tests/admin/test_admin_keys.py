@@ -60,14 +60,32 @@ def test_revoke_unknown_key(admin: httpx.Client) -> None:
     admin_error(admin.delete("/__admin/keys/mock-admin-key"), 400)  # a secret is not an id
 
 
-def test_made_up_secrets_are_deterministic(app: Starlette, settings: Settings) -> None:
-    def secrets(application: Starlette) -> list[str]:
-        with in_process_client(application) as admin:
-            return [
-                admin.post("/__admin/keys", json={"tenant": "t", "level": "admin"}).json()["secret"]
-                for _ in range(3)
-            ]
+def _made_up(application: Starlette, **extra: object) -> list[str]:
+    with in_process_client(application) as admin:
+        body = {"tenant": "t", "level": "admin", **extra}
+        return [ok(admin.post("/__admin/keys", json=body), 201)["secret"] for _ in range(3)]
 
-    first = secrets(app)
+
+def test_made_up_secrets_are_unpredictable(app: Starlette, settings: Settings) -> None:
+    # Another tenant's client knows the seed (the banner prints it): it must not be able to
+    # compute this key from it.
+    first = _made_up(app)
     assert len(set(first)) == 3
-    assert secrets(create_app(settings)) == first
+    assert not set(first) & set(_made_up(create_app(settings)))
+    assert not set(first) & set(_made_up(create_app(settings), deterministic=True))
+
+
+def test_deterministic_secrets_on_request(app: Starlette, settings: Settings) -> None:
+    first = _made_up(app, deterministic=True)
+    assert len(set(first)) == 3
+    assert _made_up(create_app(settings), deterministic=True) == first
+
+
+def test_a_new_tenants_key_is_unpredictable_unless_asked(settings: Settings) -> None:
+    def tenant_key(**key: object) -> str:
+        with in_process_client(create_app(settings)) as admin:
+            body = {"tenant_id": "o-K-na1", "key": {"level": "admin", **key}}
+            return str(ok(admin.post("/__admin/tenants", json=body), 201)["key"]["secret"])
+
+    assert tenant_key() != tenant_key()
+    assert tenant_key(deterministic=True) == tenant_key(deterministic=True)

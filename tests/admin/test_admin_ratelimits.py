@@ -79,7 +79,8 @@ def test_get_lists_known_groups_and_put_changes_them(admin: httpx.Client) -> Non
     assert limits["enabled"] is True
     assert limits["default"] == {"rate_per_second": 50.0, "burst": 100}
     assert limits["known_groups"] == [
-        "context", "events", "exports", "me", "operations", "segments", "sessions"
+        "context", "events", "exports", "me", "operations", "profiles", "segments", "sessions",
+        "summaries",
     ]  # fmt: skip
     assert limits["groups"] == dict.fromkeys(limits["known_groups"])
     change = {"enabled": False, "groups": {"events": {"rate_per_second": 5, "burst": 10}}}
@@ -166,3 +167,16 @@ def test_never_more_than_the_budget() -> None:
                     assert passed <= burst + rate * elapsed
 
         check()
+
+
+def test_the_spec_names_the_rate_limit_groups(admin: httpx.Client) -> None:
+    # An unknown group is refused; the served spec must say so (an independent schemathesis run
+    # over /__admin/openapi.json then sees only documented behaviour).
+    new_tenant(admin, "o-G-na1")
+    known = ok(admin.get("/__admin/tenants/o-G-na1/rate-limits"))["known_groups"]
+    document = ok(admin.get("/__admin/openapi.json"))
+    assert document["components"]["schemas"]["RateLimitGroup"]["enum"] == known
+    refused = admin.put(
+        "/__admin/tenants/o-G-na1/rate-limits", json={"groups": {"nosuchgroup": None}}
+    )
+    assert "nosuchgroup" in admin_error(refused, 400)["message"]

@@ -47,3 +47,22 @@ def test_health_stays_open(app: Starlette) -> None:
 def test_fullstory_keys_are_not_admin_tokens(app: Starlette) -> None:
     with in_process_client(app, headers={"Authorization": "Basic mock-admin-key"}) as fs:
         admin_error(fs.get("/__admin/keys"), 401)
+
+
+@pytest.mark.parametrize("sent", ["café".encode(), b"caf\xe9", b"\xff\xfe", "s3cret€".encode()])
+def test_non_ascii_tokens_are_refused_in_the_envelope(app: Starlette, sent: bytes) -> None:
+    # Header values arrive as raw bytes; a non-ASCII one must be a 401, not a 500.
+    with in_process_client(app) as anon:
+        response = anon.get("/__admin/keys", headers=[(b"Authorization", b"Bearer " + sent)])
+        admin_error(response, 401)
+
+
+def test_a_non_ascii_configured_token_works() -> None:
+    app = create_app(Settings(validate_responses=True, admin_token="café"))
+    with in_process_client(app) as client:
+        right = [(b"Authorization", "Bearer café".encode())]
+        assert client.get("/__admin/keys", headers=right).status_code == 200
+        admin_error(client.get("/__admin/keys", headers={"Authorization": "Bearer cafe"}), 401)
+        admin_error(
+            client.get("/__admin/keys", headers=[(b"Authorization", b"Bearer caf\xe9")]), 401
+        )

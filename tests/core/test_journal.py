@@ -8,7 +8,13 @@ import orjson
 import pytest
 
 from mockserver.core.clock import Clock, ClockMode
-from mockserver.core.journal import Journal, JournalEntry, JournalQuery, JournalRecord
+from mockserver.core.journal import (
+    ENTRY_OVERHEAD,
+    Journal,
+    JournalEntry,
+    JournalQuery,
+    JournalRecord,
+)
 
 
 def rec(
@@ -196,3 +202,51 @@ def test_memory_stays_flat_under_load(clock: Clock) -> None:
         tracemalloc.stop()
     assert len(journal) == 100
     assert after - before < 16 * 1024  # 100 entries alone take ~70 KiB
+
+
+def hostile_record(size: int = 63_000) -> JournalRecord:
+    """What one client with no key can send: a huge non-ASCII path, a query string of many
+    tiny parameters and of one huge one, huge bodies."""
+    query = {f"k{i}": ["v", ""] for i in range(size // 8)}
+    query["big"] = ["€" * size]
+    return rec(
+        tenant="(unauthenticated)",
+        operation_id=None,
+        method="X" * 1000,
+        path="/" + "é𝄞" * (size // 2),
+        query=query,
+        path_params={"p" * 100: "v" * size},
+        request=b"x" * size * 2,
+        response="€" * size,
+        fault="f" * size,
+    )
+
+
+@pytest.mark.parametrize(("text_limit", "target_limit"), [(64 * 1024, 8192), (512, 512), (0, 0)])
+def test_memory_ceiling_under_hostile_requests(
+    clock: Clock, text_limit: int, target_limit: int
+) -> None:
+    capacity = 20
+    journal = Journal(clock, capacity, text_limit, target_limit=target_limit)
+    hostile = hostile_record()  # allocated before tracing: only the journal's copies count
+    tracemalloc.start()
+    try:
+        for _ in range(3 * capacity):
+            journal.record(hostile)
+        used, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(journal) == capacity
+    assert used <= capacity * journal.entry_ceiling
+    # The documented ceiling: both bodies, the target, and a fixed allowance per entry.
+    assert journal.entry_ceiling == 2 * text_limit + target_limit + ENTRY_OVERHEAD
+
+
+def test_a_cut_target_says_so_and_keeps_its_start(clock: Clock) -> None:
+    journal = Journal(clock, target_limit=1024)
+    entry = journal.record(hostile_record())
+    assert entry.target_truncated and entry.to_dict()["target_truncated"] is True
+    assert entry.path.startswith("/é𝄞") and entry.query["k0"] == ["v", ""]
+    whole = journal.record(rec(query={"limit": ["5"]}))
+    assert not whole.target_truncated and whole.query == {"limit": ["5"]}
+    assert JournalEntry.from_dict(entry.to_dict()) == entry

@@ -126,3 +126,28 @@ def test_sigkill_mid_write_leaves_a_whole_version(tmp_path: Path) -> None:
             os.kill(child.pid, signal.SIGKILL)
             assert child.wait() == -signal.SIGKILL
         assert check_version(path) >= kill_after - 1, f"round {round_}"
+
+
+def test_state_files_are_private(tmp_path: Path) -> None:
+    # The state file holds every key's secret: owner read/write only, whatever the umask.
+    path = tmp_path / "state.json"
+    old = os.umask(0o002)
+    try:
+        write_atomic(path, b"{}")
+        assert path.stat().st_mode & 0o777 == 0o600
+        path.chmod(0o644)  # a file from an older version is made private at the next save
+        write_atomic(path, b"{}")
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
+    # What a SIGKILLed writer leaves (other pids, other threads); unrelated files stay.
+    path = tmp_path / "state.json"
+    stale = [tmp_path / ".state.json.4242.139.tmp", tmp_path / ".state.json.x1y2z3.tmp"]
+    keep = [tmp_path / ".other.json.4242.1.tmp", tmp_path / "state.json.bak", path]
+    for file in stale + keep:
+        file.write_bytes(b"x" * 100)
+    assert sorted(statefile.remove_stale_temporaries(path)) == sorted(stale)
+    assert [file for file in stale + keep if file.exists()] == keep

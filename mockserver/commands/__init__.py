@@ -1,0 +1,1 @@
+"""The ``mockserver`` subcommands other than ``serve`` and ``contract``: one module each."""

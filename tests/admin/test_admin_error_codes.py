@@ -1,0 +1,59 @@
+"""Every admin 404 carries one code, and a body of the wrong shape says which fields it needs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/__admin/no-such-route"),
+        ("GET", "/__admin/tenants/o-NOPE-na1"),
+        ("GET", "/__admin/faults/fault-999999"),
+        ("DELETE", "/__admin/keys/key_000000000000"),
+    ],
+)
+def test_every_admin_404_has_one_code(admin: httpx.Client, method: str, path: str) -> None:
+    response = admin.request(method, path)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "resource_not_found"
+
+
+def test_a_latency_fault_without_ms_names_the_missing_field(admin: httpx.Client) -> None:
+    response = admin.post("/__admin/faults", json={"action": {"type": "latency"}})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == (
+        'request body is invalid: action: "ms" is a required property '
+        '(expected {"type": "latency", ms})'
+    )
+
+
+def test_an_unknown_fault_type_lists_every_form(admin: httpx.Client) -> None:
+    message = admin.post("/__admin/faults", json={"action": {"type": "boom"}}).json()["error"][
+        "message"
+    ]
+    assert message.startswith('request body is invalid: action: {"type":"boom"} matches none')
+    for form in ('{"type": "error", status, code?, message?}', '{"type": "latency", ms}'):
+        assert form in message
+
+
+def test_two_forms_of_one_type_are_both_shown(admin: httpx.Client) -> None:
+    message = admin.post("/__admin/faults", json={"action": {"type": "truncate_body"}}).json()[
+        "error"
+    ]["message"]
+    assert message.endswith(
+        'expected {"type": "truncate_body", keep_fraction} or {"type": "truncate_body", keep_bytes}'
+    )
+
+
+def test_rate_limits_of_the_wrong_shape_name_the_right_fields(admin: httpx.Client) -> None:
+    response = admin.put(
+        "/__admin/tenants/o-MOCK-na1/rate-limits", json={"me": {"rate_per_second": 1, "burst": 2}}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == (
+        "request body is invalid: Additional properties are not allowed ('me' was unexpected); "
+        "expected only: enabled, default, groups, refill"
+    )

@@ -1,0 +1,166 @@
+"""The Dockerfile's promises, checked without a container engine: its properties as written, and
+its exact start command run from the built wheel in a fresh virtual environment."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tomllib
+import venv
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .api_calls import call_each_api, mint_key
+from .dockerfile import Dockerfile
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> Dockerfile:
+    return Dockerfile.read()
+
+
+def test_slim_python_311_base(dockerfile: Dockerfile) -> None:
+    assert dockerfile.all("FROM") == ["python:3.11-slim"]
+
+
+def test_installs_the_project_with_its_pinned_dependencies_into_a_venv(
+    dockerfile: Dockerfile,
+) -> None:
+    runs = " && ".join(dockerfile.all("RUN"))
+    assert "python -m venv /opt/venv" in runs
+    assert "pip install /src" in runs  # pyproject.toml pins every dependency with ==
+    assert dockerfile.env["PATH"].startswith("/opt/venv/bin:")
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert all("==" in requirement for requirement in project["dependencies"])
+
+
+def test_runs_as_a_non_root_user(dockerfile: Dockerfile) -> None:
+    user = dockerfile.last("USER")
+    assert user not in {"root", "0", ""}
+    assert any(
+        "useradd --system --uid 10001" in run and user in run for run in dockerfile.all("RUN")
+    )
+
+
+def test_configured_by_mockserver_variables_binding_all_interfaces_inside(
+    dockerfile: Dockerfile,
+) -> None:
+    env = dockerfile.env
+    assert env["MOCKSERVER_HOST"] == "0.0.0.0"
+    assert dockerfile.all("EXPOSE") == [env["MOCKSERVER_PORT"]]
+    assert dockerfile.cmd == ["mockserver", "serve"]  # every setting comes from MOCKSERVER_*
+
+
+def test_the_state_file_is_on_the_declared_volume(dockerfile: Dockerfile) -> None:
+    volume = dockerfile.last("VOLUME")
+    assert Path(dockerfile.env["MOCKSERVER_STATE_FILE"]).parent == Path(volume)
+    # The volume folder is made and owned by the user before it is declared.
+    owned = [
+        run for run in dockerfile.all("RUN") if f"chown {dockerfile.last('USER')} {volume}" in run
+    ]
+    assert owned
+
+
+def test_healthcheck_calls_the_health_endpoint(dockerfile: Dockerfile) -> None:
+    options, command = dockerfile.healthcheck
+    assert {"interval", "timeout", "retries"} <= set(options)
+    assert command[:2] == ["python", "-c"] and "/__admin/health" in command[2]
+
+
+# -- the start command, from the wheel, in a fresh virtual environment -------------------------
+
+
+@pytest.fixture(scope="module")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new venv with only the built wheel and its pinned dependencies (from the index)."""
+    root = tmp_path_factory.mktemp("wheel-venv")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(root / "dist"),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next((root / "dist").glob("fullstory_mockserver-*.whl"))
+    venv.create(root / "venv", with_pip=True)
+    pip = [str(root / "venv/bin/python"), "-m", "pip", "install", "-q"]
+    result = subprocess.run([*pip, str(wheel)], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.fail(f"installing the wheel into a fresh venv failed:\n{result.stderr[-2000:]}")
+    return root / "venv"
+
+
+@pytest.fixture
+def started(
+    dockerfile: Dockerfile, wheel_venv: Path, tmp_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """The Dockerfile's CMD with its ENV, as the image runs it; only the address (loopback, a
+    free port: a test never listens beyond this machine) and the state folder differ."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "VIRTUAL_ENV"))}
+    env |= dockerfile.env
+    env |= {
+        "PATH": f"{wheel_venv / 'bin'}:{os.environ['PATH']}",
+        "VIRTUAL_ENV": str(wheel_venv),
+        "MOCKSERVER_HOST": "127.0.0.1",
+        "MOCKSERVER_PORT": "0",
+        "MOCKSERVER_STATE_FILE": str(tmp_path / "state.json"),
+        "MOCKSERVER_USERS": "100",
+    }
+    command = [str(wheel_venv / "bin" / dockerfile.cmd[0]), *dockerfile.cmd[1:]]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    assert process.stderr is not None
+    try:
+        banner = process.stderr.readline()  # the socket listens before the banner
+        match = re.search(r"http://127\.0\.0\.1:(\d+)", banner)
+        assert match, banner
+        yield f"http://127.0.0.1:{match.group(1)}", process
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def test_the_start_command_serves_every_api_from_the_wheel(
+    started: tuple[str, subprocess.Popen[str]],
+    dockerfile: Dockerfile,
+    wheel_venv: Path,
+    tmp_path: Path,
+) -> None:
+    base_url, _ = started
+    # The venv's module comes from the wheel, not from this checkout.
+    where = subprocess.run(
+        [str(wheel_venv / "bin/python"), "-c", "import mockserver; print(mockserver.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout
+    assert where.startswith(str(wheel_venv))
+    call_each_api(base_url)
+    # The HEALTHCHECK's own command says healthy.
+    _, health = dockerfile.healthcheck
+    port = base_url.rsplit(":", 1)[1]
+    env = {**os.environ, "MOCKSERVER_PORT": port}
+    assert (
+        subprocess.run(
+            [str(wheel_venv / "bin" / health[0]), *health[1:]], env=env, check=False
+        ).returncode
+        == 0
+    )
+    # A write reaches the state file named by the image's variable.
+    mint_key(base_url)
+    assert (tmp_path / "state.json").is_file()
