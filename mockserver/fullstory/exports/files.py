@@ -89,7 +89,8 @@ def _csv(rows: Iterable[Row], columns: list[str]) -> Iterator[bytes]:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        # csv writes None as an empty cell; only booleans need FullStory's lower-case spelling.
+        writer.writerow([_cell(v) if v.__class__ is bool else v for v in map(row.get, columns)])
         if buffer.tell() >= CHUNK_BYTES:
             yield buffer.getvalue().encode()
             buffer.seek(0)
@@ -97,12 +98,8 @@ def _csv(rows: Iterable[Row], columns: list[str]) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
+def _cell(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def gzipped(pieces: Iterable[bytes]) -> Iterator[bytes]:
