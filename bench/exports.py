@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 import tempfile
 import time
@@ -44,6 +45,13 @@ def rss_kib(pid: int, field: str) -> int:
         if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process: on a shared machine, rows per CPU-second says
+    more about the server than rows per wall-second."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def lines(response: httpx.Response) -> Iterator[bytes]:
@@ -73,6 +81,7 @@ def measure_download(base: str, pid: int, fmt: str, rows: int) -> dict[str, Any]
         export_id = operation["results"]["searchExportId"]
         location = client.get(f"/search/v1/exports/{export_id}/results").json()["location"]
         before = rss_kib(pid, "VmRSS")
+        cpu_before = cpu_seconds(pid)
         count = 0
         started = time.perf_counter()
         with client.stream("GET", location) as response:
@@ -83,12 +92,14 @@ def measure_download(base: str, pid: int, fmt: str, rows: int) -> dict[str, Any]
                 if count >= rows:
                     break
         seconds = time.perf_counter() - started
+        cpu = cpu_seconds(pid) - cpu_before
         peak = rss_kib(pid, "VmHWM")
     return {
         "format": fmt,
         "rows": count,
         "seconds": round(seconds, 2),
         "rows_per_second": round(count / seconds),
+        "rows_per_server_cpu_second": round(count / cpu) if cpu else None,
         "rss_before_mib": round(before / 1024, 1),
         "peak_rss_mib": round(peak / 1024, 1),
         "rss_growth_mib": round((peak - before) / 1024, 1),
