@@ -21,7 +21,7 @@ from schemathesis.checks import (
 from contract_tests.kit import send_and_validate
 from mockserver.contract.observe import Observations
 from mockserver.contract.specs import SpecInfo, discover_specs, load_schema
-from mockserver.contract.targets import Target
+from mockserver.contract.targets import Target, credentials
 from mockserver.testing.fake import Fake
 
 SPECS = discover_specs()
@@ -65,11 +65,8 @@ def throttled_test(spec: SpecInfo) -> Callable[..., None]:
         with Fake(binding.server, name) as fake:
             fake.freeze_clock()
             fake.set_rate_limits({"rate_per_second": 0.001, "burst": 1})
-            headers = (
-                {**binding.headers, **fake.headers}
-                if "Authorization" in binding.headers
-                else binding.headers
-            )
+            # This test's own tenant (throttled), in whatever schemes the spec has.
+            headers = credentials(spec, fake.key.secret, binding.server.settings.admin_token)
             # Any value will do: the limiter answers before the request is even validated.
             path_parameters = {p.name: "1:1" for p in operation.path_parameters}
             case = operation.Case(path_parameters=path_parameters or None)

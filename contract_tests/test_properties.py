@@ -11,12 +11,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import jsonschema_rs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.contract.specs import discover_specs
 from mockserver.contract.targets import Target
+from mockserver.fullstory.summaries.builtin import BUILTIN_PROFILES
+from mockserver.fullstory.summaries.dialect import to_json_schema
 from mockserver.testing.fake import Fake
 
 pytestmark = pytest.mark.fake_only
@@ -162,5 +165,69 @@ def test_rate_limits_are_honest(fake: Fake, client: httpx.Client) -> None:
         else:
             fake.advance_clock(retry_after)
         assert client.get("/me").status_code == 200, "Retry-After was too short"
+
+    check()
+
+
+def test_a_response_validates_against_its_response_schema(fake: Fake, client: httpx.Client) -> None:
+    """Any built-in or client-made profile, any user's latest session: ``response`` conforms to
+    the ``response_schema`` the same answer echoes (translated from FullStory's dialect)."""
+    made = fake.create_profile(
+        response_schema={
+            "type": "OBJECT",
+            "properties": {
+                "summary": {"type": "STRING"},
+                "sentiment": {"type": "STRING", "enum": ["positive", "neutral", "negative"]},
+                "issues": {"type": "ARRAY", "items": {"type": "STRING"}},
+                "page_count": {"type": "INTEGER"},
+            },
+            "required": ["summary"],
+        }
+    )
+    profiles = [profile.id for profile in BUILTIN_PROFILES] + [made]
+
+    @PROPERTY_SETTINGS
+    @given(users(fake), st.sampled_from(profiles))
+    def check(user: tuple[str, str], profile: str) -> None:
+        listed = client.get("/v2/sessions", params={"uid": user[0], "limit": 1}).json()["results"]
+        if not listed:
+            return
+        answer = client.get(
+            f"/v2/sessions/{listed[0]['id']}/summary", params={"config_profile": profile}
+        )
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        validator = jsonschema_rs.validator_for(to_json_schema(body["response_schema"]))
+        assert validator.is_valid(body["response"]), (profile, body["response"])
+
+    check()
+
+
+def test_profile_listing_neither_skips_nor_repeats(fake: Fake, client: httpx.Client) -> None:
+    """Profiles created or deleted between pages: every profile that stayed is listed once."""
+
+    @PROPERTY_SETTINGS
+    @given(st.integers(1, 5), st.lists(st.booleans(), max_size=6))
+    def check(limit: int, changes: list[bool]) -> None:
+        first = client.get("/v2/visit_profile", params={"limit": 100}).json()
+        before = [p["id"] for p in first["profiles"]]
+        seen: list[str] = []
+        deleted: set[str] = set()
+        token = None
+        while True:
+            params: dict[str, Any] = {"limit": limit, **({"page_token": token} if token else {})}
+            page = client.get("/v2/visit_profile", params=params).json()
+            seen += [p["id"] for p in page["profiles"]]
+            if changes:
+                if changes.pop():
+                    client.post("/v2/visit_profile", json={"name": "between pages"})
+                elif seen:
+                    deleted.add(seen[-1])
+                    client.delete(f"/v2/visit_profile/{seen[-1]}")
+            token = page["next_page_token"]
+            if not token:
+                break
+        assert len(seen) == len(set(seen)), "a profile listed twice"
+        assert set(before) - deleted <= set(seen), "a profile skipped"
 
     check()

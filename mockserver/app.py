@@ -9,6 +9,10 @@ from starlette.types import Receive, Scope, Send
 
 from mockserver.admin.document import with_rate_limit_groups
 from mockserver.admin.handlers import handlers as admin_handlers
+from mockserver.cognigy.auth import CognigyKeyAuthenticator
+from mockserver.cognigy.envelope import CognigyEnvelope
+from mockserver.cognigy.handlers import handlers as cognigy_handlers
+from mockserver.cognigy.representations import CognigyRepresentations
 from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder
 from mockserver.fullstory.exports.links import STORAGE_PREFIX
 from mockserver.fullstory.exports.storage import SignedUrlAuthenticator, XmlEnvelope, link_tenant
@@ -22,6 +26,8 @@ from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
 from mockserver.http.spec import ApiSpec, load_spec, read_document, spec_from_document
 from mockserver.http.transport_faults import settle
+from mockserver.opal.errors import OpalEnvelope
+from mockserver.opal.service import opal_mount
 from mockserver.persistence import attach_state_file, lifespan
 from mockserver.resources import spec_path
 from mockserver.settings import Settings
@@ -75,8 +81,12 @@ class StaticDocument:
         )
 
 
+# The APIs tenants call with their keys (the admin API is the server's own).
+TENANT_APIS = ("fullstory", "cognigy", "opal")
+
+
 def load_specs() -> dict[str, ApiSpec]:
-    specs = {"fullstory": load_spec("fullstory", spec_path("fullstory"))}
+    specs = {name: load_spec(name, spec_path(name)) for name in TENANT_APIS}
     # The admin spec names the rate-limit groups the served APIs define (known only now).
     groups = ApiCatalog.of(op for spec in specs.values() for op in spec.operations).groups
     admin = with_rate_limit_groups(read_document(spec_path("admin")), groups)
@@ -89,7 +99,8 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
     settings = settings or Settings()
     state = state or ServerState(settings)
     specs = load_specs()
-    state.catalog = ApiCatalog.of(specs["fullstory"].operations)
+    # Fault rules and rate-limit groups may name the operations of every tenant-facing API.
+    state.catalog = ApiCatalog.of(op for api in TENANT_APIS for op in specs[api].operations)
     if settings.state_file is not None:
         # Raises StateFileError (naming the file) on a corrupt or incompatible file: starting
         # empty instead would overwrite the saved state at the first save.
@@ -108,6 +119,19 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         context=lambda principal: state.tenant(principal.tenant or "").fullstory,
         guard=ControlGuard(state),
         recorder=JournalRecorder(state),
+        **common,
+    )
+    cognigy: ApiMount[Any] = ApiMount(
+        name="cognigy",
+        prefix="/new",  # Cognigy's gateway prefix: every path under it answers in its envelope
+        operations=specs["cognigy"].operations,
+        handlers=cognigy_handlers(),
+        envelope=CognigyEnvelope(settings.seed),
+        authenticator=CognigyKeyAuthenticator(state.keys),
+        context=lambda principal: state.tenant(principal.tenant or "").cognigy,
+        guard=ControlGuard(state),
+        recorder=JournalRecorder(state),
+        representations=CognigyRepresentations(),
         **common,
     )
     admin: ApiMount[Any] = ApiMount(
@@ -132,12 +156,16 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         recorder=JournalRecorder(state, tenant_of=lambda request: link_tenant(state, request)),
         **common,
     )
+    # The Opal tools call this very app's FullStory API (unless --opal-fullstory-url is set).
+    opal = opal_mount(state, specs["opal"], lambda: app, guard=ControlGuard(state),
+                      recorder=JournalRecorder(state), **common)  # fmt: skip
     documents = {
         "/openapi.json": StaticDocument(specs["fullstory"].document, fullstory.envelope),
+        "/new/openapi.json": StaticDocument(specs["cognigy"].document, cognigy.envelope),
         "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
+        "/opal/openapi.json": StaticDocument(specs["opal"].document, OpalEnvelope()),
     }
-    app = MockServerApp(
-        SpecRouter([fullstory, admin, storage], documents), lifespan=lifespan(state)
-    )
+    mounts = [fullstory, cognigy, admin, opal, storage]
+    app = MockServerApp(SpecRouter(mounts, documents), lifespan=lifespan(state))
     app.state.server = state
     return app

@@ -4,7 +4,7 @@ any API's handlers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from mockserver.core.faults import (
     DropConnectionAction,
@@ -20,6 +20,10 @@ from mockserver.state import ServerState, rate_limit_group
 __all__ = ["AdminRecorder", "ControlGuard", "JournalRecorder", "injected_error"]
 
 UNAUTHENTICATED = "(unauthenticated)"
+# Query parameters that carry a key (Cognigy's ``api_key``, an export link's signature):
+# journaled as REDACTED, never the secret (keys sent in headers are not journaled at all).
+CREDENTIAL_QUERY = frozenset({"api_key", "X-Goog-Signature"})
+REDACTED = "[redacted]"
 
 
 def injected_error(action: ErrorAction) -> ApiError:
@@ -98,7 +102,7 @@ class JournalRecorder:
                 method=request.method,
                 path=request.path,
                 status=exchange.status,
-                query=request.query,
+                query=_redacted(request.query),
                 request_raw=exchange.body or b"",
                 response_raw=exchange.response_body,
                 fault=exchange.fault,
@@ -112,6 +116,12 @@ class JournalRecorder:
 def _key_tenant(request: RequestInfo) -> str | None:
     principal = request.principal
     return principal.tenant if principal is not None else None
+
+
+def _redacted(query: Mapping[str, list[str]]) -> Mapping[str, list[str]]:
+    if CREDENTIAL_QUERY.isdisjoint(query):
+        return query
+    return {k: [REDACTED] * len(v) if k in CREDENTIAL_QUERY else v for k, v in query.items()}
 
 
 class AdminRecorder:

@@ -10,7 +10,12 @@ Fixtures:
 * ``fullstory`` (function): a :class:`~mockserver.testing.fake.Fake` with the test's own fresh
   tenant and key, clock control and journal assertions;
 * ``fullstory_client`` / ``fullstory_async_client``: httpx clients with that key and base URL
-  (async tests need ``@pytest.mark.anyio``).
+  (async tests need ``@pytest.mark.anyio``);
+* ``cognigy`` (function): a :class:`~mockserver.testing.cognigy.CognigyFake`, the same kind of
+  fresh tenant for Cognigy's contact profiles (key sent as ``X-API-Key``, a ``project_id``,
+  ``add_profile`` for seeding); ``cognigy_client`` an httpx client with that key.
+* ``opal`` (function): the Opal tools service as a connector on that same tenant
+  (:class:`~mockserver.testing.opal.OpalFake`: ``opal.run("fullstory_list_sessions", uid=...)``).
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
@@ -29,6 +34,7 @@ import httpx
 import pytest
 
 from mockserver.settings import Settings
+from mockserver.testing.cognigy import CognigyFake
 from mockserver.testing.fake import (
     MODES,
     OPTION_NAMES,
@@ -39,6 +45,7 @@ from mockserver.testing.fake import (
     parse_mode,
     start_fake_server,
 )
+from mockserver.testing.opal import OpalFake, opal_client
 
 MODE_ENV = "MOCKSERVER_PYTEST_MODE"
 MARKER = "mockserver"
@@ -121,4 +128,24 @@ def fullstory_client(fullstory: Fake) -> Iterator[httpx.Client]:
 @pytest.fixture
 async def fullstory_async_client(fullstory: Fake) -> AsyncIterator[httpx.AsyncClient]:
     async with fullstory.async_client() as client:
+        yield client
+
+
+@pytest.fixture
+def opal(fullstory: Fake) -> Iterator[OpalFake]:
+    with opal_client(fullstory) as service:
+        yield service
+
+
+@pytest.fixture
+def cognigy(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[CognigyFake]:
+    options = marker_options(request.node)
+    # Its own tenant, so a test may use both `fullstory` and `cognigy` without them colliding.
+    with CognigyFake(mockserver, f"{request.node.nodeid}::cognigy", options) as fake:
+        yield fake
+
+
+@pytest.fixture
+def cognigy_client(cognigy: CognigyFake) -> Iterator[httpx.Client]:
+    with cognigy.client() as client:
         yield client

@@ -209,6 +209,29 @@ class Settings:
         default=None,
         metadata={"help": "require this bearer token on /__admin/*", "cast": _optional_str},
     )
+    # The Opal tools service (/opal): the FullStory connector's settings.
+    opal_key: str = field(
+        default="mock-admin-key",
+        metadata={"help": "FullStory API key the Opal connector's tools use", "cast": str},
+    )
+    opal_fullstory_url: str | None = field(
+        default=None,
+        metadata={
+            "help": "FullStory base URL the Opal tools call (default: this server, in process)",
+            "cast": _optional_str,
+        },
+    )
+    opal_token: str | None = field(
+        default=None,
+        metadata={"help": "require this bearer token on /opal/tools/*", "cast": _optional_str},
+    )
+    opal_ai_analysis: bool = field(
+        default=True,
+        metadata={
+            "help": "offer the AI-analysis tools (the connector's 'AI-powered session analysis')",
+            "cast": parse_bool,
+        },
+    )
     access_log: bool = field(
         default=False, metadata={"help": "log every request (slower)", "cast": parse_bool}
     )

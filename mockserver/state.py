@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from mockserver.cognigy.store import STORE_NAME as COGNIGY_STORE
+from mockserver.cognigy.store import ProfileStore
 from mockserver.core.clock import Clock
 from mockserver.core.faults import ErrorAction, FaultBook, FaultRule, FaultSpec
 from mockserver.core.journal import Journal
@@ -145,18 +147,29 @@ class RateDefaults:
 
 @dataclass(frozen=True, slots=True)
 class ApiCatalog:
-    """What the control plane needs to know of the FullStory spec: each operation's documented
-    statuses (fault rules may only inject those) and its rate-limit group."""
+    """What the control plane needs to know of every tenant-facing API's spec (FullStory,
+    Cognigy, ...): each operation's API, its documented statuses (fault rules may only inject
+    those) and its rate-limit group. Operation ids are unique across APIs, so a fault rule or a
+    rate-limit group names one without saying which API."""
 
     statuses: Mapping[str, frozenset[int]] = field(default_factory=dict)
     groups_by_operation: Mapping[str, str] = field(default_factory=dict)
+    api_by_operation: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, operations: Iterable[Operation]) -> ApiCatalog:
         operations = list(operations)
+        apis: dict[str, str] = {}
+        for op in operations:
+            if apis.setdefault(op.operation_id, op.api) != op.api:
+                raise ValueError(
+                    f"operation id {op.operation_id!r} is used by both {apis[op.operation_id]} "
+                    f"and {op.api}: fault rules and rate-limit groups could not tell them apart"
+                )
         return cls(
             statuses={op.operation_id: frozenset(op.responses) for op in operations},
             groups_by_operation={op.operation_id: rate_limit_group(op) for op in operations},
+            api_by_operation=apis,
         )
 
     @property
@@ -224,6 +237,8 @@ class Tenant:
         self.stores.register(PROFILE_STORE, self.fullstory.profiles)
         for name, store in self.fullstory.stores().items():
             self.stores.register(name, store)
+        self.cognigy = ProfileStore(clock, derive_seed(config.seed, tenant_id), changed)
+        self.stores.register(COGNIGY_STORE, self.cognigy)
 
     def _changed(self) -> None:
         self.changed()  # late-bound: the server may set ``changed`` after building the tenant
@@ -251,7 +266,7 @@ class ServerState:
         self.faults = FaultBook(seed=settings.seed)
         self.rate_defaults = self._configured_rate_defaults()
         self.summary_latency = GenerationLatency(settings.summary_latency, self.clock)
-        self.catalog = ApiCatalog()  # create_app attaches the FullStory spec's
+        self.catalog = ApiCatalog()  # create_app attaches the tenant-facing specs' catalog
         self.counters: dict[str, int] = {}  # names handed out so far (keys, tenants)
         self._lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
@@ -456,7 +471,7 @@ class ServerState:
     # -- faults -----------------------------------------------------------------------------
 
     def add_fault(self, spec: FaultSpec) -> FaultRule:
-        """Add a rule whose error, if any, is one FullStory documents (for its operation)."""
+        """Add a rule whose error, if any, is one the API documents (for its operation)."""
         self.check_fault(spec)
         return self.faults.add(spec)
 
@@ -464,7 +479,7 @@ class ServerState:
         catalog = self.catalog
         operation_id = spec.match.operation_id
         if operation_id is not None and operation_id not in catalog.statuses:
-            raise StateError(f"no FullStory operation is called {operation_id!r}")
+            raise StateError(f"no operation is called {operation_id!r}")
         if not isinstance(spec.action, ErrorAction):
             return
         status = spec.action.status
@@ -472,12 +487,14 @@ class ServerState:
             documented = catalog.statuses[operation_id]
             if status not in documented:
                 listed = ", ".join(str(s) for s in sorted(documented) if s >= 400)
+                api = catalog.api_by_operation.get(operation_id, "its API")
                 raise StateError(
-                    f"{operation_id} does not document status {status}; it documents {listed}"
+                    f"{operation_id} ({api}) does not document status {status}; "
+                    f"it documents {listed}"
                 )
         elif status not in catalog.error_statuses():
             listed = ", ".join(str(s) for s in sorted(catalog.error_statuses()))
-            raise StateError(f"no FullStory operation documents status {status}; use {listed}")
+            raise StateError(f"no operation documents status {status}; use {listed}")
 
     # -- bookkeeping ------------------------------------------------------------------------
 

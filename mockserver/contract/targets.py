@@ -127,6 +127,7 @@ class Binding:
     headers: dict[str, str]
     app: Any = None  # the ASGI app for in-process calls
     fake: Fake | None = None  # the run's own tenant on a fake this run started
+    query: dict[str, str] = field(default_factory=dict)  # keys sent as query parameters
 
     @property
     def server(self) -> FakeServer | None:
@@ -143,6 +144,10 @@ class Binding:
         spec's security headers. A negative case that leaves a security header out keeps it out:
         adding it back would turn "no credentials" into a valid request the fake must accept."""
         present = {name.lower() for name in (case.headers or {})}
+        if case.query:  # a key in the query string (Cognigy's api_key) is replaced in place
+            for name, value in self.query.items():
+                if name in case.query:
+                    case.query[name] = value
         return {k: v for k, v in self.headers.items() if k.lower() in present}
 
     def allows(self, method: str, operation: Mapping[str, Any]) -> bool:
@@ -223,30 +228,22 @@ class Target:
                 fake.add_fault(
                     match={"operation_id": operation_id}, action={"type": "error", "status": status}
                 )
-            headers = self._credentials(spec, fake.key.secret, server.settings.admin_token)
+            headers = credentials(spec, fake.key.secret, server.settings.admin_token)
             app = server.app if mode == "inprocess" else None
-            return Binding(spec, self, server.base_url, headers, app=app, fake=fake)
+            query = query_credentials(spec, fake.key.secret)
+            return Binding(spec, self, server.base_url, headers, app=app, fake=fake, query=query)
         if self.spec.kind == "real":
             base = spec.vendor_url or ""
+            key = self.environ[REAL_KEY_ENV]
             return Binding(
-                spec, self, base, self._credentials(spec, self.environ[REAL_KEY_ENV], None)
+                spec, self, base, credentials(spec, key, None), query=query_credentials(spec, key)
             )
         key = self.environ.get("MOCKSERVER_CONTRACT_KEY", "mock-admin-key")
         token = self.environ.get("MOCKSERVER_CONTRACT_ADMIN_TOKEN")
-        return Binding(spec, self, self.spec.url or "", self._credentials(spec, key, token))
-
-    @staticmethod
-    def _credentials(spec: SpecInfo, key: str, token: str | None) -> dict[str, str]:
-        """Derived from the spec's security schemes, so a new API needs no code here."""
-        for scheme in spec.security_schemes().values():
-            kind = scheme.get("type")
-            if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-                return {"Authorization": f"Bearer {token}"} if token else {}
-            if kind == "apiKey" and scheme.get("in") == "header":
-                name = str(scheme["name"])
-                # FullStory's key scheme: `Authorization: Basic <raw key>` (not base64 user:pass).
-                return {name: f"Basic {key}" if name.lower() == "authorization" else key}
-        return {}
+        return Binding(
+            spec, self, self.spec.url or "", credentials(spec, key, token),
+            query=query_credentials(spec, key),
+        )  # fmt: skip
 
     def journal_total(self) -> int | None:
         """Requests the fakes this run started recorded in their journals (their ground truth)."""
@@ -262,6 +259,36 @@ class Target:
     def close(self) -> None:
         self._stack.close()
         self._bindings.clear()
+
+
+def credentials(spec: SpecInfo, key: str, token: str | None) -> dict[str, str]:
+    """Headers for every header scheme of the spec, so whichever alternative Schemathesis picks
+    carries a real credential; derived from the spec, so a new API needs no code here. A spec
+    with an API-key scheme takes the key as its bearer token too (Cognigy); one with only a
+    bearer scheme (the control plane) takes the admin token."""
+    schemes = list(spec.security_schemes().values())
+    key_based = any(scheme.get("type") == "apiKey" for scheme in schemes)
+    found: dict[str, str] = {}
+    for scheme in schemes:
+        kind = scheme.get("type")
+        if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
+            bearer = key if key_based else token
+            if bearer:
+                found.setdefault("Authorization", f"Bearer {bearer}")
+        elif kind == "apiKey" and scheme.get("in") == "header":
+            name = str(scheme["name"])
+            # FullStory's key scheme: `Authorization: Basic <raw key>` (not base64 user:pass).
+            found[name] = f"Basic {key}" if name.lower() == "authorization" else key
+    return found
+
+
+def query_credentials(spec: SpecInfo, key: str) -> dict[str, str]:
+    """Query parameters that carry the key (``api_key`` in Cognigy's spec)."""
+    return {
+        str(scheme["name"]): key
+        for scheme in spec.security_schemes().values()
+        if scheme.get("type") == "apiKey" and scheme.get("in") == "query"
+    }
 
 
 @contextlib.contextmanager

@@ -39,21 +39,23 @@ def generate(call: Ctx, profile_id: str | None, overrides: Mapping[str, Any]) ->
     with profile_errors():
         base = tenant.profiles.get(profile_id).flat() if profile_id else {}
     effective = merge_overrides(base, overrides)
-    try:
-        request = ContextRequest.from_body(effective)
-        llm = LlmOptions.from_body(effective.get("llm"))
-    except (ContextRequestError, LlmOptionsError) as exc:
-        raise InvalidArgument(str(exc)) from None
     session_id = str(session.session_id)
     canonical = orjson.dumps(effective, option=orjson.OPT_SORT_KEYS)
 
     def build() -> dict[str, Any]:
+        # Parsed only on a cache miss: an answer is cached only once its profile parsed.
+        try:
+            request = ContextRequest.from_body(effective)
+            llm = LlmOptions.from_body(effective.get("llm"))
+        except (ContextRequestError, LlmOptionsError) as exc:
+            raise InvalidArgument(str(exc)) from None
         events = selected_events(session, request)
         return summarize(session_id, events, llm, request.context.elements())
 
     raw = tenant.world_answer(("summary", session_id, canonical), build)
     latency = tenant.latency
-    delay = latency.seconds(f"{session_id}|{canonical.decode()}", len(session.events), llm.model)
+    model = (effective.get("llm") or {}).get("model")
+    delay = latency.seconds(f"{session_id}|{canonical.decode()}", len(session.events), model)
     return Reply(raw=raw, pause=latency.waiter(delay))
 
 

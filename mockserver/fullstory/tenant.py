@@ -62,6 +62,7 @@ class FullStoryTenant:
         Only for answers that are pure functions of the world (listings, events): the world
         never changes once built (a reset builds a new tenant), so they never go stale, and
         rendering plus encoding costs more than serving. Mutable state (profiles, exports)
-        must never be answered through here.
+        must never be answered through here; a summary may, keyed by the full content of the
+        effective profile it was computed from (never by a profile id).
         """
         return self._answers.get_or_create(key, lambda: encode(build()))

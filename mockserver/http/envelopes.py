@@ -10,10 +10,8 @@ from mockserver.http.errors import ApiError
 
 
 class ErrorEnvelope(Protocol):
-    @property
-    def media_type(self) -> str:
-        """What a non-JSON envelope (``render`` returns bytes) is sent as."""
-
+    # An envelope that renders bytes (not JSON) also has a ``media_type`` attribute saying what
+    # they are (the storage service's XML).
     def render(self, error: ApiError, path: str) -> dict[str, Any] | bytes: ...
 
 

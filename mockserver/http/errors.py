@@ -43,6 +43,11 @@ class NotFound(ApiError):
     status, code, default_message = 404, "resource_not_found", "Requested resource does not exist"
 
 
+class Conflict(ApiError):
+    # Cognigy's CONFLICT (1004): e.g. a contact id that another profile holds.
+    status, code, default_message = 409, "conflict", "the resource conflicts with another one"
+
+
 class MethodNotAllowed(ApiError):
     status, code, default_message = 405, "method_not_allowed", "method not allowed"
 
@@ -85,6 +90,7 @@ ERRORS_BY_STATUS: Mapping[int, type[ApiError]] = MappingProxyType(
         401: Unauthorized,
         403: Forbidden,
         404: NotFound,
+        409: Conflict,
         413: PayloadTooLarge,
         500: ServerError,
     }

@@ -10,16 +10,18 @@ state change through HTTP is serialized.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import parse_qs
 
 import orjson
 from starlette.types import Receive, Scope, Send
 
-from mockserver.http.auth import Authenticator, Principal
+from mockserver.http.auth import Authenticator, Credentials, Principal
 from mockserver.http.envelopes import ErrorEnvelope
 from mockserver.http.errors import (
     ApiError,
@@ -29,6 +31,7 @@ from mockserver.http.errors import (
     PayloadTooLarge,
     ServerError,
 )
+from mockserver.http.negotiation import choose
 from mockserver.http.rendering import JSON, Reply, encode
 from mockserver.http.spec import Operation
 from mockserver.http.transport_faults import drop_connection
@@ -62,6 +65,8 @@ class Call(Generic[C]):
         return self.inputs.body
 
 
+# A handler returns its answer, or an awaitable of it when it must wait on I/O (an Opal tool
+# calling the FullStory API); plain handlers stay synchronous and serialized on the loop.
 Handler = Callable[[Call[Any]], Any]
 
 
@@ -112,6 +117,25 @@ class Recorder(Protocol):
     def record(self, exchange: Exchange) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """What a representation needs besides the answer: the operation and the request path."""
+
+    operation: Operation
+    path: str
+    query: Mapping[str, list[str]]
+
+
+class Representations(Protocol):
+    """An API that documents more than JSON (``Accept``): the pipeline negotiates against the
+    media types the spec lists for the operation's 2xx answer *before* the handler runs (so a
+    write never happens for an answer that cannot be produced) and asks for the bytes after."""
+
+    def not_acceptable(self, accept: str, offered: Sequence[str]) -> ApiError: ...
+
+    def render(self, media_type: str, rendering: Rendering, body: Any) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class ApiMount(Generic[C]):
     """One API served by the app: its spec, its handlers and its conventions."""
@@ -125,8 +149,17 @@ class ApiMount(Generic[C]):
     context: Callable[[Principal], C]
     guard: Guard | None = None
     recorder: Recorder | None = None
+    representations: Representations | None = None  # None: JSON whatever the Accept header
     max_body_bytes: int = 1_048_576
     validate_responses: bool = False
+
+    @cached_property
+    def header_names(self) -> frozenset[bytes]:
+        """The request headers this API reads; the rest are never decoded."""
+        names = set(self.authenticator.header_names) | _PIPELINE_HEADERS
+        if self.representations is not None:
+            names.add("accept")
+        return frozenset(name.encode("latin-1") for name in names)
 
 
 class PathDispatcher:
@@ -165,7 +198,14 @@ def _owns(prefix: str, path: str) -> bool:
 class _Compiled:
     """One operation, ready to serve: its handler, validators and 2xx status, built once."""
 
-    __slots__ = ("handler", "operation", "response_validator", "success_status", "validator")
+    __slots__ = (
+        "handler",
+        "offered",
+        "operation",
+        "response_validator",
+        "success_status",
+        "validator",
+    )
 
     def __init__(self, operation: Operation, handler: Handler, validate_responses: bool) -> None:
         self.operation = operation
@@ -173,6 +213,7 @@ class _Compiled:
         self.validator = RequestValidator(operation)
         self.response_validator = ResponseValidator(operation) if validate_responses else None
         self.success_status = operation.success_status
+        self.offered = operation.responses[self.success_status].media_types
 
 
 async def run(
@@ -189,59 +230,54 @@ async def run(
     path: str = scope["path"]
     raw_query: bytes = scope.get("query_string", b"")
     query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
-    headers = _headers(scope)
+    headers = _headers(scope, mount.header_names)
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
     decision: GuardDecision | None = None
     pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
+    stream: Iterable[bytes] | None = None  # a successful reply's body, produced while sent
     try:
         if compiled is None:
             if allowed is not None:
                 raise MethodNotAllowed(method, allowed)
             raise NotFound(f"no route for {method} {path}")
         principal = mount.authenticator.authenticate(
-            headers.get("authorization"), compiled.operation
+            Credentials(headers, query), compiled.operation
         )
         info = RequestInfo(method, path, query, operation, principal)
         if mount.guard is not None:
             decision = mount.guard.check(info)
             if decision is not None and decision.error is not None:
                 raise decision.error
+        chosen = _negotiate(mount.representations, headers.get("accept"), compiled.offered)
         if compiled.operation.body is not None:  # a body sent to a GET is ignored, unread
             body = await _read_body(scope, receive, headers, mount.max_body_bytes)
             if body.strip():
                 _require_json(headers.get("content-type"))
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        origin = _origin(scope, headers)
-        result = compiled.handler(
-            Call(compiled.operation, principal, inputs, mount.context(principal), origin)
+        call = Call(
+            compiled.operation, principal, inputs, mount.context(principal), _origin(scope, headers)
         )
+        result = await _settled(compiled.handler(call))
         reply = result if isinstance(result, Reply) else Reply(body=result)
-        status, payload, response_headers, media_type = _render_reply(compiled, reply)
-        stream, pause = reply.stream, reply.pause
+        status, payload, response_headers, media_type = _answer(
+            mount, compiled, reply, chosen, Rendering(compiled.operation, path, query)
+        )
+        pause, stream = reply.pause, reply.stream
     except ApiError as error:
-        stream = None
         status, payload, response_headers, media_type = _render_error(mount, error, path)
         if operation is not None and not operation.documents(status) and status not in (405, 413):
             log.warning("%s answered undocumented status %s", operation.operation_id, status)
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
-        stream = None
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
     await _delay(decision, pause)
     transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         _record(mount.recorder, Exchange(info, body, status, payload, label))
-    if stream is not None and transport is None:
-        await _send_stream(
-            scope,
-            send,
-            status=status,
-            stream=stream,
-            headers=response_headers,
-            media_type=media_type,
-        )
+    if stream is not None and transport is None and status < 400:
+        await _send_stream(scope, send, status, stream, response_headers, media_type)
         return
     await _send(
         scope,
@@ -254,10 +290,41 @@ async def run(
     )
 
 
-async def _send_stream(
+def _answer(
+    mount: ApiMount[Any],
+    compiled: _Compiled,
+    reply: Reply,
+    chosen: str | None,
+    rendering: Rendering,
+) -> tuple[int, bytes, dict[str, str], str]:
+    """A handler's reply as status, bytes, headers and media type (checked against the spec
+    when response validation is on, then rendered in the negotiated representation)."""
+    status = reply.status or compiled.success_status
+    if reply.stream is not None:  # sent later, chunk by chunk; never validated or journaled
+        return status, b"", dict(reply.headers), reply.media_type
+    payload = reply.raw if reply.raw is not None else encode(reply.body)
+    if status == 204:  # No Content means no body, not "null"
+        payload = b""
+    response_headers = dict(reply.headers)
+    if compiled.response_validator is not None and reply.media_type == JSON:
+        checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
+        _check_response(compiled.response_validator, status, checked, response_headers)
+    media_type = reply.media_type
+    representations = mount.representations
+    if (
+        chosen not in (None, JSON)
+        and representations is not None
+        and reply.raw is None
+        and status == compiled.success_status
+    ):
+        payload = representations.render(str(chosen), rendering, reply.body)
+        media_type = str(chosen)
+    return status, payload, response_headers, media_type
+
+
+async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
     scope: Scope,
     send: Send,
-    *,
     status: int,
     stream: Iterable[bytes],
     headers: Mapping[str, str],
@@ -295,16 +362,10 @@ def _origin(scope: Scope, headers: Mapping[str, str]) -> str:
     return f"{scope.get('scheme', 'http')}://{host}"
 
 
-def _render_reply(compiled: _Compiled, reply: Reply) -> tuple[int, bytes, dict[str, str], str]:
-    status = reply.status or compiled.success_status
-    headers = dict(reply.headers)
-    if reply.stream is not None:  # sent later, chunk by chunk; never validated or journaled
-        return status, b"", headers, reply.media_type
-    payload = reply.raw if reply.raw is not None else encode(reply.body)
-    if compiled.response_validator is not None and reply.media_type == JSON:
-        checked = reply.body if reply.raw is None else orjson.loads(reply.raw)
-        _check_response(compiled.response_validator, status, checked, headers)
-    return status, payload, headers, reply.media_type
+async def _settled(result: Any) -> Any:
+    """A handler's answer; awaited when the handler had to wait on I/O (an Opal tool calling
+    the FullStory API). Plain handlers stay synchronous and serialized on the loop."""
+    return await result if inspect.isawaitable(result) else result
 
 
 async def _delay(
@@ -329,7 +390,8 @@ def _render_error(
 ) -> tuple[int, bytes, dict[str, str], str]:
     body = mount.envelope.render(error, path)
     if isinstance(body, bytes):  # an envelope that is not JSON (a storage service's XML)
-        return error.status, body, dict(error.headers), mount.envelope.media_type
+        media_type = str(getattr(mount.envelope, "media_type", "application/octet-stream"))
+        return error.status, body, dict(error.headers), media_type
     return error.status, encode(body), dict(error.headers), JSON
 
 
@@ -345,6 +407,17 @@ def _check_response(
         )
 
 
+def _negotiate(
+    representations: Representations | None, accept: str | None, offered: Sequence[str]
+) -> str | None:
+    if representations is None or not offered:
+        return None
+    chosen = choose(accept, offered)
+    if chosen is None:
+        raise representations.not_acceptable(accept or "", offered)
+    return chosen
+
+
 def _require_json(content_type: str | None) -> None:
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if media != "application/json" and not (
@@ -355,15 +428,15 @@ def _require_json(content_type: str | None) -> None:
         )
 
 
-# The only request headers the pipeline reads; the rest are not decoded at all.
-_WANTED_HEADERS = frozenset({b"authorization", b"content-type", b"content-length", b"host"})
+# The request headers the pipeline itself reads; an API adds its auth scheme's (and Accept).
+_PIPELINE_HEADERS = frozenset({"content-type", "content-length", "host"})
 
 
-def _headers(scope: Scope) -> dict[str, str]:
+def _headers(scope: Scope, wanted: frozenset[bytes]) -> dict[str, str]:
     found: dict[str, str] = {}
     for name, value in scope.get("headers", ()):
         lowered = name.lower()
-        if lowered in _WANTED_HEADERS:
+        if lowered in wanted:
             found[lowered.decode("latin-1")] = value.decode("latin-1")
     return found
 

@@ -40,6 +40,9 @@ class ResponseSpec:
     status: int
     schema: Mapping[str, Any] | None
     required_headers: tuple[str, ...]
+    # The media types the response's ``content`` lists, in document order (the first is the
+    # default); empty for a response without a body. Content negotiation offers these.
+    media_types: tuple[str, ...] = ("application/json",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,10 @@ def load_spec(name: str, path: Path) -> ApiSpec:
 
 def read_document(path: Path) -> dict[str, Any]:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's safe loader when the wheel has it: the pure-Python one takes about a second
+        # per document, paid by every app (and so by every test that makes one).
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"cannot read OpenAPI document {path}: {exc}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):
@@ -144,7 +150,8 @@ def _operation(
     responses = {}
     for status_text, raw_response in raw.get("responses", {}).items():
         response = resolver.deref(raw_response)
-        schema = response.get("content", {}).get("application/json", {}).get("schema")
+        content = response.get("content", {})
+        schema = content.get("application/json", {}).get("schema")
         headers = response.get("headers", {})
         responses[int(status_text)] = ResponseSpec(
             status=int(status_text),
@@ -152,6 +159,7 @@ def _operation(
             required_headers=tuple(
                 name for name, h in headers.items() if resolver.deref(h).get("required")
             ),
+            media_types=tuple(content),
         )
     return Operation(
         api=api,

@@ -167,10 +167,16 @@ class RequestValidator:
             document = orjson.loads(body)
         except orjson.JSONDecodeError as exc:
             raise InvalidArgument(f"request body is not valid JSON: {exc}") from exc
-        problem = _first_error(self._body, document, spec.schema)
-        if problem is not None:
-            raise InvalidArgument(f"request body is invalid: {problem}")
-        return document
+        validator: Any = self._body
+        if validator.is_valid(document):
+            return document
+        error = next(iter(validator.iter_errors(document)))
+        problem = explain(spec.schema, error)
+        if isinstance(error.kind, jsonschema_rs.ValidationErrorKind.Required):
+            # A missing field is the documented "required" error (FullStory's required_field,
+            # Cognigy's MISSING_ARGUMENT 1000), not a malformed one.
+            raise RequiredField(f"request body is missing a field: {problem}")
+        raise InvalidArgument(f"request body is invalid: {problem}")
 
 
 class ResponseValidator:

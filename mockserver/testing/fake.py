@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -189,7 +189,11 @@ class Fake:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Basic {self.key.secret}"}
+        return self.auth_headers(self.key)
+
+    def auth_headers(self, key: ApiKey) -> dict[str, str]:
+        """How this API sends a key (FullStory: ``Authorization: Basic <key>``)."""
+        return {"Authorization": f"Basic {key.secret}"}
 
     def mint_key(self, level: str | KeyLevel = "admin", email: str | None = None) -> ApiKey:
         """Another key on this test's tenant (revoked when the test ends)."""
@@ -205,13 +209,13 @@ class Fake:
         return key
 
     def client(self, key: ApiKey | None = None, **kwargs: Any) -> httpx.Client:
-        headers = {"Authorization": f"Basic {(key or self.key).secret}"}
+        headers = self.auth_headers(key or self.key)
         return self.server.client(headers, **kwargs)
 
     def async_client(
         self, key: ApiKey | None = None
     ) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]:
-        return self.server.async_client({"Authorization": f"Basic {(key or self.key).secret}"})
+        return self.server.async_client(self.auth_headers(key or self.key))
 
     # -- world -------------------------------------------------------------------------------
 
@@ -404,7 +408,7 @@ class Fake:
             state.delete_tenant(self.tenant_id)
         state.keys.forget_revoked(self.tenant_id)
 
-    def __enter__(self) -> Fake:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -17,37 +17,20 @@ from types import TracebackType
 
 import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
-from mockserver.http.transport_faults import IN_PROCESS, ConnectionDropped
+from mockserver.http.in_process import AsyncASGITransport, mark_in_process
+
+__all__ = [
+    "AsyncASGITransport",
+    "PortalOwner",
+    "SyncASGITransport",
+    "async_in_process_client",
+    "in_process_client",
+    "mark_in_process",
+]
 
 DEFAULT_BASE_URL = "http://mockserver.test"
-
-
-def mark_in_process(app: ASGIApp) -> ASGIApp:
-    """Wrap ``app`` so every scope it sees says "no socket behind me"."""
-
-    async def marked(scope: Scope, receive: Receive, send: Send) -> None:
-        scope[IN_PROCESS] = True
-        await app(scope, receive, send)
-
-    return marked
-
-
-class AsyncASGITransport(httpx.AsyncBaseTransport):
-    """httpx's ASGI transport, plus the in-process marker and dropped-connection translation."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self._inner = httpx.ASGITransport(app=mark_in_process(app))
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        try:
-            response = await self._inner.handle_async_request(request)
-            # Read inside the try: a cut-off body is only noticed once the app has finished.
-            await response.aread()
-        except ConnectionDropped as exc:
-            raise httpx.RemoteProtocolError(str(exc), request=request) from None
-        return response
 
 
 class SyncASGITransport(httpx.BaseTransport):

@@ -8,6 +8,7 @@ import pytest
 from starlette.applications import Starlette
 
 from mockserver.app import create_app
+from mockserver.http.auth import Credentials
 from mockserver.http.errors import ApiError
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
@@ -60,9 +61,13 @@ def test_too_low_a_level_is_403() -> None:
     )
     auth = BasicKeyAuthenticator(KeyRing(DEFAULT_KEYS))
     with pytest.raises(Forbidden, match="needs a Architect key"):
-        auth.authenticate("Basic mock-standard-key", op)
-    assert auth.authenticate("Basic mock-architect-key", op).level.label == "Architect"
-    assert auth.authenticate("Basic mock-admin-key", op).level.label == "Admin"
+        auth.authenticate(_basic("mock-standard-key"), op)
+    assert auth.authenticate(_basic("mock-architect-key"), op).level.label == "Architect"
+    assert auth.authenticate(_basic("mock-admin-key"), op).level.label == "Admin"
+
+
+def _basic(secret: str) -> Credentials:
+    return Credentials({"authorization": f"Basic {secret}"}, {})
 
 
 def test_unknown_route_is_404_in_the_envelope(client: httpx.Client) -> None:
@@ -127,12 +132,12 @@ def test_oversized_body_is_413_and_state_survives() -> None:
 def test_unexpected_exception_is_a_500_in_the_envelope(
     monkeypatch: pytest.MonkeyPatch, app: Starlette
 ) -> None:
-    from mockserver.fullstory import handlers
+    from mockserver.fullstory import session_lookup
 
     def boom(*_: object) -> None:
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(handlers, "parse_session_id", boom)
+    monkeypatch.setattr(session_lookup, "parse_session_id", boom)
     with in_process_client(
         create_app(Settings()), headers={"Authorization": "Basic mock-admin-key"}
     ) as client:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 from xml.sax.saxutils import escape
 
 from mockserver.core.keys import KeyLevel
@@ -18,7 +19,7 @@ from mockserver.fullstory.exports.files import encoded, gzipped
 from mockserver.fullstory.exports.links import STORAGE_PREFIX
 from mockserver.fullstory.exports.operations import ExportOperation
 from mockserver.fullstory.exports.rows import export_rows
-from mockserver.http.auth import Principal
+from mockserver.http.auth import Credentials, Principal
 from mockserver.http.errors import ApiError
 from mockserver.http.pipeline import Call, Handler, RequestInfo
 from mockserver.http.rendering import Reply
@@ -60,7 +61,9 @@ class XmlEnvelope:
 class SignedUrlAuthenticator:
     """Anyone may ask; the handler checks the URL's signature (it needs the query and path)."""
 
-    def authenticate(self, authorization: str | None, operation: Operation) -> Principal:
+    header_names: ClassVar[frozenset[str]] = frozenset()
+
+    def authenticate(self, credentials: Credentials, operation: Operation) -> Principal:
         return SIGNED_URL_PRINCIPAL
 
 

@@ -6,7 +6,8 @@ change of shape is fixed here. Everything downstream works on :class:`SessionFac
 
 Rage, dead and error clicks are attributes of ``click`` events; FullStory has not published the
 raw property names, so :data:`RAGE_KEYS`, :data:`DEAD_KEYS` and :data:`ERROR_KEYS` list the
-spellings accepted (a true boolean, a positive count or a non-empty kind all count).
+spellings accepted (a true boolean, a positive count or a non-empty kind all count); a rage
+click's ``click_count`` is the number of clicks in its burst.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ RAGE_KEYS: tuple[str, ...] = ("rage_click", "is_rage_click", "rage_click_count",
 DEAD_KEYS: tuple[str, ...] = ("dead_click", "is_dead_click", "dead_click_count", "dead_count")
 ERROR_KEYS: tuple[str, ...] = ("error_click", "is_error_click", "error_click_kind", "error_kind")
 SLOW_LOAD_MS = 3000
+NO_MESSAGE = "(no message)"  # a blank error is still an error worth naming
 _VISUAL_ERROR_WORDS = ("error", "alert", "toast", "banner", "warning", "failed")
 _CMP_WORDS = ("consent", "cookie", "cmp", "onetrust", "didomi", "gdpr", "privacy")
 
@@ -199,6 +201,9 @@ class _Reader:
     def _on_click(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:
         target = _mapping(props.get("target"))
         rage = _count(props, RAGE_KEYS)
+        burst = props.get("click_count")  # a rage click is one event; click_count its clicks
+        if rage and isinstance(burst, int) and not isinstance(burst, bool) and burst > rage:
+            rage = burst
         self.clicks.append(
             ClickFact(
                 time=time,
@@ -233,16 +238,14 @@ class _Reader:
 
     def _on_console_message(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:
         level = str(props.get("level") or "").lower()
-        message = str(props.get("message") or "").strip()
-        if not message:
-            return
+        message = str(props.get("message") or "").strip() or NO_MESSAGE
         if level == "error":
             self.errors.append(ErrorFact(time, "console error", message, page))
         elif level in ("warn", "warning"):
             self.warnings.append(ErrorFact(time, "console warning", message, page))
 
     def _on_exception(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:
-        message = str(props.get("message") or "").strip() or "uncaught exception"
+        message = str(props.get("message") or "").strip() or NO_MESSAGE
         self.errors.append(ErrorFact(time, "exception", message, page))
 
     def _on_custom(self, time: str, props: Mapping[str, Any], page: str, _: Any) -> None:

@@ -150,79 +150,91 @@ _ARRAYS: tuple[tuple[re.Pattern[str], Callable[[Material], list[dict[str, Any]]]
 )
 
 
-def _strings(m: Material) -> tuple[tuple[re.Pattern[str], Callable[[], str]], ...]:
-    f, i = m.facts, m.insights
-    first_problem = m.problems()[0]["text"] if f.has_problems else ""
-    return (
-        (
-            re.compile(r"summary|synopsis|overview|narrative|recap|description", re.I),
-            lambda: m.summary,
-        ),
-        (re.compile(r"sentiment|mood|feeling|tone", re.I), lambda: i.sentiment),
-        (re.compile(r"intent", re.I), lambda: i.intent),
-        (re.compile(r"confidence|certainty", re.I), lambda: i.confidence_label),
-        (re.compile(r"drop", re.I), lambda: i.drop_off),
-        (re.compile(r"stage|funnel", re.I), lambda: i.stage),
-        (re.compile(r"outcome|result|status|resolution|success", re.I), lambda: i.outcome),
-        (re.compile(r"persona|user.?type|segment", re.I), lambda: i.persona),
-        (re.compile(r"goal|objective|purpose", re.I), lambda: i.goal),
-        (re.compile(r"engagement", re.I), lambda: i.engagement),
-        (re.compile(r"navigation", re.I), lambda: i.navigation),
-        (
-            re.compile(r"severity|priority|impact", re.I),
-            lambda: (
-                "high" if f.errors or f.failed_requests else "medium" if f.has_problems else "low"
-            ),
-        ),
-        (
-            re.compile(r"recommend|suggest|action|next", re.I),
-            lambda: i.recommendations[0] if i.recommendations else "",
-        ),
-        (re.compile(r"error|issue|problem|cause|blocker", re.I), lambda: first_problem),
-        (re.compile(r"browser", re.I), lambda: f.device.get("browser", "")),
-        (re.compile(r"\bos\b|operating", re.I), lambda: f.device.get("operating_system", "")),
-        (re.compile(r"device", re.I), lambda: f.device.get("device", "")),
-        (re.compile(r"page|url|location", re.I), lambda: f.pages[-1].url if f.pages else ""),
-        (re.compile(r"start|begin|first", re.I), lambda: f.start or ""),
-        (re.compile(r"end|last|finish", re.I), lambda: f.end or ""),
-        (re.compile(r"time|date", re.I), lambda: f.start or ""),
-        (re.compile(r"title|headline", re.I), lambda: m.summary.split(". ")[0].rstrip(".")),
-    )
+_Strings = tuple[tuple[re.Pattern[str], Callable[[Material], str]], ...]
+_Numbers = tuple[tuple[re.Pattern[str], Callable[[Material, bool], float]], ...]
+_Booleans = tuple[tuple[re.Pattern[str], Callable[[Material], bool]], ...]
 
 
-def _numbers(m: Material) -> tuple[tuple[re.Pattern[str], Callable[[bool], float]], ...]:
-    f, i = m.facts, m.insights
-    return (
-        (
-            re.compile(r"confidence|score|probability|likelihood", re.I),
-            lambda integer: round(i.confidence * 100) if integer else i.confidence,
-        ),
-        (re.compile(r"duration|seconds|length|time.?spent", re.I), lambda _: f.duration_seconds),
-        (re.compile(r"rage", re.I), lambda _: len(f.rage_clicks)),
-        (re.compile(r"dead", re.I), lambda _: len(f.dead_clicks)),
-        (re.compile(r"warning", re.I), lambda _: len(f.warnings)),
-        (re.compile(r"request|network", re.I), lambda _: len(f.failed_requests)),
-        (re.compile(r"error|exception", re.I), lambda _: len(f.errors) + len(f.failed_requests)),
-        (re.compile(r"issue|problem", re.I), lambda _: len(m.problems())),
-        (re.compile(r"page", re.I), lambda _: len(f.pages)),
-        (re.compile(r"click", re.I), lambda _: len(f.clicks)),
-        (re.compile(r"event", re.I), lambda _: f.event_count),
-    )
+def _severity(m: Material) -> str:
+    f = m.facts
+    return "high" if f.errors or f.failed_requests else "medium" if f.has_problems else "low"
 
 
-def _booleans(m: Material) -> tuple[tuple[re.Pattern[str], Callable[[], bool]], ...]:
-    f, i = m.facts, m.insights
-    return (
-        (re.compile(r"abandon|drop", re.I), lambda: i.abandoned),
-        (re.compile(r"convert|purchas|complet|success|bought|order", re.I), lambda: i.converted),
-        (
-            re.compile(r"rage|frustrat", re.I),
-            lambda: bool(f.rage_clicks or f.dead_clicks or f.mouse_thrash),
-        ),
-        (re.compile(r"cmp|consent", re.I), lambda: bool(f.cmp_issues)),
-        (re.compile(r"error|issue|problem|fail|bug", re.I), lambda: f.has_problems),
-        (re.compile(r"support|help", re.I), lambda: i.intent == "seeking support"),
-    )
+def _first_problem(m: Material) -> str:
+    return str(m.problems()[0]["text"]) if m.facts.has_problems else ""
+
+
+_STRINGS: _Strings = (
+    (
+        re.compile(r"summary|synopsis|overview|narrative|recap|description", re.I),
+        lambda m: m.summary,
+    ),
+    (re.compile(r"sentiment|mood|feeling|tone", re.I), lambda m: m.insights.sentiment),
+    (re.compile(r"intent", re.I), lambda m: m.insights.intent),
+    (re.compile(r"confidence|certainty", re.I), lambda m: m.insights.confidence_label),
+    (re.compile(r"drop", re.I), lambda m: m.insights.drop_off),
+    (re.compile(r"stage|funnel", re.I), lambda m: m.insights.stage),
+    (re.compile(r"outcome|result|status|resolution|success", re.I), lambda m: m.insights.outcome),
+    (re.compile(r"persona|user.?type|segment", re.I), lambda m: m.insights.persona),
+    (re.compile(r"goal|objective|purpose", re.I), lambda m: m.insights.goal),
+    (re.compile(r"engagement", re.I), lambda m: m.insights.engagement),
+    (re.compile(r"navigation", re.I), lambda m: m.insights.navigation),
+    (re.compile(r"severity|priority|impact", re.I), _severity),
+    (
+        re.compile(r"recommend|suggest|action|next", re.I),
+        lambda m: m.insights.recommendations[0] if m.insights.recommendations else "",
+    ),
+    (re.compile(r"error|issue|problem|cause|blocker", re.I), _first_problem),
+    (re.compile(r"browser", re.I), lambda m: m.facts.device.get("browser", "")),
+    (re.compile(r"\bos\b|operating", re.I), lambda m: m.facts.device.get("operating_system", "")),
+    (re.compile(r"device", re.I), lambda m: m.facts.device.get("device", "")),
+    (
+        re.compile(r"page|url|location", re.I),
+        lambda m: m.facts.pages[-1].url if m.facts.pages else "",
+    ),
+    (re.compile(r"start|begin|first", re.I), lambda m: m.facts.start or ""),
+    (re.compile(r"end|last|finish", re.I), lambda m: m.facts.end or ""),
+    (re.compile(r"time|date", re.I), lambda m: m.facts.start or ""),
+    (re.compile(r"title|headline", re.I), lambda m: m.summary.split(". ")[0].rstrip(".")),
+)
+
+_NUMBERS: _Numbers = (
+    (
+        re.compile(r"confidence|score|probability|likelihood", re.I),
+        lambda m, integer: round(m.insights.confidence * 100) if integer else m.insights.confidence,
+    ),
+    (
+        re.compile(r"duration|seconds|length|time.?spent", re.I),
+        lambda m, _: m.facts.duration_seconds,
+    ),
+    (re.compile(r"rage", re.I), lambda m, _: len(m.facts.rage_clicks)),
+    (re.compile(r"dead", re.I), lambda m, _: len(m.facts.dead_clicks)),
+    (re.compile(r"warning", re.I), lambda m, _: len(m.facts.warnings)),
+    (re.compile(r"request|network", re.I), lambda m, _: len(m.facts.failed_requests)),
+    (
+        re.compile(r"error|exception", re.I),
+        lambda m, _: len(m.facts.errors) + len(m.facts.failed_requests),
+    ),
+    (re.compile(r"issue|problem", re.I), lambda m, _: len(m.problems())),
+    (re.compile(r"page", re.I), lambda m, _: len(m.facts.pages)),
+    (re.compile(r"click", re.I), lambda m, _: len(m.facts.clicks)),
+    (re.compile(r"event", re.I), lambda m, _: m.facts.event_count),
+)
+
+_BOOLEANS: _Booleans = (
+    (re.compile(r"abandon|drop", re.I), lambda m: m.insights.abandoned),
+    (
+        re.compile(r"convert|purchas|complet|success|bought|order", re.I),
+        lambda m: m.insights.converted,
+    ),
+    (
+        re.compile(r"rage|frustrat", re.I),
+        lambda m: bool(m.facts.rage_clicks or m.facts.dead_clicks or m.facts.mouse_thrash),
+    ),
+    (re.compile(r"cmp|consent", re.I), lambda m: bool(m.facts.cmp_issues)),
+    (re.compile(r"error|issue|problem|fail|bug", re.I), lambda m: m.facts.has_problems),
+    (re.compile(r"support|help", re.I), lambda m: m.insights.intent == "seeking support"),
+)
 
 
 def fill(schema: Mapping[str, Any], material: Material) -> Any:
@@ -247,12 +259,12 @@ def _value(
     if kind == "STRING":
         return _string(schema, name, description, m)
     if kind in ("NUMBER", "INTEGER"):
-        value = _first(_numbers(m), name, description)
-        number = value(kind == "INTEGER") if value is not None else 0
+        value = _first(_NUMBERS, name, description)
+        number = value(m, kind == "INTEGER") if value is not None else 0
         return int(number) if kind == "INTEGER" else float(number)
     if kind == "BOOLEAN":
-        value_b = _first(_booleans(m), name, description)
-        return value_b() if value_b is not None else False
+        value_b = _first(_BOOLEANS, name, description)
+        return value_b(m) if value_b is not None else False
     return m.summary if kind == "OPENAPI_TYPE_UNSPECIFIED" and _is_summary(name) else ""
 
 
@@ -270,8 +282,8 @@ def _first(table: Sequence[tuple[re.Pattern[str], Any]], name: str, description:
 
 
 def _string(schema: Mapping[str, Any], name: str, description: str, m: Material) -> str:
-    value = _first(_strings(m), name, description)
-    text = value() if value is not None else ""
+    value = _first(_STRINGS, name, description)
+    text = value(m) if value is not None else ""
     enum = schema.get("enum")
     return _enum_choice(enum, text) if enum else text
 

@@ -117,3 +117,9 @@ def test_journal_records_the_workflow_and_the_download(fullstory: Fake) -> None:
     fullstory.assert_called("createSegmentExport", times=1)
     fullstory.assert_called("getSearchExportResults", times=1)
     assert fullstory.calls("downloadExportFile")[0].status == 200
+
+
+def test_the_journal_never_keeps_a_link_signature(fullstory: Fake) -> None:
+    fullstory.download_export(fullstory.run_export(WHOLE_WORLD))
+    (download,) = fullstory.calls("downloadExportFile")
+    assert download.to_dict()["query"]["X-Goog-Signature"] == ["[redacted]"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from mockserver.fullstory.summaries.facts import extract_facts
 from tests.fullstory.summaries.events import PAYMENT_ERROR, at, event, failed_checkout
 
@@ -37,6 +39,10 @@ def test_rage_dead_and_error_clicks_are_attributes_of_click_events() -> None:
     assert facts.dead_clicks == ()
     dead = extract_facts("s", [event("click", 1, target={"text": "Photo"}, dead_click=True)])
     assert [c.text for c in dead.dead_clicks] == ["Photo"]
+    flags: dict[str, Any] = {"is_rage_click": True, "is_dead_click": False, "is_error_click": False}
+    burst = extract_facts("s", [event("click", 1, target={"text": "Pay"}, click_count=5, **flags)])
+    assert [(c.text, c.rage) for c in burst.rage_clicks] == [("Pay", 5)]
+    assert burst.dead_clicks == () and burst.error_clicks == ()
 
 
 def test_successful_requests_and_info_messages_are_not_problems() -> None:

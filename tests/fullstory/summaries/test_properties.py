@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from mockserver.fullstory.summaries.builtin import BUILTIN_PROFILES
 from mockserver.fullstory.summaries.dialect import check_schema, to_json_schema
+from mockserver.fullstory.summaries.facts import NO_MESSAGE
 from mockserver.fullstory.summaries.options import LlmOptions
 from mockserver.fullstory.summaries.summarize import summarize
 from tests.fullstory.summaries.events import click, event, navigate, request
@@ -126,13 +127,15 @@ def truth(events: list[dict[str, Any]]) -> dict[str, set[Any]]:
         props, kind = e["event_properties"], e["event_type"]
         if kind == "exception" or (kind == "console_message" and props["level"] == "error"):
             label = "exception" if kind == "exception" else "console error"
-            found["errors"].add((label, props["message"].strip().replace('"', "'")))
+            message = props["message"].strip() or NO_MESSAGE
+            found["errors"].add((label, message.replace('"', "'")))
         elif kind == "request" and (props["request_status"] >= 400 or props["request_status"] == 0):
             found["requests"].add(
                 (props["request_method"], props["request_url"]["path"], props["request_status"])
             )
         elif kind == "click" and props.get("rage_click_count"):
-            found["rage"].add(props["target"]["text"].strip().replace('"', "'"))
+            target = props["target"]  # an element is named by its text, else its selector
+            found["rage"].add((target["text"].strip() or target["raw_selector"]).replace('"', "'"))
     return found
 
 

@@ -1,0 +1,36 @@
+"""Cognigy's ids are MongoDB ObjectIds: 24 lower-case hex characters (``^[a-z0-9]{24}$``): the
+creation time in Unix seconds (8), a per-process random value (10) and a counter (6). Here the
+"process" value comes from the tenant's seed, so the same seed and requests give the same ids
+in any process, and ids rise in creation order as MongoDB's do."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+
+from mockserver.core.rng import derive_seed
+
+MONGO_ID = re.compile(r"[a-z0-9]{24}")
+MAX_TIMESTAMP = 2**31 - 1  # the documented range of Cognigy's Unix timestamps
+
+
+class IdMaker:
+    def __init__(self, seed: int, label: str, issued: int = 0) -> None:
+        self.seed = seed
+        self.label = label
+        self.issued = issued  # how many ids were handed out (saved with the store)
+        self._lock = threading.Lock()
+
+    def make(self, unix_seconds: int) -> str:
+        with self._lock:
+            self.issued += 1
+            n = self.issued
+        stamp = min(max(unix_seconds, 0), MAX_TIMESTAMP)
+        machine = derive_seed(self.seed, self.label) % 2**40
+        return f"{stamp:08x}{machine:010x}{n % 2**24:06x}"
+
+
+def user_id(key_id: str) -> str:
+    """The Mongo id of the user behind an API key (``createdBy`` / ``lastChangedBy``)."""
+    return hashlib.sha256(f"cognigy-user\x1f{key_id}".encode()).hexdigest()[:24]

@@ -1,0 +1,151 @@
+"""The tools' only way to FullStory: its documented HTTP API, behind one small client.
+
+Two backends give the client its transport:
+
+* :class:`InProcessBackend` calls the fake's own FullStory app through an ASGI transport, with
+  the connector's key (so every call is authenticated, rate-limited, fault-injected and
+  journaled like any other client's);
+* :class:`HttpBackend` calls a FullStory base URL: the real API, or another running fake.
+
+The tools cannot tell them apart; nothing in :mod:`mockserver.opal` reads the fake's state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx
+import orjson
+from starlette.types import ASGIApp
+
+from mockserver.http.in_process import AsyncASGITransport
+
+IN_PROCESS_BASE_URL = "http://fullstory.in-process"
+HTTP_TIMEOUT_SECONDS = 60.0  # a summary of a long session takes a while at the real API
+
+
+class FullStoryError(Exception):
+    """FullStory answered an error (or could not be reached: ``status`` 0)."""
+
+    def __init__(self, status: int, code: str, message: str, retry_after: str | None = None):
+        self.status = status
+        self.code = code
+        self.message = message
+        self.retry_after = retry_after
+        super().__init__(f"{status} {code}: {message}")
+
+
+class Backend(Protocol):
+    def open(self, key: str) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]: ...
+
+    @property
+    def label(self) -> str: ...
+
+
+def _auth(key: str) -> dict[str, str]:
+    # FullStory's scheme: the raw key after "Basic " (api-facts section 3).
+    return {"Authorization": f"Basic {key}"}
+
+
+@dataclass(frozen=True)
+class InProcessBackend:
+    """The fake's own FullStory API, called in process. ``app`` is a getter: the app that
+    serves the Opal tools is the one that serves FullStory, and it is built after the mount."""
+
+    app: Callable[[], ASGIApp]
+
+    @property
+    def label(self) -> str:
+        return "in-process"
+
+    @contextlib.asynccontextmanager
+    async def open(self, key: str) -> AsyncIterator[httpx.AsyncClient]:
+        transport = AsyncASGITransport(self.app())
+        async with httpx.AsyncClient(
+            transport=transport, base_url=IN_PROCESS_BASE_URL, headers=_auth(key)
+        ) as client:
+            yield client
+
+
+@dataclass(frozen=True)
+class HttpBackend:
+    """A FullStory API at ``base_url`` (``https://api.fullstory.com``, or a fake's URL)."""
+
+    base_url: str
+
+    @property
+    def label(self) -> str:
+        return self.base_url
+
+    @contextlib.asynccontextmanager
+    async def open(self, key: str) -> AsyncIterator[httpx.AsyncClient]:
+        async with httpx.AsyncClient(
+            base_url=self.base_url.rstrip("/"), headers=_auth(key), timeout=HTTP_TIMEOUT_SECONDS
+        ) as client:
+            yield client
+
+
+def segment(value: str) -> str:
+    """One path segment, percent-encoded (a session id's ``:`` becomes ``%3A``, as FullStory
+    asks)."""
+    return quote(value, safe="")
+
+
+class FullStoryClient:
+    """The FullStory endpoints the tools use, as plain calls that return the decoded answer or
+    raise :class:`FullStoryError`."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> Any:
+        params = {k: str(v) for k, v in (query or {}).items() if v is not None}
+        content = orjson.dumps(body) if body is not None else None
+        headers = {"Content-Type": "application/json"} if content is not None else None
+        try:
+            response = await self.http.request(
+                method, path, params=params, content=content, headers=headers
+            )
+        except httpx.HTTPError as exc:
+            raise FullStoryError(0, "unreachable", f"{type(exc).__name__}: {exc}") from None
+        return _decode(response)
+
+    async def get(self, path: str, **query: Any) -> Any:
+        return await self.call("GET", path, query=query)
+
+    async def post(self, path: str, body: Any, **query: Any) -> Any:
+        return await self.call("POST", path, query=query, body=body)
+
+    async def delete(self, path: str) -> Any:
+        return await self.call("DELETE", path)
+
+
+def _decode(response: httpx.Response) -> Any:
+    try:
+        data = orjson.loads(response.content) if response.content else {}
+    except orjson.JSONDecodeError:
+        data = None
+    if response.is_success:
+        if data is None:
+            raise FullStoryError(response.status_code, "bad_response", "FullStory sent no JSON")
+        return data
+    # FullStory's envelope is {"message", "code"}; anything else is reported as it came.
+    message = data.get("message") if isinstance(data, dict) else None
+    code = data.get("code") if isinstance(data, dict) else None
+    raise FullStoryError(
+        response.status_code,
+        str(code or "error"),
+        str(message or response.text[:200] or response.reason_phrase),
+        response.headers.get("Retry-After"),
+    )
