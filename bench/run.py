@@ -139,6 +139,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=1000, help="mockserver serve --users")
     parser.add_argument("--email", default="auto", help="user to list; auto: a generated user")
     parser.add_argument("--no-events", action="store_true", help="skip the events endpoint")
+    parser.add_argument(
+        "--events-size", type=int, default=0, help="pick a session with about this many events"
+    )
     parser.add_argument("--inproc-requests", type=int, default=3000, help="0 skips in-process")
     parser.add_argument("--inproc-concurrency", type=int, default=8, help="0 skips that part")
     parser.add_argument("--profile", action="store_true", help="cProfile one in-process loop")
@@ -297,7 +300,7 @@ def bare_command(port: int, probe_files: dict[str, Path], media_type: str) -> li
 # -- the request under test ------------------------------------------------------------------
 
 
-def generated_user_email(users: int) -> str | None:
+def generated_user_email(users: int, events_size: int = 0) -> str | None:
     """The first generated (not scenario-pinned) user with sessions, found in-process.
 
     A generated user is what most requests hit, so it is the default. The world is deterministic,
@@ -310,6 +313,8 @@ def generated_user_email(users: int) -> str | None:
         from mockserver.state import ServerState
 
         world = ServerState(Settings(users=users)).tenant(DEFAULT_TENANT).fullstory.world
+        if events_size > 0:
+            return user_with_session_size(world, users, events_size)
         for index in range(min(users, 500)):
             user = world.user_at(index)
             if world.session_count(user) > 0:
@@ -319,12 +324,28 @@ def generated_user_email(users: int) -> str | None:
     return None
 
 
-def choose_email(requested: str, users: int) -> tuple[str, str]:
+def user_with_session_size(world: Any, users: int, events_size: int) -> str | None:
+    """The generated user whose most recent session's event count is closest to
+    ``events_size`` (among the first 3000 users): the events request the load then hits."""
+    best: tuple[int, str] | None = None
+    for index in range(min(users, 3000)):
+        user = world.user_at(index)
+        refs = world.sessions_of(user)
+        if refs:
+            size = len(world.session(refs[0].session_id).events)
+            if best is None or abs(size - events_size) < best[0]:
+                best = (abs(size - events_size), user.email)
+    return best[1] if best is not None else None
+
+
+def choose_email(requested: str, users: int, events_size: int = 0) -> tuple[str, str]:
     if requested != "auto":
         return requested, "--email"
-    email = generated_user_email(users)
+    email = generated_user_email(users, events_size)
     if email is None:
         return PINNED_EMAIL, "pinned by the default scenario"
+    if events_size > 0:
+        return email, f"generated user whose latest session is closest to {events_size} events"
     return email, "first generated user with sessions"
 
 
@@ -389,7 +410,7 @@ def parse_wrk(output: str) -> dict[str, float]:
         return float(match[1])
 
     socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, flags=re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, flags=re.MULTILINE))
     return {
         "requests": number(r"(\d+) requests in"),
         "rps": number(r"Requests/sec:\s+([\d.]+)"),
@@ -798,7 +819,7 @@ def run(opts: argparse.Namespace) -> Report:
             "load generator: python asyncio/httpx (wrk not used or not found); it saturates "
             "before either server does, so its rps and ratio measure the client, not the fake"
         )
-    email, source = choose_email(opts.email, opts.users)
+    email, source = choose_email(opts.email, opts.users, opts.events_size)
     with tempfile.TemporaryDirectory(prefix="mockserver-bench-") as tmp:
         tmp_dir = Path(tmp)
         fake_port = free_port()
@@ -847,6 +868,7 @@ def probe_record(probe: Probe, bare_matches: dict[str, bool]) -> dict[str, Any]:
         "session_id": probe.session_id,
         "paths": probe.paths,
         "body_bytes": {name: len(body) for name, body in probe.bodies.items()},
+        "events_in_session": len(json.loads(probe.bodies["events"])["events"]),
         "content_types": probe.content_types,
         "bare_serves_same_bytes": bare_matches,
     }

@@ -10,15 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 from mockserver.core.clock import format_rfc3339, parse_rfc3339
+from mockserver.fullstory.context_types import context_type, event_matches_types
 from mockserver.fullstory.events_model import format_event_time, plain
+from mockserver.fullstory.world.descriptions import event_description
 from mockserver.fullstory.world.models import Event, OrgInfo, Session
 
 SLICE_MODES: tuple[str, ...] = ("UNSPECIFIED", "FIRST", "LAST", "TIMESTAMP")
 CONTEXT_ELEMENTS: tuple[str, ...] = ("user", "org", "location", "device")
 _SELECTOR_SEPARATOR = " > "
+_CLICK_DEFAULTS: Mapping[str, object] = MappingProxyType(
+    {"is_rage_click": False, "is_dead_click": False, "is_error_click": False, "click_count": 1}
+)
 
 
 class ContextRequestError(ValueError):
@@ -165,14 +171,13 @@ class ContextRequest:
 # -- reusable filters ---------------------------------------------------------------------------
 
 
-def event_matches_types(event: Event, types: Sequence[str]) -> bool:
-    """An event matches by its type ("click", "custom") or, for API events, by its name."""
-    return event.type in types or (event.name is not None and event.name in types)
-
-
 def filter_events(events: Sequence[Event], spec: EventsSpec) -> list[Event]:
     """Apply the ``events`` type filters (not the rendering options).
 
+    * Types are Generate Context's names (``rage-click``, ``network-error``, ...), mapped onto
+      the Events-model events by :mod:`mockserver.fullstory.context_types`.
+    * Without ``include_types``, events with no context name (successful requests, load, ...)
+      are left out (INFERRED).
     * ``include_types``: keep only matching events (types or custom event names, e.g.
       "Added to Cart"); ``exclude_types`` then removes matches (exclusion wins).
     * ``exclude_api_events``: drop events sent through the FS API (type "custom").
@@ -181,7 +186,10 @@ def filter_events(events: Sequence[Event], spec: EventsSpec) -> list[Event]:
     """
     kept: list[Event] = []
     for event in events:
-        if spec.include_types and not event_matches_types(event, spec.include_types):
+        if spec.include_types:
+            if not event_matches_types(event, spec.include_types):
+                continue
+        elif context_type(event) is None:
             continue
         if spec.exclude_types and event_matches_types(event, spec.exclude_types):
             continue
@@ -241,29 +249,45 @@ def _strip_tag(compound: str) -> str:
 
 
 def render_properties(event: Event, spec: EventsSpec) -> dict[str, Any]:
+    """The event's properties for a prompt: the Events-model ``event_properties`` with the
+    element ``target`` flattened (``target_text``, ``target_selector`` shaped by the selector
+    options, and the element's properties), as the context's selector options describe."""
     props: dict[str, Any] = {}
     if event.name is not None:
         props["event_name"] = event.name
     for key, value in event.properties.items():
-        if key.endswith("selector"):
-            if spec.exclude_selectors:
-                continue
-            props[key] = transform_selector(str(value), spec)
+        if key == "target" and isinstance(value, Mapping):
+            props.update(_target_properties(value, spec))
+        elif key in _CLICK_DEFAULTS and _CLICK_DEFAULTS[key] == value:
+            continue  # a prompt needs the flags that are set, not the ones that are not
         else:
             props[key] = plain(value)
     return props
 
 
+def _target_properties(element: Mapping[str, Any], spec: EventsSpec) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    if element.get("text"):
+        flat["target_text"] = element["text"]
+    selector = element.get("raw_selector")
+    if selector and not spec.exclude_selectors:
+        flat["target_selector"] = transform_selector(str(selector), spec)
+    extra = element.get("element_properties")
+    if isinstance(extra, Mapping):
+        flat.update(plain(extra))
+    return flat
+
+
 def render_event(event: Event, request: ContextRequest) -> dict[str, Any]:
     spec = request.events
-    rendered: dict[str, Any] = {"type": event.type}
+    rendered: dict[str, Any] = {"type": context_type(event) or event.type}
     if request.include_descriptions:
-        rendered["description"] = event.description
+        rendered["description"] = event_description(event)
     if not spec.exclude_event_timestamps:
         rendered["timestamp"] = format_event_time(event.time)
-    text = event.properties.get("text")
-    if event.type in ("copy", "highlight") and isinstance(text, str):
-        rendered["content"] = text  # the copied / highlighted text itself
+    element = event.properties.get("target")
+    if event.type in ("copy", "highlight") and isinstance(element, Mapping) and element.get("text"):
+        rendered["content"] = element["text"]  # the copied / highlighted text itself
     rendered["properties"] = render_properties(event, spec)
     return rendered
 

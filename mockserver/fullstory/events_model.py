@@ -1,35 +1,42 @@
 """Rendering sessions in FullStory's Events model (the Get Session Events response).
 
-Shape follows the contract example (GET /v2/sessions/{id}/events): ids are int64s rendered as
-strings, ``event_time`` is RFC 3339 UTC with milliseconds, ``source_properties`` carries the user
-agent, the page URL (with a parsed query) and the session's initial referrer.
+Shape follows the contract example (GET /v2/sessions/{id}/events) and
+shared/reference/events-model.md: ids are int64s rendered as strings, ``event_time`` is RFC 3339
+UTC with milliseconds, ``event_type`` is an Events-model type (``click``, ``request``, ...; never
+a hyphenated Generate Context filter name), ``event_properties`` has that type's shape, and
+``source_properties`` carries the user agent, the page URL (with a parsed query) and the
+session's initial referrer as a URL object (or null).
+
+:func:`session_events` is the one entry point: summaries and exports read events through it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
+import orjson
+
+from mockserver.fullstory.world.event_props import url_properties
 from mockserver.fullstory.world.models import Event, Session
+
+__all__ = [
+    "event_properties",
+    "event_to_api",
+    "format_event_time",
+    "plain",
+    "render_events",
+    "session_events",
+    "session_events_json",
+    "url_properties",
+]
 
 
 def format_event_time(at: datetime) -> str:
     """RFC 3339, UTC, always with milliseconds (the contract shows ``...:12.290Z``)."""
     at = at.astimezone(UTC)
     return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
-
-
-def url_properties(url: str) -> dict[str, Any]:
-    parts = urlsplit(url)
-    query = parse_qs(parts.query, keep_blank_values=True)
-    return {
-        "full_url": url,
-        "host": parts.netloc,
-        "path": parts.path or "/",
-        "query": {key: {"values": values} for key, values in query.items()},
-    }
 
 
 def plain(value: Any) -> Any:
@@ -42,17 +49,17 @@ def plain(value: Any) -> Any:
 
 
 def event_properties(event: Event) -> dict[str, Any]:
+    """The event's ``event_properties``: a shallow copy (nested values are shared with the
+    cached session; :func:`session_events` deep-copies the whole answer)."""
     defs = event.definition_ids
+    props: dict[str, Any] = dict(event.properties)
     if event.type == "navigate":
         # Exactly the contract's navigate shape; the URL itself lives in source_properties.
         # INFERRED: an undefined navigate reports event_definition_id "" (the contract only
         # shows a defined one).
-        return {
-            "navigate_reason": str(event.properties.get("navigate_reason", "navigate")),
-            "event_definition_id": defs[0] if defs else "",
-            "additional_event_definition_ids": list(defs[1:]),
-        }
-    props: dict[str, Any] = plain(event.properties)
+        props["event_definition_id"] = defs[0] if defs else ""
+        props["additional_event_definition_ids"] = list(defs[1:])
+        return props
     if event.type == "custom":
         props = {"event_name": event.name, **props}
     if defs:
@@ -61,31 +68,66 @@ def event_properties(event: Event) -> dict[str, Any]:
     return props
 
 
-def event_to_api(session: Session, event: Event) -> dict[str, Any]:
-    page = session.pages[event.page_index]
+def _user_agent(session: Session) -> dict[str, Any]:
     device = session.device
     return {
-        "device_id": session.session_id.user_part,
-        "session_id": session.session_id.session_part,
-        "view_id": page.view_id,
-        "event_time": format_event_time(event.time),
-        "event_type": event.type,
-        "event_properties": event_properties(event),
-        "source_type": "web",
-        "source_properties": {
-            "user_agent": {
-                "raw_user_agent": device.raw_user_agent,
-                "device": device.device,
-                "operating_system": device.operating_system,
-                "browser": device.browser,
-                "browser_version": device.browser_version,
-            },
-            "url": url_properties(page.url),
-            "initial_referrer": session.initial_referrer,
-        },
+        "raw_user_agent": device.raw_user_agent,
+        "device": device.device,
+        "operating_system": device.operating_system,
+        "browser": device.browser,
+        "browser_version": device.browser_version,
     }
 
 
+def _shared_events(session: Session, events: Sequence[Event] | None = None) -> list[dict[str, Any]]:
+    """The rendered events (all of the session's, or ``events``) with their nested parts shared
+    between events (and with the session): what a serializer needs, never what a caller may
+    mutate."""
+    agent = _user_agent(session)
+    referrer = url_properties(session.initial_referrer) if session.initial_referrer else None
+    sources = [
+        {"user_agent": agent, "url": url_properties(page.url), "initial_referrer": referrer}
+        for page in session.pages
+    ]
+    device_id = session.session_id.user_part
+    session_part = session.session_id.session_part
+    pages = session.pages
+    return [
+        {
+            "device_id": device_id,
+            "session_id": session_part,
+            "view_id": pages[event.page_index].view_id,
+            "event_time": format_event_time(event.time),
+            "event_type": event.type,
+            "event_properties": event_properties(event),
+            "source_type": "web",
+            "source_properties": sources[event.page_index],
+        }
+        for event in (session.events if events is None else events)
+    ]
+
+
+def render_events(session: Session, events: Sequence[Event]) -> list[dict[str, Any]]:
+    """Some of the session's events (a filtered selection), rendered as
+    :func:`session_events` renders them: fresh, mutable dicts."""
+    rendered: list[dict[str, Any]] = orjson.loads(orjson.dumps(_shared_events(session, events)))
+    return rendered
+
+
+def event_to_api(session: Session, event: Event) -> dict[str, Any]:
+    """One event as :func:`session_events` renders it."""
+    return render_events(session, (event,))[0]
+
+
+def session_events_json(session: Session) -> bytes:
+    """The Get Session Events answer, encoded: ``{"events": [...]}``."""
+    return orjson.dumps({"events": _shared_events(session)})
+
+
 def session_events(session: Session) -> list[dict[str, Any]]:
-    """Every event of the session, in time order, in the Events model."""
-    return [event_to_api(session, event) for event in session.events]
+    """Every event of the session, in time order, in the Events model.
+
+    Each call returns fresh, mutable dicts (one orjson round trip is much cheaper than copying
+    nested dicts in Python)."""
+    events: list[dict[str, Any]] = orjson.loads(orjson.dumps(_shared_events(session)))
+    return events

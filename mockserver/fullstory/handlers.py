@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.fullstory.context import ContextRequest, ContextRequestError, build_context
-from mockserver.fullstory.events_model import session_events
+from mockserver.fullstory.events_model import session_events_json
 from mockserver.fullstory.exports.handlers import handlers as export_handlers
 from mockserver.fullstory.profile_handlers import handlers as profile_handlers
 from mockserver.fullstory.segments.handlers import handlers as segment_handlers
@@ -56,7 +56,7 @@ def list_sessions_v2(call: Ctx) -> Reply:
 def get_session_events(call: Ctx) -> Reply:
     session = _session(call)
     key = ("getSessionEvents", str(session.session_id))
-    return Reply(raw=call.context.world_answer(key, lambda: {"events": session_events(session)}))
+    return Reply(raw=call.context.world_answer_raw(key, lambda: session_events_json(session)))
 
 
 def generate_session_context(call: Ctx) -> dict[str, Any]:

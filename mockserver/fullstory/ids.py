@@ -22,7 +22,7 @@ ID_MASK = (1 << (2 * ID_HALF_BITS)) - 1
 EMAIL_HALF_BITS = 15
 EMAIL_DOMAIN = 1 << (2 * EMAIL_HALF_BITS)
 # A user has at most this many sessions; (user index, session number) packs into one value.
-MAX_SESSIONS_PER_USER = 16
+MAX_SESSIONS_PER_USER = 64
 USER_UID_PREFIX = "usr_"
 _USER_UID_WIDTH = 12  # 36**12 > 2**62, so every token fits in 12 base36 digits
 _BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"

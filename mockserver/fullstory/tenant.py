@@ -20,6 +20,8 @@ from mockserver.fullstory.world.generator import LruCache, World
 from mockserver.http.rendering import encode
 
 ANSWER_CACHE_SIZE = 1024
+# Events answers run to megabytes for the longest sessions: the cache is bounded in bytes too.
+ANSWER_CACHE_BYTES = 64 * 1024 * 1024
 
 
 class FullStoryTenant:
@@ -39,7 +41,9 @@ class FullStoryTenant:
         self.clock = clock or Clock()
         self.profiles = ProfileStore(tenant_id, changed)
         self.latency = latency or GenerationLatency("off", self.clock)
-        self._answers: LruCache[Hashable, bytes] = LruCache(ANSWER_CACHE_SIZE)
+        self._answers: LruCache[Hashable, bytes] = LruCache(
+            ANSWER_CACHE_SIZE, weigh=len, max_weight=ANSWER_CACHE_BYTES
+        )
         fixed = (*BUILT_INS, *seeded_segments(world), *scenario_segments)
         self.segments = SegmentStore(fixed, changed)
         self.operations = OperationStore(
@@ -66,3 +70,7 @@ class FullStoryTenant:
         effective profile it was computed from (never by a profile id).
         """
         return self._answers.get_or_create(key, lambda: encode(build()))
+
+    def world_answer_raw(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """As :meth:`world_answer`, for a builder that encodes its answer itself."""
+        return self._answers.get_or_create(key, build)

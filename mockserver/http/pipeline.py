@@ -253,7 +253,7 @@ async def run(
         if compiled.operation.body is not None:  # a body sent to a GET is ignored, unread
             body = await _read_body(scope, receive, headers, mount.max_body_bytes)
             if body.strip():
-                _require_json(headers.get("content-type"))
+                _require_json(headers.get("content-type"), body)
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
         call = Call(
             compiled.operation, principal, inputs, mount.context(principal), _origin(scope, headers)
@@ -418,14 +418,23 @@ def _negotiate(
     return chosen
 
 
-def _require_json(content_type: str | None) -> None:
+def _require_json(content_type: str | None, body: bytes) -> None:
+    """A JSON body is read as JSON whatever its Content-Type says (``curl -d`` sends
+    ``application/x-www-form-urlencoded``, ``requests(data=...)`` none): FullStory's
+    gRPC-gateway falls back to its JSON marshaler for other media types (INFERRED from the
+    gateway's defaults). Only a body that is not JSON under a non-JSON type is refused here."""
     media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media != "application/json" and not (
+    if media == "application/json" or (
         media.startswith("application/") and media.endswith("+json")
     ):
+        return
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError:
         raise InvalidArgument(
-            f"Content-Type must be application/json, not {content_type or 'missing'}"
-        )
+            f"Content-Type must be application/json, not {content_type or 'missing'}, "
+            "and the body is not JSON"
+        ) from None
 
 
 # The request headers the pipeline itself reads; an API adds its auth scheme's (and Accept).

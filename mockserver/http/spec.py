@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from mockserver.core.yamlio import load_yaml
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -87,10 +89,9 @@ def load_spec(name: str, path: Path) -> ApiSpec:
 
 def read_document(path: Path) -> dict[str, Any]:
     try:
-        # libyaml's safe loader when the wheel has it: the pure-Python one takes about a second
-        # per document, paid by every app (and so by every test that makes one).
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        # libyaml's safe loader when the wheel has it (core/yamlio.py): the pure-Python one
+        # takes about a second per document, paid by every app.
+        document = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise SpecError(f"cannot read OpenAPI document {path}: {exc}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):

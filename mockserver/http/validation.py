@@ -18,6 +18,7 @@ import orjson
 
 from mockserver.http.errors import InvalidArgument, RequiredField
 from mockserver.http.explain import explain
+from mockserver.http.schema_speed import fast_schema
 from mockserver.http.spec import Operation, Parameter, ResponseSpec, SpecError
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -42,7 +43,8 @@ _BOOLEANS = MappingProxyType(
 
 
 def _compile(schema: Mapping[str, Any]) -> Any:
-    return jsonschema_rs.validator_for(dict(schema), validate_formats=True)
+    # Discriminated oneOfs are compiled as an equivalent, faster dispatch (see schema_speed).
+    return jsonschema_rs.validator_for(fast_schema(schema), validate_formats=True)
 
 
 def _first_error(validator: Any, instance: Any, schema: Mapping[str, Any]) -> str | None:
@@ -197,7 +199,7 @@ class ResponseValidator:
         found = []
         lowered = {k.lower() for k in headers}
         found += [f"missing header {h}" for h in spec.required_headers if h.lower() not in lowered]
-        if validator is not None:
+        if validator is not None and not validator.is_valid(body):
             found += [
                 f"/{'/'.join(str(p) for p in e.instance_path)}: {e.message}"
                 for e in validator.iter_errors(body)

@@ -27,6 +27,8 @@ from mockserver.opal.client import FullStoryError
 class OpalEnvelope:
     """``{"detail": "..."}``, as the Opal SDK (FastAPI) renders every error."""
 
+    media_type: str = "application/json"
+
     def render(self, error: ApiError, path: str) -> dict[str, Any]:
         # "no route" is the router's answer for a path no tool has.
         unknown = isinstance(error, NotFound) and error.message.startswith("no route")

@@ -29,6 +29,7 @@ from mockserver.fullstory.world.models import (
     User,
     frozen_map,
 )
+from mockserver.fullstory.world.scenario_events import complete, from_legacy
 
 T0 = datetime(2026, 8, 20, 12, 0, tzinfo=UTC)
 ORG = OrgInfo("o-1A2B3C-na1", "Acme", "Retail & E-commerce", "acme.com", "United States")
@@ -47,7 +48,11 @@ def ev(
     defs: tuple[str, ...] = (),
     **props: Any,
 ) -> Event:
-    return Event(at(seconds), kind, page, f"{kind} at {seconds}", name, frozen_map(props), defs)
+    """An Events-model event written the short, old way (``rage-click`` with ``target_text``),
+    converted exactly as scenario files are."""
+    kind, shaped = from_legacy(kind, props)
+    shaped = complete(kind, shaped)
+    return Event(at(seconds), kind, page, f"{kind} at {seconds}", name, frozen_map(shaped), defs)
 
 
 def make_session() -> Session:
@@ -72,10 +77,10 @@ def make_session() -> Session:
         Page("2", "https://acme.com/checkout?step=payment", "Checkout | Acme", 2, at(20)),
     )
     events = (
-        ev(0, "navigate", 0, url=pages[0].url),
+        ev(0, "navigate", 0),
         ev(10, "click", 0, defs=("Click-Add",), target_text="Add to cart", target_selector=BUTTON),
         ev(11, "custom", 0, name="Added to Cart", product="Tote", price=48.0, products=["Tote"]),
-        ev(20, "navigate", 1, defs=("Navigate-Checkout-Event",), url=pages[1].url),
+        ev(20, "navigate", 1, defs=("Navigate-Checkout-Event",)),
         ev(30, "console-error", 1, message="Uncaught TypeError"),
         ev(
             31,
@@ -151,7 +156,7 @@ def test_default_body_renders_everything() -> None:
         "type": "navigate",
         "description": "navigate at 0",
         "timestamp": "2026-08-20T12:00:00.000Z",
-        "properties": {"url": SESSION.pages[0].url},
+        "properties": {"navigate_reason": "navigate"},
     }
     assert len(all_events()) == len(SESSION.events)
 
@@ -454,3 +459,51 @@ def test_request_parsing() -> None:
 def test_bad_bodies_raise(body: dict[str, Any]) -> None:
     with pytest.raises(ContextRequestError):
         ContextRequest.from_body(body)
+
+
+def quiet_session() -> Session:
+    """SESSION plus the events a context leaves out unless asked: a successful request, a
+    page load, an identify and a log-level console message."""
+    extra = (
+        ev(
+            1,
+            "request",
+            0,
+            request_method="GET",
+            request_url="https://acme.com/api/cart",
+            request_status=200,
+            request_duration_millis=80,
+        ),
+        ev(2, "load", 0, load_time_millis=900),
+        ev(3, "identify", 0, user_id="jane"),
+        ev(4, "console_message", 0, message="ready", level="log"),
+    )
+    events = tuple(sorted((*SESSION.events, *extra), key=lambda e: e.time))
+    return Session(SESSION.ref, SESSION.device, SESSION.pages, events, "x", "y", None)
+
+
+def quiet_types(body: dict[str, Any]) -> list[str]:
+    data = build_context(quiet_session(), ORG, ContextRequest.from_body(body))
+    return [e["type"] for page in data["context_data"]["pages"] for e in page["events"]]
+
+
+def test_events_without_a_context_name_are_left_out_unless_named() -> None:
+    assert quiet_types({}) == types()
+    assert quiet_types({"events": {"include_types": ["request"]}}) == ["request", "network-error"]
+    assert quiet_types({"events": {"include_types": ["load", "identify"]}}) == [
+        "load",
+        "identify",
+    ]
+
+
+def test_click_attributes_map_to_the_documented_click_names() -> None:
+    rage = all_events({"events": {"include_types": ["rage-click"]}})
+    assert [e["properties"] for e in rage] == [
+        {
+            "target_text": "Place order",
+            "target_selector": "#pay > .place",
+            "is_rage_click": True,
+        }
+    ]
+    assert types({"events": {"include_types": ["click"]}}) == ["click"]
+    assert types({"events": {"include_types": ["console-error"]}}) == ["console-error"]

@@ -42,7 +42,13 @@ def test_keys_match_the_contract_example() -> None:
     rendered = session_events(failed_checkout())[0]
     if CONTRACT.exists():  # the shared reference copy; the assertions below stand alone
         example = json.loads(CONTRACT.read_text())["response"]["example"]["events"][0]
-        example["source_properties"]["initial_referrer"] = "https://www.google.com/"
+        assert example["source_properties"]["initial_referrer"] is None
+        example["source_properties"]["initial_referrer"] = {
+            "full_url": "https://www.google.com/",
+            "host": "www.google.com",
+            "path": "/",
+            "query": {},
+        }
         assert _shape(rendered) == _shape(example)
         assert set(rendered["event_properties"]) == set(example["event_properties"])
     assert rendered["event_type"] == "navigate"
@@ -63,11 +69,24 @@ def test_ids_and_times_are_strings() -> None:
         assert event["source_type"] == "web"
 
 
-def test_events_are_time_ordered_and_views_follow_pages() -> None:
+def test_events_are_time_ordered_and_views_follow_page_loads() -> None:
     session = failed_checkout()
     events = session_events(session)
     assert [e["event_time"] for e in events] == sorted(e["event_time"] for e in events)
-    assert len({e["view_id"] for e in events}) == len(session.pages)
+    # The payment step is an in-page route change of the information step: one view less.
+    assert len({e["view_id"] for e in events}) == len(session.pages) - 1
+    steps = [e for e in events if e["source_properties"]["url"]["path"] == "/checkout"]
+    assert len({e["view_id"] for e in steps}) == 1
+
+
+def test_initial_referrer_is_a_url_object() -> None:
+    referrer = session_events(failed_checkout())[0]["source_properties"]["initial_referrer"]
+    assert referrer == {
+        "full_url": "https://www.google.com/",
+        "host": "www.google.com",
+        "path": "/",
+        "query": {},
+    }
 
 
 def test_custom_events_carry_their_name() -> None:
@@ -81,17 +100,25 @@ def test_defined_events_carry_definition_ids() -> None:
     events = session_events(failed_checkout())
     checkout = next(e for e in events if e["source_properties"]["url"]["path"] == "/checkout")
     assert checkout["event_properties"]["event_definition_id"] == "Navigate-Checkout-Event"
-    error_click = next(e for e in events if e["event_type"] == "error-click")
+    error_click = next(e for e in events if e["event_properties"].get("is_error_click"))
+    assert error_click["event_type"] == "click"
     assert error_click["event_properties"]["event_definition_id"] == "Click-Place-Order"
 
 
 def test_errors_render_their_details() -> None:
     events = session_events(failed_checkout())
-    network = next(e for e in events if e["event_type"] == "network-error")
-    assert network["event_properties"]["status_code"] == 500
+    network = next(
+        e
+        for e in events
+        if e["event_type"] == "request" and e["event_properties"]["request_status"] >= 400
+    )
+    assert network["event_properties"]["request_status"] == 500
+    assert network["event_properties"]["request_url"]["path"] == "/api/payments"
     assert network["source_properties"]["url"]["query"] == {"step": {"values": ["payment"]}}
-    console = next(e for e in events if e["event_type"] == "console-error")
-    assert "reading 'token'" in console["event_properties"]["message"]
+    exception = next(e for e in events if e["event_type"] == "exception")
+    assert "reading 'token'" in exception["event_properties"]["message"]
+    console = next(e for e in events if e["event_type"] == "console_message")
+    assert console["event_properties"]["level"] == "error"
 
 
 def test_user_agent_block() -> None:

@@ -140,13 +140,6 @@ def test_determinism_across_processes(client: httpx.Client) -> None:
     assert there == here
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PINNED FAILED CHECKOUT ON THE WORLD: needs issue 7's Events-model world (rage and "
-    "error clicks as click attributes, request/exception events). The same assertions pass on the "
-    "hand-written Events-model session in tests/fullstory/summaries/test_summarize.py. Remove "
-    "this mark when issue 7 lands (strict: the suite fails once it passes).",
-)
 def test_pinned_failed_checkout_names_payment_failure_exception_and_rage_clicks(
     client: httpx.Client,
 ) -> None:

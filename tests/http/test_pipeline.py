@@ -87,14 +87,29 @@ def test_wrong_method_is_405_with_allow(client: httpx.Client) -> None:
     assert response.status_code == 405 and response.headers["allow"] == "POST"
 
 
-def test_malformed_json_is_400(client: httpx.Client) -> None:
+@pytest.mark.parametrize("content_type", ["application/json", "text/plain"])
+def test_malformed_json_is_400(client: httpx.Client, content_type: str) -> None:
     response = client.post(
         f"/v2/sessions/{JANE_FAILED}/context",
         content=b'{"slice": {',
-        headers={"content-type": "application/json"},
+        headers={"content-type": content_type},
     )
     _assert_envelope(response, 400, "invalid_argument")
-    assert "not valid JSON" in response.json()["message"]
+    assert "JSON" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "application/x-www-form-urlencoded", "text/plain; charset=utf-8"]
+)
+def test_json_body_without_json_content_type_is_read(
+    client: httpx.Client, content_type: str | None
+) -> None:
+    body = b'{"events": {"include_types": ["rage-click"]}}'
+    headers = {"content-type": content_type} if content_type else {}
+    response = client.post(f"/v2/sessions/{JANE_FAILED}/context", content=body, headers=headers)
+    assert response.status_code == 200, response.text
+    pages = response.json()["context_data"]["pages"]
+    assert [e["type"] for page in pages for e in page["events"]] == ["rage-click"]
 
 
 def test_non_json_content_type_is_400(client: httpx.Client) -> None:

@@ -9,6 +9,8 @@ import httpx
 import pytest
 
 from mockserver.app import create_app
+from mockserver.http.spec import load_spec
+from mockserver.resources import spec_path
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
 
@@ -39,6 +41,11 @@ AI_TOOLS = frozenset(
 JANE_UID = "jane-checkout"
 JANE_EMAIL = "jane.checkout@example.com"
 JANE_FAILED_CHECKOUT = "5914802517630194781:7210365481229753190"
+
+EXPORTS_SERVED = any(
+    op.operation_id == "createSegmentExport"
+    for op in load_spec("fullstory", spec_path("fullstory")).operations
+)
 
 OpalApp = Callable[..., AbstractContextManager[httpx.Client]]
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.fullstory.context import ContextRequest, apply_slice, filter_events
-from mockserver.fullstory.events_model import event_to_api
+from mockserver.fullstory.events_model import render_events
 from mockserver.fullstory.world.models import Session
 
 
 def selected_events(session: Session, request: ContextRequest) -> list[dict[str, Any]]:
     chosen = apply_slice(filter_events(session.events, request.events), request.slice)
-    return [event_to_api(session, event) for event in chosen]
+    return render_events(session, chosen)

@@ -19,7 +19,6 @@ from faker import Faker
 
 from mockserver.core.rng import derive_rng, derive_seed
 from mockserver.fullstory.ids import (
-    MAX_SESSIONS_PER_USER,
     IdCodec,
     InvalidSessionId,
     SessionId,
@@ -33,7 +32,7 @@ from mockserver.fullstory.world.catalog import (
     pick_location,
     slugify,
 )
-from mockserver.fullstory.world.journeys import Timeline, pick_journey
+from mockserver.fullstory.world.journeys import pick_journey
 from mockserver.fullstory.world.models import (
     Device,
     Event,
@@ -45,15 +44,17 @@ from mockserver.fullstory.world.models import (
     frozen_map,
 )
 from mockserver.fullstory.world.scenario import PinnedSession, Scenario
+from mockserver.fullstory.world.sessions_timing import draw_session_starts
+from mockserver.fullstory.world.timeline import Timeline, Visitor, draw_budget
 
 MAX_USERS = 10**9
 HISTORY = timedelta(days=90)  # every generated session starts within this window before epoch
 APP_HOST = "https://app.fullstory.com"
 SESSION_CACHE_SIZE = 2048
+# Sessions are long-tailed (up to thousands of events), so the cache is also bounded by the
+# events it holds: about 1 KiB of Python objects per event.
+SESSION_CACHE_EVENTS = 60_000
 USER_CACHE_SIZE = 4096
-
-# P(number of sessions) for 0..15: most users come back a few times, a few are regulars.
-_SESSION_COUNT_WEIGHTS: tuple[int, ...] = (8, 26, 18, 12, 9, 7, 5, 4, 3, 2, 2, 1, 1, 1, 1, 1)
 _PLANS: tuple[tuple[str, int], ...] = (("free", 55), ("plus", 30), ("premium", 15))
 _TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
 
@@ -92,8 +93,19 @@ class LruCache(Generic[K, V]):
     """A small thread-safe LRU map. Values are built outside the lock: generation is pure, so
     two threads racing on one key build equal values and either may win."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(
+        self,
+        capacity: int,
+        *,
+        weigh: Callable[[V], int] | None = None,
+        max_weight: int | None = None,
+    ) -> None:
+        """At most ``capacity`` items and, with ``weigh``, at most ``max_weight`` in total
+        (the most recent item is always kept, however heavy)."""
         self._capacity = capacity
+        self._weigh = weigh
+        self._max_weight = max_weight
+        self._weight = 0
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -107,11 +119,21 @@ class LruCache(Generic[K, V]):
                 return self._items[key]
         value = factory()
         with self._lock:
+            previous = self._items.pop(key, None)
+            if previous is not None:
+                self._weight -= self._weight_of(previous)
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._capacity:
-                self._items.popitem(last=False)
+            self._weight += self._weight_of(value)
+            while len(self._items) > 1 and (
+                len(self._items) > self._capacity
+                or (self._max_weight is not None and self._weight > self._max_weight)
+            ):
+                _, evicted = self._items.popitem(last=False)
+                self._weight -= self._weight_of(evicted)
         return value
+
+    def _weight_of(self, value: V) -> int:
+        return self._weigh(value) if self._weigh is not None else 0
 
 
 class World:
@@ -142,7 +164,11 @@ class World:
             country="United States",
         )
         self._users: LruCache[int, User] = LruCache(USER_CACHE_SIZE)
-        self._sessions: LruCache[tuple[int, int], Session] = LruCache(SESSION_CACHE_SIZE)
+        self._sessions: LruCache[tuple[int, int], Session] = LruCache(
+            SESSION_CACHE_SIZE,
+            weigh=lambda session: len(session.events),
+            max_weight=SESSION_CACHE_EVENTS,
+        )
         # Id → index decoding (a keyed permutation) and listings are hot paths (every list call);
         # all are pure functions of their keys.
         self._decoded: LruCache[tuple[str, str], int | None] = LruCache(USER_CACHE_SIZE)
@@ -297,23 +323,8 @@ class World:
         return self._starts.get_or_create(index, lambda: self._draw_session_starts(index))
 
     def _draw_session_starts(self, index: int) -> tuple[datetime, ...]:
-        """Start times of a user's sessions, oldest first.
-
-        The 90-day window is cut into one slot per session and each session starts somewhere in
-        its slot, at least three hours before the slot ends: sessions are ordered and never
-        overlap, and every one starts (and ends) before the epoch.
-        """
         rng = derive_rng(self.config.seed, "session-timeline", index)
-        count = rng.choices(range(MAX_SESSIONS_PER_USER), weights=_SESSION_COUNT_WEIGHTS)[0]
-        if count == 0:
-            return ()
-        window_ms = int(HISTORY.total_seconds() * 1000)
-        slot = window_ms // count
-        origin = self.config.epoch - HISTORY
-        return tuple(
-            origin + timedelta(milliseconds=n * slot + rng.randint(0, slot - 3 * 3_600_000))
-            for n in range(count)
-        )
+        return draw_session_starts(rng, self.config.epoch - HISTORY, HISTORY)
 
     def _ref(self, user: User, number: int, created: datetime) -> SessionRef:
         session_id = SessionId(user.device_id, self._codec.session_part(user.index, number))
@@ -338,11 +349,19 @@ class World:
         user = self.user_at(index)
         rng = derive_rng(seed, "session", index, number)
         plan = pick_journey(rng)
-        timeline = Timeline(self.site, created, rng, derive_seed(seed, "views", index, number))
+        device = self._device_of(index)
+        timeline = Timeline(
+            self.site,
+            created,
+            rng,
+            derive_seed(seed, "views", index, number),
+            visitor=Visitor(user, touch=device.device != "Desktop"),
+            budget=draw_budget(rng),
+        )
         outcome = plan.script(timeline)
         return Session(
             ref=self._ref(user, number, created),
-            device=self._device_of(index),
+            device=device,
             pages=tuple(timeline.pages),
             events=tuple(timeline.events),
             journey=plan.name,
@@ -371,7 +390,10 @@ class World:
         pages: list[Page] = []
         timed: list[tuple[float, int, Event]] = []
         for page_index, page in enumerate(pinned.pages):
-            view_id = str(derive_seed(0, "pinned-view", key, page_index) & ((1 << 62) - 1))
+            if page.same_view and pages:
+                view_id = pages[-1].view_id  # an in-page route change keeps its view
+            else:
+                view_id = str(derive_seed(0, "pinned-view", key, page_index) & ((1 << 62) - 1))
             started = ref.created + timedelta(seconds=page.at)
             pages.append(Page(view_id, page.url, page.title, page.tab, started))
             for event in page.events:

@@ -14,23 +14,6 @@ from typing import Any
 
 from mockserver.fullstory.ids import SessionId
 
-# The event types FullStory's context/summary filters know about, plus "custom" (API events).
-EVENT_TYPES: tuple[str, ...] = (
-    "navigate",
-    "click",
-    "dead-click",
-    "error-click",
-    "rage-click",
-    "input-change",
-    "network-error",
-    "console-error",
-    "mouse-thrash",
-    "highlight",
-    "copy",
-    "paste",
-    "element-seen",
-    "custom",
-)
 DEVICE_KINDS: tuple[str, ...] = ("Desktop", "Mobile", "Tablet")
 
 
@@ -102,7 +85,11 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One captured (or API-sent) event.
+    """One captured (or API-sent) event, in FullStory's Events model.
+
+    ``type`` is the Events-model ``event_type`` (``click``, ``request``, ...) and ``properties``
+    its ``event_properties`` (built by :mod:`mockserver.fullstory.world.event_props`), without
+    the definition ids, which come from ``definition_ids`` when rendered.
 
     ``name`` is set for custom (API) events only, e.g. "Added to Cart". ``definition_ids`` lists
     the org's *defined events* this event matches (most specific first), as FullStory adds
@@ -112,7 +99,7 @@ class Event:
     time: datetime
     type: str
     page_index: int
-    description: str
+    description: str | None  # None: derived when asked (see descriptions.event_description)
     name: str | None = None
     properties: Mapping[str, Any] = field(default_factory=frozen_map)
     definition_ids: tuple[str, ...] = ()

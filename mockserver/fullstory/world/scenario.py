@@ -20,19 +20,21 @@ import yaml
 
 from mockserver.core.clock import parse_rfc3339
 from mockserver.core.rng import derive_rng, derive_seed
+from mockserver.core.yamlio import load_yaml
 from mockserver.fullstory.ids import InvalidSessionId, SessionId, parse_session_id, stable_int63
 from mockserver.fullstory.segments.model import Segment, parse_definition
 from mockserver.fullstory.segments.rules import RuleError
 from mockserver.fullstory.world.catalog import DEVICE_PROFILES, device_from_profile
-from mockserver.fullstory.world.journeys import describe_event
+from mockserver.fullstory.world.descriptions import describe_event
+from mockserver.fullstory.world.event_props import EVENT_TYPES, NAVIGATE_REASONS
 from mockserver.fullstory.world.models import (
     DEVICE_KINDS,
-    EVENT_TYPES,
     Device,
     Location,
     User,
     frozen_map,
 )
+from mockserver.fullstory.world.scenario_events import LEGACY_TYPES, complete, from_legacy
 
 _AGO = re.compile(r"\s*(\d+)\s*([dhms])")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -65,6 +67,7 @@ class PinnedPage:
     tab: int
     at: float
     events: tuple[PinnedEvent, ...]
+    same_view: bool = False  # an in-page (SPA) route change: keeps the previous page's view
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +131,7 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
     except yaml.YAMLError as exc:
         raise ScenarioError(source, "<file>", f"is not valid YAML ({exc})") from exc
     return _Reader(source).scenario(document)
@@ -456,7 +459,9 @@ class _Reader:
         )
 
     def page(self, node: object, field: str, index: int) -> PinnedPage:
-        spec = self.mapping(node, field, frozenset({"url", "title", "tab", "at", "events"}))
+        spec = self.mapping(
+            node, field, frozenset({"url", "title", "tab", "at", "events", "same_view"})
+        )
         url = self.text(spec.get("url"), f"{field}.url")
         if not url.startswith(("https://", "http://")):
             raise self.fail(f"{field}.url", "must be an absolute http(s) URL")
@@ -473,24 +478,28 @@ class _Reader:
             raise self.fail(f"{field}.events", "an event starts before its page ('at')")
         if not events or events[0].type != "navigate":
             # Every page view starts with a navigate event; fixtures may leave it implicit.
-            props = {"url": url, "navigate_reason": "navigate" if index == 0 else "link"}
+            props = {"navigate_reason": "navigate"}
             events.insert(
                 0,
                 PinnedEvent(
                     "navigate",
                     at,
-                    describe_event("navigate", None, props),
+                    describe_event("navigate", None, props, url),
                     None,
                     frozen_map(props),
                     (),
                 ),
             )
+        same_view = spec.get("same_view", False)
+        if not isinstance(same_view, bool) or (same_view and index == 0):
+            raise self.fail(f"{field}.same_view", "must be a boolean, and false on the first page")
         return PinnedPage(
             url=url,
             title=self.text(spec.get("title"), f"{field}.title"),
             tab=self.integer(spec.get("tab", 1), f"{field}.tab", minimum=1),
             at=at,
             events=tuple(events),
+            same_view=same_view,
         )
 
     def event(self, node: object, field: str, page_url: str) -> PinnedEvent:
@@ -500,7 +509,7 @@ class _Reader:
             frozenset({"type", "at", "name", "description", "properties", "definition_ids"}),
         )
         kind = self.text(spec.get("type"), f"{field}.type")
-        if kind not in EVENT_TYPES:
+        if kind not in EVENT_TYPES and kind not in LEGACY_TYPES:
             raise self.fail(
                 f"{field}.type", f"unknown event type {kind!r}; one of {list(EVENT_TYPES)}"
             )
@@ -511,8 +520,15 @@ class _Reader:
         if not isinstance(raw_props, Mapping):
             raise self.fail(f"{field}.properties", "must be a mapping")
         props: dict[str, Any] = self.json_value(raw_props, f"{field}.properties")
-        if kind == "navigate":
-            props = {"url": page_url, "navigate_reason": "link", **props}
+        try:
+            kind, props = from_legacy(kind, props)
+        except (TypeError, ValueError) as exc:
+            raise self.fail(f"{field}.properties", f"cannot be read as {kind!r} ({exc})") from exc
+        props = complete(kind, props)
+        if kind == "navigate" and props["navigate_reason"] not in NAVIGATE_REASONS:
+            raise self.fail(
+                f"{field}.properties.navigate_reason", f"must be one of {list(NAVIGATE_REASONS)}"
+            )
         definition_ids = tuple(
             self.text(d, f"{field}.definition_ids[{i}]")
             for i, d in enumerate(self.seq(spec.get("definition_ids"), f"{field}.definition_ids"))
@@ -524,7 +540,7 @@ class _Reader:
             description=(
                 self.text(description, f"{field}.description")
                 if description is not None
-                else describe_event(kind, name, props)
+                else describe_event(kind, name, props, page_url)
             ),
             name=name,
             properties=frozen_map(props),

@@ -15,10 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.fullstory.ids import SessionId, parse_session_id
+from mockserver.fullstory.ids import MAX_SESSIONS_PER_USER, SessionId, parse_session_id
 from mockserver.fullstory.world.generator import (
     HISTORY,
+    SESSION_CACHE_EVENTS,
     SESSION_CACHE_SIZE,
+    LruCache,
     World,
     WorldConfig,
 )
@@ -225,7 +227,7 @@ def test_sessions_are_most_recent_first_and_within_history() -> None:
     for index in range(200):
         user = world.user_at(index)
         refs = world.sessions_of(user)
-        assert len(refs) <= 15
+        assert len(refs) <= MAX_SESSIONS_PER_USER
         created = [ref.created for ref in refs]
         assert created == sorted(created, reverse=True)
         seen_multi |= len(refs) > 1
@@ -259,16 +261,48 @@ def test_some_users_have_no_sessions() -> None:
     assert any(not world.sessions_of(world.user_at(i)) for i in range(200))
 
 
-def test_session_cache_is_bounded() -> None:
+def test_session_cache_is_bounded_by_sessions_and_events() -> None:
+    cache: LruCache[int, tuple[int, ...]] = LruCache(4, weigh=len, max_weight=10)
+    for key in range(6):
+        cache.get_or_create(key, lambda: (0,))
+    assert len(cache) == 4
+    cache.get_or_create(10, lambda: tuple(range(8)))
+    assert len(cache) == 3  # 8 + 1 + 1 <= 10
+    cache.get_or_create(11, lambda: tuple(range(50)))
+    assert len(cache) == 1  # the newest stays, however heavy
     world = make_world(users=10**6)
-    touched = 0
-    index = 0
-    while touched <= SESSION_CACHE_SIZE + 10:
-        for ref in world.sessions_of(world.user_at(index)):
-            world.session(ref.session_id)
-            touched += 1
-        index += 1
-    assert len(world._sessions) == SESSION_CACHE_SIZE
+    cache_of_world = world._sessions
+    assert cache_of_world._max_weight == SESSION_CACHE_EVENTS
+    assert cache_of_world._capacity == SESSION_CACHE_SIZE
+
+
+def test_some_users_are_regulars_with_more_than_a_page_of_sessions() -> None:
+    world = make_world(users=10**6)
+    counts = [world.session_count(world.user_at(i)) for i in range(600)]
+    assert max(counts) > 20
+    assert 0.005 < sum(c > 20 for c in counts) / len(counts) < 0.1
+    assert sum(c <= 5 for c in counts) / len(counts) > 0.6
+
+
+def test_session_starts_follow_the_day() -> None:
+    world = make_world(users=10**6)
+    hours = [ref.created.hour for i in range(400) for ref in world.sessions_of(world.user_at(i))]
+    per_hour = [hours.count(h) for h in range(24)]
+    # US evening (00-03 UTC) is busier than the US night (05-10 UTC).
+    assert sum(per_hour[0:3]) > 2 * sum(per_hour[5:8])
+
+
+def test_session_sizes_are_long_tailed() -> None:
+    world = make_world(users=10**6)
+    sizes = sorted(
+        len(session.events)
+        for i in range(150)
+        for ref in world.sessions_of(world.user_at(i))[:2]
+        if (session := world.session(ref.session_id)) is not None
+    )
+    median = sizes[len(sizes) // 2]
+    assert 15 <= median <= 200
+    assert sizes[-1] > 5 * median
 
 
 def test_cached_sessions_are_read_only() -> None:

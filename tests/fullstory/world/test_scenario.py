@@ -42,15 +42,16 @@ def test_default_scenario_pins_jane() -> None:
     assert failed is not None and bought is not None
     assert failed.journey == "payment_failure"
     types = {e.type for e in failed.events}
-    assert {"network-error", "console-error", "rage-click", "error-click"} <= types
-    network = next(e for e in failed.events if e.type == "network-error")
-    assert network.properties["status_code"] == 500
-    console = next(e for e in failed.events if e.type == "console-error")
-    assert console.properties["message"] == (
+    assert {"request", "console_message", "exception", "click", "identify"} <= types
+    network = next(e for e in failed.events if e.type == "request" and e.page_index == 4)
+    assert network.properties["request_status"] == 500
+    exception = next(e for e in failed.events if e.type == "exception")
+    assert exception.properties["message"] == (
         "Uncaught TypeError: Cannot read properties of undefined (reading 'token')"
     )
-    rage = next(e for e in failed.events if e.type == "rage-click")
-    assert rage.properties["target_text"] == "Place order"
+    rage = next(e for e in failed.events if e.type == "click" and e.properties["is_rage_click"])
+    assert rage.properties["target"]["text"] == "Place order"
+    assert failed.pages[4].view_id == failed.pages[3].view_id  # same_view: an SPA step
     assert any(e.name == "Order Completed" for e in bought.events)
     assert world.session_by_uid("7C1F4A52-0B8E-4D7A-9A51-2F0D3C6E8B14") == failed
 
@@ -270,6 +271,17 @@ PAGE = USER + "{pages: [{url: 'https://x.com/', title: T, "
             "users[0].sessions[0].pages[0].events",
             "before its page",
         ),
+        (
+            PAGE + "events: [{type: navigate, properties: {navigate_reason: teleport}}]}]}]}]",
+            "users[0].sessions[0].pages[0].events[0].properties.navigate_reason",
+            "must be one of",
+        ),
+        (
+            "users: [{uid: a, email: a@x.com, sessions: [{pages: [{url: 'https://x.com/', "
+            "title: T, same_view: true}]}]}]",
+            "users[0].sessions[0].pages[0].same_view",
+            "false on the first page",
+        ),
         ("users: [unclosed", "<file>", "not valid YAML"),
     ],
 )
@@ -293,3 +305,48 @@ def test_load_from_file_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert str(path) in str(caught.value)
+
+
+LEGACY = """
+users:
+  - uid: old
+    email: old@example.com
+    sessions:
+      - pages:
+          - url: https://shop.example.com/checkout
+            title: Checkout
+            events:
+              - {type: navigate, at: 0, properties: {navigate_reason: pushstate}}
+              - {type: input-change, at: 1, properties: {field: Email, target_selector: input#email}}
+              - {type: rage-click, at: 2, properties: {target_text: Pay, target_selector: button.pay, click_count: 5}}
+              - {type: network-error, at: 3, properties: {method: POST, url: "https://shop.example.com/api/pay", status_code: 502, duration_ms: 90}}
+              - {type: console-error, at: 4, properties: {message: "Uncaught TypeError: x is undefined", source: "https://shop.example.com/app.js:3:14"}}
+              - {type: console-error, at: 5, properties: {message: "payment declined"}}
+"""  # noqa: E501
+
+
+def test_old_hyphenated_scenario_events_load_in_the_events_model() -> None:
+    world = World(CONFIG, parse_scenario(LEGACY))
+    user = world.user_by_uid("old")
+    assert user is not None
+    session = world.session(world.sessions_of(user)[0].session_id)
+    assert session is not None
+    kinds = [(e.type, dict(e.properties)) for e in session.events]
+    assert kinds[0] == ("navigate", {"navigate_reason": "navigate"})
+    change, rage, request, exception, _ = (props for _, props in kinds[1:])
+    assert kinds[1][0] == "change"
+    assert change["target"]["element_properties"] == {"label": "Email"}
+    assert kinds[2][0] == "click"
+    assert rage["is_rage_click"] is True and rage["click_count"] == 5
+    assert rage["target"]["text"] == "Pay" and rage["target"]["raw_selector"] == "button.pay"
+    assert kinds[3][0] == "request"
+    assert request["request_status"] == 502
+    assert request["request_url"]["path"] == "/api/pay"
+    assert kinds[4][0] == "exception"
+    assert exception == {
+        "message": "Uncaught TypeError: x is undefined",
+        "file_url": "https://shop.example.com/app.js",
+        "line_number": 3,
+        "column_number": 14,
+    }
+    assert kinds[5] == ("console_message", {"message": "payment declined", "level": "error"})

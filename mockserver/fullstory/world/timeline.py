@@ -1,0 +1,323 @@
+"""The Timeline journeys write on: pages (views) and timed Events-model events.
+
+Besides what a journey scripts (clicks, form fields, custom events), every page load brings what
+a real page brings: a ``load`` event with its load time, ``page_properties``, the page's API
+``request`` events and ``element_seen`` events for the elements scrolled past. How many of those a
+page gets, and how long the visitor keeps browsing, follow the session's *budget*, drawn from a
+long-tailed distribution (see :func:`draw_budget`): most sessions hold tens to hundreds of events
+over minutes, a few hold thousands over tens of minutes.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from mockserver.core.rng import derive_seed
+from mockserver.fullstory.ids import ID_MASK
+from mockserver.fullstory.world import event_props as ep
+from mockserver.fullstory.world.catalog import CURRENCY, Product, Site
+from mockserver.fullstory.world.descriptions import describe_event
+from mockserver.fullstory.world.models import Event, Page, User, frozen_map
+
+# Session size: log-normal around a median of 90 events; P(> 300) ~ 9%, P(> 1000) ~ 0.4%.
+BUDGET_MEDIAN = 90
+BUDGET_SIGMA = 0.9
+BUDGET_MAX = 6000
+# The page's own API calls: (method, path, typical duration in ms).
+_PAGE_REQUESTS: tuple[tuple[str, str, int], ...] = (
+    ("GET", "/api/cart", 90),
+    ("GET", "/api/session", 60),
+    ("GET", "/api/recommendations?slot=home", 240),
+    ("POST", "/api/events/batch", 40),
+    ("GET", "/api/inventory?skus=", 130),
+    ("GET", "/api/reviews/summary", 180),
+    ("POST", "/api/analytics/collect", 30),
+    ("GET", "/api/feature-flags", 50),
+)
+_PAGE_ELEMENTS: tuple[tuple[str, str], ...] = (
+    ("Hero banner", "main > section.hero"),
+    ("Free shipping bar", "header.site-header > div.promo-bar"),
+    ("Recommended for you", "main > section.recommendations"),
+    ("Customer reviews", "main > section.reviews"),
+    ("Newsletter signup", "footer.site-footer > form.newsletter"),
+    ("Recently viewed", "main > section.recently-viewed"),
+    ("Size and fit", "main > section.size-fit"),
+)
+_CONSOLE_NOISE: tuple[tuple[str, str], ...] = (
+    ("log", "[analytics] page view tracked"),
+    ("warn", "Third-party cookie will be blocked in future Chrome versions"),
+    ("info", "Service worker registered"),
+    ("warn", "Image with src lazy-loaded after viewport intersection"),
+)
+SEL_PRODUCT_CARD = "main#results > ul.product-grid > li.product-card > a.product-card__link"
+
+
+def draw_budget(rng: random.Random) -> int:
+    """The session's target event count: log-normal, clipped to ``BUDGET_MAX``."""
+    return min(BUDGET_MAX, round(math.exp(rng.gauss(math.log(BUDGET_MEDIAN), BUDGET_SIGMA))))
+
+
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """Who the timeline records: the identified user and the device kind."""
+
+    user: User | None
+    touch: bool  # phones and tablets: no mouse, so no mouse thrash
+
+
+class Timeline:
+    """Builds pages and events with monotonically increasing, millisecond-precision times."""
+
+    def __init__(
+        self,
+        site: Site,
+        start: datetime,
+        rng: random.Random,
+        view_seed: int,
+        *,
+        visitor: Visitor | None = None,
+        budget: int = BUDGET_MEDIAN,
+    ) -> None:
+        self.site = site
+        self.rng = rng
+        self.visitor = visitor or Visitor(None, touch=False)
+        self.budget = budget
+        # Ambient events per page load grow with the budget: big sessions are busy pages too.
+        self.ambient = max(2, min(60, budget // 18))
+        self._start = start
+        self._view_seed = view_seed
+        self._elapsed_ms = 0
+        self._page = -1
+        self._views = 0
+        self.pages: list[Page] = []
+        self.events: list[Event] = []
+        self.referrer: str | None = None
+        self._identified = False
+
+    @property
+    def page(self) -> Page:
+        return self.pages[self._page]
+
+    @property
+    def touch(self) -> bool:
+        return self.visitor.touch
+
+    def _tick(self, gap: tuple[float, float]) -> datetime:
+        if self.events:  # the first event is the session start itself
+            self._elapsed_ms += max(1, int(self.rng.uniform(*gap) * 1000))
+        return self._start + timedelta(milliseconds=self._elapsed_ms)
+
+    # -- pages -------------------------------------------------------------------------------
+
+    def visit(
+        self,
+        path: str,
+        title: str,
+        *,
+        query: Mapping[str, str] | None = None,
+        reason: str = "navigate",
+        tab: int = 1,
+        definition: str | None = None,
+        gap: tuple[float, float] = (4.0, 25.0),
+        same_view: bool = False,
+    ) -> None:
+        """Open a page and record its navigate event, then what its load brings.
+
+        ``same_view``: an in-page (SPA) route change: the recording script is not reloaded,
+        so the page keeps the current ``view_id`` and there is no new ``load``.
+        """
+        at = self._tick(gap)
+        url = self.site.url(path) + (
+            ("&" if "?" in path else "?") + urlencode(query) if query else ""
+        )
+        if same_view and self.pages:
+            view_id = self.page.view_id
+        else:
+            view_id = str(derive_seed(self._view_seed, "view", self._views) & ID_MASK)
+            self._views += 1
+        self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=at))
+        self._page = len(self.pages) - 1
+        self._add(at, "navigate", ep.navigate(reason), None, (definition,) if definition else ())
+        if not self._identified and self.visitor.user is not None:
+            self._identify(self.visitor.user)
+        if not same_view:
+            self._page_load(title)
+
+    def focus(self, page_index: int) -> None:
+        """Switch back to an already open page (another tab)."""
+        self._page = page_index
+
+    def _identify(self, user: User) -> None:
+        # The site calls FS.identify once it knows the shopper (a signed-in cookie).
+        props = ep.identify(user.uid, user.email, user.display_name, user.properties)
+        self.act("identify", props, gap=(0.05, 0.4))
+        self._identified = True
+
+    def _page_load(self, title: str) -> None:
+        rng = self.rng
+        load_ms = int(min(15000, math.exp(rng.gauss(math.log(1100), 0.5))))
+        self.act("load", ep.load(load_ms), gap=(load_ms / 1000, load_ms / 1000 + 0.05))
+        page_name = title.split(" | ", maxsplit=1)[0]
+        self.act("page_properties", ep.page_properties(page_name), gap=(0.01, 0.1))
+        for _ in range(rng.randint(1, max(1, self.ambient // 2))):
+            method, path, typical = rng.choice(_PAGE_REQUESTS)
+            duration = int(typical * rng.uniform(0.5, 2.5))
+            self.request(method, path, 200, duration, gap=(0.02, 0.4))
+        if rng.random() < 0.15:
+            level, message = rng.choice(_CONSOLE_NOISE)
+            self.act("console_message", ep.console_message(message, level), gap=(0.01, 0.3))
+        for _ in range(rng.randint(0, max(1, self.ambient // 2))):
+            text, selector = rng.choice(_PAGE_ELEMENTS)
+            self.seen(text, selector, gap=(0.3, 3.0))
+
+    # -- events ------------------------------------------------------------------------------
+
+    def act(
+        self,
+        kind: str,
+        props: Mapping[str, Any],
+        *,
+        name: str | None = None,
+        gap: tuple[float, float] = (1.5, 12.0),
+        definition: str | None = None,
+    ) -> None:
+        self._add(self._tick(gap), kind, dict(props), name, (definition,) if definition else ())
+
+    def custom(
+        self, name: str, props: Mapping[str, Any], gap: tuple[float, float] = (0.1, 0.8)
+    ) -> None:
+        """An API event sent by the site's code right after the interaction that caused it."""
+        self.act("custom", props, name=name, gap=gap)
+
+    def _add(
+        self,
+        at: datetime,
+        kind: str,
+        props: dict[str, Any],
+        name: str | None,
+        defs: tuple[str, ...],
+    ) -> None:
+        # Descriptions cost more than the event: only navigates (which need the URL) get one
+        # now; the others are derived when the context asks.
+        description = (
+            describe_event(kind, name, props, self.pages[self._page].url)
+            if kind == "navigate"
+            else None
+        )
+        self.events.append(
+            Event(
+                time=at,
+                type=kind,
+                page_index=self._page,
+                description=description,
+                name=name,
+                properties=frozen_map(props),
+                definition_ids=defs,
+            )
+        )
+
+    def click(
+        self,
+        text: str,
+        selector: str,
+        *,
+        definition: str | None = None,
+        gap: tuple[float, float] = (1.5, 12.0),
+        **flags: Any,
+    ) -> None:
+        """A click; ``flags`` are :func:`event_props.click`'s (``rage``, ``dead``, ...)."""
+        self.act(
+            "click", ep.click(ep.target(text, selector), **flags), definition=definition, gap=gap
+        )
+
+    def type_into(self, label: str, selector: str, *, private: bool = False) -> None:
+        # FullStory masks private fields: the change is recorded, the text is not.
+        element = ep.target("", selector, masked=private, element_properties={"label": label})
+        self.act("change", ep.element_event(element), gap=(3.0, 20.0))
+
+    def seen(self, text: str, selector: str, *, gap: tuple[float, float] = (0.3, 3.0)) -> None:
+        duration = int(self.rng.uniform(400, 20000))
+        props = ep.element_seen(ep.target(text, selector), duration_millis=duration)
+        self.act("element_seen", props, gap=gap)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        status: int,
+        duration_ms: int,
+        *,
+        gap: tuple[float, float] = (0.05, 0.6),
+    ) -> None:
+        self.act("request", ep.request(method, self.site.url(path), status, duration_ms), gap=gap)
+
+    def thrash(self, selector: str, *, gap: tuple[float, float] = (1.0, 4.0)) -> None:
+        """Mouse thrash; never on touch devices, which have no mouse."""
+        if not self.touch:
+            self.act("mouse_thrash", ep.mouse_thrash(ep.target("", selector)), gap=gap)
+
+    # -- browsing: what fills a long session ---------------------------------------------------
+
+    def product(self) -> Product:
+        return self.rng.choice(self.site.products)
+
+    def browse(self, reserve: int = 30) -> None:
+        """Keep browsing the catalogue until the session nears its budget (``reserve`` events
+        are left for the rest of the journey)."""
+        while len(self.events) < self.budget - reserve:
+            product = self.product()
+            step = self.rng.random()
+            if step < 0.45:
+                self.click(product.name, SEL_PRODUCT_CARD, gap=(2.0, 15.0))
+                self.visit(
+                    f"/products/{product.slug}",
+                    f"{product.name} | {self.site.brand}",
+                    gap=(0.3, 1.5),
+                )
+                self.custom("Product Viewed", product_props(product))
+                if self.rng.random() < 0.2:
+                    self.act(
+                        "highlight",
+                        ep.element_event(
+                            ep.target(f"${product.price:.2f}", "div.product-info > span.price")
+                        ),
+                    )
+            elif step < 0.75:
+                self.click(
+                    product.category,
+                    f"header.site-header > nav > a.nav-link.{product.category_slug}",
+                    gap=(2.0, 12.0),
+                )
+                self.visit(
+                    f"/collections/{product.category_slug}",
+                    f"{product.category} | {self.site.brand}",
+                    query={"page": str(self.rng.randint(1, 4))},
+                    gap=(0.3, 1.5),
+                    same_view=self.rng.random() < 0.5,
+                )
+            else:
+                for _ in range(self.rng.randint(2, 6)):
+                    self.seen(product.name, SEL_PRODUCT_CARD, gap=(0.5, 4.0))
+                    self.request(
+                        "GET",
+                        f"/api/products?cursor={self.rng.getrandbits(20)}",
+                        200,
+                        self.rng.randint(80, 400),
+                        gap=(0.05, 0.3),
+                    )
+
+
+def product_props(product: Product) -> dict[str, Any]:
+    return {
+        "product_id": product.sku,
+        "product": product.name,
+        "category": product.category,
+        "price": product.price,
+        "currency": CURRENCY,
+    }
