@@ -14,6 +14,9 @@ from mockserver.cognigy.envelope import CognigyEnvelope
 from mockserver.cognigy.handlers import handlers as cognigy_handlers
 from mockserver.cognigy.representations import CognigyRepresentations
 from mockserver.control import ControlGuard, JournalRecorder, StateDurability
+from mockserver.fullstory.exports.links import STORAGE_PREFIX
+from mockserver.fullstory.exports.storage import SignedUrlAuthenticator, XmlEnvelope, link_tenant
+from mockserver.fullstory.exports.storage import handlers as storage_handlers
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
 from mockserver.http.envelopes import AdminEnvelope, ErrorEnvelope, FullStoryEnvelope
@@ -92,6 +95,7 @@ def load_specs() -> dict[str, ApiSpec]:
     groups = ApiCatalog.of(op for spec in specs.values() for op in spec.operations).groups
     admin = with_rate_limit_groups(read_document(spec_path("admin")), groups)
     specs["admin"] = spec_from_document("admin", admin)
+    specs["storage"] = load_spec("storage", spec_path("storage"))  # export file downloads
     return specs
 
 
@@ -148,6 +152,17 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         storage_error=StorageUnavailable,
         **common,
     )
+    storage: ApiMount[Any] = ApiMount(
+        name="storage",
+        prefix=STORAGE_PREFIX,
+        operations=specs["storage"].operations,
+        handlers=storage_handlers(),
+        envelope=XmlEnvelope(),
+        authenticator=SignedUrlAuthenticator(),
+        context=lambda principal: state,
+        recorder=JournalRecorder(state, tenant_of=lambda request: link_tenant(state, request)),
+        **common,
+    )
     # The Opal tools call this very app's FullStory API (unless --opal-fullstory-url is set).
     opal = opal_mount(state, specs["opal"], lambda: app, guard=ControlGuard(state),
                       recorder=JournalRecorder(state), **common)  # fmt: skip
@@ -157,7 +172,7 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
         "/opal/openapi.json": StaticDocument(specs["opal"].document, OpalEnvelope()),
     }
-    mounts = [fullstory, cognigy, admin, opal]
+    mounts = [fullstory, cognigy, admin, opal, storage]
     app = MockServerApp(SpecRouter(mounts, documents), lifespan=lifespan(state))
     app.state.server = state
     return app

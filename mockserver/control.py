@@ -4,7 +4,7 @@ any API's handlers."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from mockserver.core.faults import (
     DropConnectionAction,
@@ -20,9 +20,9 @@ from mockserver.state import ServerState, rate_limit_group
 __all__ = ["ControlGuard", "JournalRecorder", "StateDurability", "injected_error"]
 
 UNAUTHENTICATED = "(unauthenticated)"
-# Query parameters that carry a key (Cognigy's ``api_key``): journaled as REDACTED, never the
-# secret (keys sent in headers are not journaled at all).
-CREDENTIAL_QUERY = frozenset({"api_key"})
+# Query parameters that carry a key (Cognigy's ``api_key``, an export link's signature):
+# journaled as REDACTED, never the secret (keys sent in headers are not journaled at all).
+CREDENTIAL_QUERY = frozenset({"api_key", "X-Goog-Signature"})
 REDACTED = "[redacted]"
 
 
@@ -84,15 +84,20 @@ class JournalRecorder:
     """Journals every FullStory exchange. Journal entries alone are no change: they reach the
     state file with the next save."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(
+        self, state: ServerState, tenant_of: Callable[[RequestInfo], str | None] | None = None
+    ) -> None:
         self.state = state
+        # Whose journal an exchange goes to: the key's tenant, unless the API says otherwise
+        # (a signed download link names its tenant in the path).
+        self.tenant_of = tenant_of or _key_tenant
 
     def record(self, exchange: Exchange) -> None:
         request = exchange.request
         principal = request.principal
         self.state.journal.record(
             JournalRecord(
-                tenant=principal.tenant if principal and principal.tenant else UNAUTHENTICATED,
+                tenant=self.tenant_of(request) or UNAUTHENTICATED,
                 key_id=principal.key_id if principal else None,
                 operation_id=request.operation.operation_id if request.operation else None,
                 method=request.method,
@@ -104,6 +109,11 @@ class JournalRecorder:
                 fault=exchange.fault,
             )
         )
+
+
+def _key_tenant(request: RequestInfo) -> str | None:
+    principal = request.principal
+    return principal.tenant if principal is not None else None
 
 
 def _redacted(query: Mapping[str, list[str]]) -> Mapping[str, list[str]]:

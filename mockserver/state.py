@@ -230,14 +230,27 @@ class Tenant:
         )
         if scenario is not None:
             world_config = world_config.with_scenario(scenario)
-        faker = shared.faker if shared is not None else None
-        world = World(world_config, scenario, faker=faker)
-        self.fullstory = FullStoryTenant(tenant_id, world, changed=changed, latency=latency)
-        self.stores.register(PROFILE_STORE, self.fullstory.profiles)
-        self.cognigy = ProfileStore(clock, derive_seed(config.seed, tenant_id), changed)
-        self.stores.register(COGNIGY_STORE, self.cognigy)
         self.limiter = RateLimiter(clock, default=rate.policy, enabled=rate.enabled)
         self.lifecycles = LifecyclePolicies()
+        faker = shared.faker if shared is not None else None  # one Faker for every tenant
+        world = World(world_config, scenario, faker=faker)
+        self.fullstory = FullStoryTenant(
+            tenant_id,
+            world,
+            clock=clock,
+            lifecycles=self.lifecycles,
+            scenario_segments=scenario.segments if scenario is not None else (),
+            changed=self._changed,
+            latency=latency,
+        )
+        self.stores.register(PROFILE_STORE, self.fullstory.profiles)
+        for name, store in self.fullstory.stores().items():
+            self.stores.register(name, store)
+        self.cognigy = ProfileStore(clock, derive_seed(config.seed, tenant_id), self._changed)
+        self.stores.register(COGNIGY_STORE, self.cognigy)
+
+    def _changed(self) -> None:
+        self.changed()  # late-bound: the server may set ``changed`` after building the tenant
 
 
 class ServerState:

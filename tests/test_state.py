@@ -133,7 +133,10 @@ def test_fault_rules_must_be_documented(state: ServerState, spec: FaultSpec, all
 
 
 def test_catalog_lists_rate_limit_groups(state: ServerState) -> None:
-    assert state.catalog.groups == ["context", "events", "me", "profiles", "sessions", "summaries"]
+    assert state.catalog.groups == [
+        "context", "events", "exports", "me", "operations", "profiles", "segments", "sessions",
+        "summaries",
+    ]  # fmt: skip
     assert state.catalog.groups_by_operation["listSessions"] == "sessions"
 
 

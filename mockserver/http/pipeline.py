@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, Protocol, TypeVar
@@ -52,6 +52,7 @@ class Call(Generic[C]):
     principal: Principal
     inputs: Inputs
     context: C
+    origin: str = ""  # scheme://host the client used, for links the fake hands out
 
     @property
     def path(self) -> Mapping[str, Any]:
@@ -263,6 +264,7 @@ async def run(
     decision: GuardDecision | None = None
     generation = mount.durability.generation if mount.durability is not None else 0
     pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
+    stream: Iterable[bytes] | None = None  # a successful reply's body, produced while sent
     try:
         if compiled is None:
             raise _unserved(scope, method, path, allowed)
@@ -280,15 +282,18 @@ async def run(
             if body.strip():
                 _require_json(headers.get("content-type"), body)
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        result = await _settled(
-            compiled.handler(Call(compiled.operation, principal, inputs, mount.context(principal)))
+        call = Call(
+            compiled.operation, principal, inputs, mount.context(principal), _origin(scope, headers)
         )
+        result = await _settled(compiled.handler(call))
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status, payload, response_headers, media_type = _answer(
             mount, compiled, reply, chosen, Rendering(compiled.operation, path, query)
         )
-        pause = reply.pause
+        # Saved before the answer starts; a stream's body is produced afterwards, so its
+        # writes (a download changes nothing today) must happen in the handler, not the stream.
         await _commit(mount, generation, method, status)
+        pause, stream = reply.pause, reply.stream
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
         if operation is not None and not operation.documents(status) and status not in _HTTP_ONLY:
@@ -300,6 +305,10 @@ async def run(
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         _record(mount.recorder, Exchange(info, body, status, payload, label))
+    transport = decision.transport if decision is not None else None
+    if stream is not None and transport is None and status < 400:
+        await _send_stream(scope, send, status, stream, response_headers, media_type)
+        return
     await _send(
         scope,
         send,
@@ -307,7 +316,7 @@ async def run(
         payload=payload,
         headers=response_headers,
         media_type=media_type,
-        transport=decision.transport if decision is not None else None,
+        transport=transport,
     )
 
 
@@ -351,6 +360,8 @@ def _answer(
     """A handler's reply as status, bytes, headers and media type (checked against the spec
     when response validation is on, then rendered in the negotiated representation)."""
     status = reply.status or compiled.success_status
+    if reply.stream is not None:  # sent later, chunk by chunk; never validated or journaled
+        return status, b"", dict(reply.headers), reply.media_type
     payload = reply.raw if reply.raw is not None else encode(reply.body)
     if status == 204:  # No Content means no body, not "null"
         payload = b""
@@ -369,6 +380,46 @@ def _answer(
         payload = representations.render(str(chosen), rendering, reply.body)
         media_type = str(chosen)
     return status, payload, response_headers, media_type
+
+
+async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
+    scope: Scope,
+    send: Send,
+    status: int,
+    stream: Iterable[bytes],
+    headers: Mapping[str, str],
+    media_type: str,
+) -> None:
+    """Send a body chunk by chunk (chunked transfer: its length is unknown until the end).
+
+    Chunks are produced synchronously, like every handler's work; between chunks the event loop
+    serves other requests. A failure half way cannot become an error answer any more (the status
+    is sent), so the connection is dropped and the client sees a truncated transfer, as it would
+    from a failing file server.
+    """
+    raw_headers = [
+        (b"content-type", media_type.encode("latin-1")),
+        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    try:
+        for chunk in stream:
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await asyncio.sleep(0)
+    except Exception:
+        log.exception("stream of %s failed; dropping the connection", scope.get("path"))
+        drop_connection(scope)
+        return
+    await send({"type": "http.response.body", "body": b""})
+
+
+def _origin(scope: Scope, headers: Mapping[str, str]) -> str:
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"
 
 
 async def _settled(result: Any) -> Any:
@@ -397,7 +448,11 @@ def _record(recorder: Recorder, exchange: Exchange) -> None:
 def _render_error(
     mount: ApiMount[Any], error: ApiError, path: str
 ) -> tuple[int, bytes, dict[str, str], str]:
-    return error.status, encode(mount.envelope.render(error, path)), dict(error.headers), JSON
+    body = mount.envelope.render(error, path)
+    if isinstance(body, bytes):  # an envelope that is not JSON (a storage service's XML)
+        media_type = str(getattr(mount.envelope, "media_type", "application/octet-stream"))
+        return error.status, body, dict(error.headers), media_type
+    return error.status, encode(body), dict(error.headers), JSON
 
 
 def _check_response(
@@ -443,7 +498,7 @@ def _require_json(content_type: str | None, body: bytes) -> None:
 
 
 # The request headers the pipeline itself reads; an API adds its auth scheme's (and Accept).
-_PIPELINE_HEADERS = frozenset({"content-type", "content-length"})
+_PIPELINE_HEADERS = frozenset({"content-type", "content-length", "host"})
 
 
 def _headers(scope: Scope, wanted: frozenset[bytes]) -> dict[str, str]:

@@ -27,8 +27,10 @@ from mockserver.core.journal import JournalEntry, JournalQuery
 from mockserver.core.keys import ApiKey, KeyLevel
 from mockserver.core.lifecycle import LifecyclePolicy, parse_policy
 from mockserver.fullstory.profiles.helpers import create_profile
+from mockserver.fullstory.segments.model import Segment, parse_definition
 from mockserver.settings import Settings
 from mockserver.state import ServerState, StateError, Tenant, TenantConfig, scenario_source
+from mockserver.testing import exports
 from mockserver.testing.server import LazyLoopback, serve_in_thread
 from mockserver.testing.transport import (
     DEFAULT_BASE_URL,
@@ -393,6 +395,27 @@ class Fake:
     def assert_not_called(self, operation_id: str, **params: Any) -> None:
         __tracebackhide__ = True
         self.assert_called(operation_id, times=0, **params)
+
+    # -- segments and exports (mockserver.testing.exports) -----------------------------------
+
+    def define_segment(
+        self, segment_id: str, name: str, rule: Mapping[str, Any] | None = None, **extra: Any
+    ) -> Segment:
+        """A runtime segment on this tenant (``rule``: the admin API's rule object)."""
+        segments = self.tenant.fullstory.segments
+        definition = {"name": name, "rule": dict(rule or {}), **extra}
+        segment = parse_definition(
+            definition, "segment", default_id=segment_id, default_created=self.now()
+        )
+        return segments.define(segment)
+
+    def run_export(self, body: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Create an export and poll it to COMPLETED or FAILED, moving the clock as needed."""
+        return exports.run_export(self, body, **fields)
+
+    def download_export(self, operation: Mapping[str, Any]) -> exports.ExportFile:
+        """The finished export's file, fetched through its signed link."""
+        return exports.download_export(self, operation)
 
     # -- teardown --------------------------------------------------------------------------
 

@@ -191,6 +191,24 @@ def test_list_segments_defaults() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("tool", "params", "message"),
+    [
+        ("fullstory_list_segments", {"limit": None}, "limit must be an integer, not null"),
+        ("fullstory_list_segments", {"creator": None}, "creator must be a string, not null"),
+        ("fullstory_list_segments", {"paginationToken": None}, "paginationToken must be a string"),
+        ("fullstory_list_sessions", {"uid": "u", "limit": None}, "limit must be an integer"),
+        ("fullstory_list_sessions", {"uid": "u", "email": None}, "email must be a string"),
+        ("fullstory_visit_profile", {"uid": "u", "llm": {"pre_prompt": None}}, "llm.pre_prompt"),
+    ],
+)
+def test_null_is_refused_where_the_spec_says_a_type(
+    tool: str, params: dict[str, Any], message: str
+) -> None:
+    # opal.yaml never says nullable: a null is a wrong type, an absent parameter its default.
+    assert refused(tool, **params).startswith(message)
+
+
 EXPORT = {
     "segmentId": "everyone",
     "type": "TYPE_INDIVIDUAL",
