@@ -349,3 +349,23 @@ def test_fault_rule_counters_survive(tmp_path: Path) -> None:
     again: ServerState = create_app(settings).state.server
     saved = again.faults.get(rule.id)
     assert saved is not None and saved.times == 3 and saved.fired == 2
+
+
+def test_segment_writes_save_before_answering_and_survive_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = frozen(state_file=tmp_path / "state.json")
+    app = create_app(settings)
+    segments = "/__admin/tenants/o-A-na1/segments"
+    rule = {"name": "VIPs", "rule": {"user_properties": {"plan": "premium"}}}
+    with in_process_client(app) as admin:
+        assert admin.post("/__admin/tenants", json={"tenant_id": "o-A-na1"}).status_code == 201
+        saves = count_saves(monkeypatch)
+        assert admin.put(f"{segments}/vip", json=rule).status_code == 200
+        assert len(saves) == 1  # the admin PUT is a write, saved before its answer
+        assert admin.put(f"{segments}/vip", json={"name": 3}).status_code == 400
+        assert len(saves) == 1  # a refused write saves nothing
+    # no shutdown: the segment was on disk when the PUT was answered
+    with in_process_client(create_app(settings)) as admin:
+        listed = admin.get(segments)
+        assert listed.status_code == 200 and "VIPs" in listed.text
