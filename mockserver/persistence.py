@@ -311,6 +311,8 @@ class JournalFile:
 def attach_state_file(state: ServerState, path: Path) -> StateFile:
     """Load ``path`` into ``state`` and save to it from now on (first save: right away, so an
     unwritable path stops startup instead of failing later)."""
+    if not path.name or path.is_dir():  # "/" has no name to put the journal file beside
+        raise StateFileError(f"cannot read state file {path}: it is a directory")
     store = StateFile(path)
     for leftover in [
         *remove_stale_temporaries(path),
