@@ -326,7 +326,12 @@ def attach_state_file(state: ServerState, path: Path) -> StateFile:
     except OSError as error:
         raise StateFileError(f"cannot write state file {path}: {error}") from None
     state.attach_saver(
-        StateSaver(f"state file {path}", lambda: state.generation, lambda: store.capture(state))
+        StateSaver(
+            f"state file {path}",
+            lambda: state.generation,
+            lambda: store.capture(state),
+            now=state.clock.now,
+        )
     )
     return store
 

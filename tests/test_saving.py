@@ -71,6 +71,8 @@ def test_an_admin_write_that_cannot_be_saved_is_not_acknowledged(
         health = admin.get("/__admin/health").json()
         assert health["status"] == "degraded"
         assert "No space left" in health["storage"]["error"]
+        # When the outage began, by the server's (frozen) clock, not the wall clock.
+        assert health["storage"]["failing_since"] == T0.isoformat().replace("+00:00", "Z")
         logged = [r for r in caplog.records if "could not save" in r.getMessage()]
         assert len(logged) == 1 and logged[0].levelno == logging.ERROR  # once per outage
         on_disk = decode_snapshot(path.read_bytes())["server"]["faults"]["rules"]

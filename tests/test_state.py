@@ -164,7 +164,9 @@ def test_flush_saves_only_when_dirty(state: ServerState) -> None:
     saves: list[int] = []
     state.flush()  # no state file: nothing happens
     state.attach_saver(
-        StateSaver("test", lambda: state.generation, lambda: lambda: saves.append(1))
+        StateSaver(
+            "test", lambda: state.generation, lambda: lambda: saves.append(1), now=state.clock.now
+        )
     )
     state.flush()
     assert saves == []

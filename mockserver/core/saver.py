@@ -21,7 +21,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 log = logging.getLogger("mockserver")
@@ -44,8 +44,16 @@ class _Round:
 
 
 class StateSaver:
-    def __init__(self, what: str, generation: Callable[[], int], capture: Capture) -> None:
+    def __init__(
+        self,
+        what: str,
+        generation: Callable[[], int],
+        capture: Capture,
+        *,
+        now: Callable[[], datetime],
+    ) -> None:
         self.what = what  # for messages: "state file /path/state.json"
+        self._now = now  # the server's injected clock (health's "failing_since")
         self._generation = generation
         self._capture = capture
         self._lock = threading.Lock()
@@ -143,7 +151,7 @@ class StateSaver:
             first = self._failure is None
             self._failure = message
             if first:
-                self._failed_since = datetime.now(UTC)
+                self._failed_since = self._now()
         if first:  # once per outage, not once per request
             log.error(
                 "%s; changes stay in memory and are not acknowledged until a save succeeds "
