@@ -20,8 +20,10 @@ serve: install
 
 # Every test (unit, behaviour, plugin, contract kit in process), then the contract kit again
 # against the fake served by uvicorn on a free 127.0.0.1 port.
+# The fake's own tests run on two workers (CI has 2 cores); the contract kit runs in one process.
 test: install lint typecheck
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest tests -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest contract_tests $(PYTEST_ARGS)
 	$(BIN)/pytest contract_tests --contract-target=uvicorn $(PYTEST_ARGS)
 
 unit: install

@@ -13,11 +13,14 @@ from mockserver.cognigy.auth import CognigyKeyAuthenticator
 from mockserver.cognigy.envelope import CognigyEnvelope
 from mockserver.cognigy.handlers import handlers as cognigy_handlers
 from mockserver.cognigy.representations import CognigyRepresentations
-from mockserver.control import AdminRecorder, ControlGuard, JournalRecorder
+from mockserver.control import ControlGuard, JournalRecorder, StateDurability
+from mockserver.fullstory.exports.links import STORAGE_PREFIX
+from mockserver.fullstory.exports.storage import SignedUrlAuthenticator, XmlEnvelope, link_tenant
+from mockserver.fullstory.exports.storage import handlers as storage_handlers
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
 from mockserver.http.envelopes import AdminEnvelope, ErrorEnvelope, FullStoryEnvelope
-from mockserver.http.errors import MethodNotAllowed
+from mockserver.http.errors import ApiError, MethodNotAllowed, StorageUnavailable
 from mockserver.http.pipeline import ApiMount
 from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
@@ -43,6 +46,10 @@ class MockServerApp(Starlette):
     def __init__(self, router: SpecRouter, lifespan: Any) -> None:
         super().__init__(lifespan=lifespan)
         self.spec_router = router
+
+    def render_error(self, path: str, error: ApiError) -> bytes:
+        """An error body in the envelope of the API that owns ``path`` (for the protocol)."""
+        return self.spec_router.fallback.render(path, error)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
         if scope["type"] != "http":
@@ -88,6 +95,7 @@ def load_specs() -> dict[str, ApiSpec]:
     groups = ApiCatalog.of(op for spec in specs.values() for op in spec.operations).groups
     admin = with_rate_limit_groups(read_document(spec_path("admin")), groups)
     specs["admin"] = spec_from_document("admin", admin)
+    specs["storage"] = load_spec("storage", spec_path("storage"))  # export file downloads
     return specs
 
 
@@ -104,6 +112,8 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
     common: dict[str, Any] = {
         "max_body_bytes": settings.max_body_bytes,
         "validate_responses": settings.validate_responses,
+        # Every API: a request that changed state is answered once the change is saved.
+        "durability": StateDurability(state),
     }
     fullstory: ApiMount[Any] = ApiMount(
         name="fullstory",
@@ -138,7 +148,19 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         envelope=AdminEnvelope(),
         authenticator=AdminTokenAuthenticator(settings.admin_token),
         context=lambda principal: state,
-        recorder=AdminRecorder(state),  # saves the state file after each change
+        writes_change_state=True,  # every successful admin call but a GET is saved first
+        storage_error=StorageUnavailable,
+        **common,
+    )
+    storage: ApiMount[Any] = ApiMount(
+        name="storage",
+        prefix=STORAGE_PREFIX,
+        operations=specs["storage"].operations,
+        handlers=storage_handlers(),
+        envelope=XmlEnvelope(),
+        authenticator=SignedUrlAuthenticator(),
+        context=lambda principal: state,
+        recorder=JournalRecorder(state, tenant_of=lambda request: link_tenant(state, request)),
         **common,
     )
     # The Opal tools call this very app's FullStory API (unless --opal-fullstory-url is set).
@@ -150,7 +172,7 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         "/__admin/openapi.json": StaticDocument(specs["admin"].document, admin.envelope),
         "/opal/openapi.json": StaticDocument(specs["opal"].document, OpalEnvelope()),
     }
-    mounts = [fullstory, cognigy, admin, opal]
+    mounts = [fullstory, cognigy, admin, opal, storage]
     app = MockServerApp(SpecRouter(mounts, documents), lifespan=lifespan(state))
     app.state.server = state
     return app

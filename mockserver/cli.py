@@ -10,8 +10,10 @@ import errno
 import gc
 import logging
 import os
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Sequence
 
 from mockserver.app import create_app
@@ -22,6 +24,7 @@ from mockserver.commands.output import run_to_stdout
 from mockserver.contract.command import add_contract_parser, contract
 from mockserver.core.statefile import StateFileError
 from mockserver.fullstory.world.scenario import ScenarioError
+from mockserver.http.server_protocol import uvicorn_options
 from mockserver.http.transport_faults import quiet_uvicorn_drops
 from mockserver.settings import Settings, SettingsError
 from mockserver.version import __version__
@@ -61,7 +64,24 @@ def banner(settings: Settings) -> str:
     )
 
 
+def _stop_before_serving(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(settings: Settings) -> int:
+    """Serve until stopped. As a container's PID 1 the kernel ignores a SIGTERM that has no
+    handler, so `docker stop` during startup (the world is built first) would wait for its
+    SIGKILL: until uvicorn installs its own handlers, SIGTERM ends the process."""
+    if threading.current_thread() is not threading.main_thread():
+        return _serve(settings)
+    previous = signal.signal(signal.SIGTERM, _stop_before_serving)
+    try:
+        return _serve(settings)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(settings: Settings) -> int:
     import uvicorn
 
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
@@ -104,7 +124,7 @@ def serve(settings: Settings) -> int:
         app,
         access_log=settings.access_log,
         log_level=settings.log_level,
-        server_header=False,
+        **uvicorn_options(settings, app.render_error),
     )
     quiet_uvicorn_drops()  # after Config, which (re)configures uvicorn's loggers
     uvicorn.Server(config).run(sockets=[sock])

@@ -4,7 +4,7 @@ any API's handlers."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from mockserver.core.faults import (
     DropConnectionAction,
@@ -17,12 +17,12 @@ from mockserver.http.errors import ERRORS_BY_STATUS, ApiError, InjectedError, To
 from mockserver.http.pipeline import Exchange, GuardDecision, RequestInfo, TransportFault
 from mockserver.state import ServerState, rate_limit_group
 
-__all__ = ["AdminRecorder", "ControlGuard", "JournalRecorder", "injected_error"]
+__all__ = ["ControlGuard", "JournalRecorder", "StateDurability", "injected_error"]
 
 UNAUTHENTICATED = "(unauthenticated)"
-# Query parameters that carry a key (Cognigy's ``api_key``): journaled as REDACTED, never the
-# secret (keys sent in headers are not journaled at all).
-CREDENTIAL_QUERY = frozenset({"api_key"})
+# Query parameters that carry a key (Cognigy's ``api_key``, an export link's signature):
+# journaled as REDACTED, never the secret (keys sent in headers are not journaled at all).
+CREDENTIAL_QUERY = frozenset({"api_key", "X-Goog-Signature"})
 REDACTED = "[redacted]"
 
 
@@ -67,8 +67,9 @@ class ControlGuard:
         )
         if pick is None:
             return None
-        # A rule's counters changed (and `times` may have removed it): worth persisting.
-        self.state.mark_dirty()
+        # A rule's counters changed (and `times` may have removed it): worth persisting, but
+        # nobody waits for it (a rule firing on every GET must not make each one wait).
+        self.state.save_soon()
         action = pick.fault.action if pick.fault is not None else None
         error = injected_error(action) if isinstance(action, ErrorAction) else None
         transport = None
@@ -80,18 +81,23 @@ class ControlGuard:
 
 
 class JournalRecorder:
-    """Journals every FullStory exchange; after a non-GET one, saves the state file if a
-    handler marked the state dirty (GETs never write, so they never pay for a save)."""
+    """Journals every FullStory exchange. Journal entries alone are no change: they reach the
+    state file with the next save."""
 
-    def __init__(self, state: ServerState) -> None:
+    def __init__(
+        self, state: ServerState, tenant_of: Callable[[RequestInfo], str | None] | None = None
+    ) -> None:
         self.state = state
+        # Whose journal an exchange goes to: the key's tenant, unless the API says otherwise
+        # (a signed download link names its tenant in the path).
+        self.tenant_of = tenant_of or _key_tenant
 
     def record(self, exchange: Exchange) -> None:
         request = exchange.request
         principal = request.principal
         self.state.journal.record(
             JournalRecord(
-                tenant=principal.tenant if principal and principal.tenant else UNAUTHENTICATED,
+                tenant=self.tenant_of(request) or UNAUTHENTICATED,
                 key_id=principal.key_id if principal else None,
                 operation_id=request.operation.operation_id if request.operation else None,
                 method=request.method,
@@ -103,9 +109,11 @@ class JournalRecorder:
                 fault=exchange.fault,
             )
         )
-        # Saves only when something changed (a write, or a fault rule used up on any method).
-        # Journal entries alone do not count as a change: they are saved with the next one.
-        self.state.flush()
+
+
+def _key_tenant(request: RequestInfo) -> str | None:
+    principal = request.principal
+    return principal.tenant if principal is not None else None
 
 
 def _redacted(query: Mapping[str, list[str]]) -> Mapping[str, list[str]]:
@@ -114,16 +122,21 @@ def _redacted(query: Mapping[str, list[str]]) -> Mapping[str, list[str]]:
     return {k: [REDACTED] * len(v) if k in CREDENTIAL_QUERY else v for k, v in query.items()}
 
 
-class AdminRecorder:
-    """Not a journal: saves the state file after every successful state-changing admin call.
-
-    It runs before the response is sent, so a client that saw the answer knows the change is
-    on disk."""
+class StateDurability:
+    """The pipeline's view of the state file: the server's change count, and a save to wait
+    for (nothing to wait for without ``--state-file``)."""
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
 
-    def record(self, exchange: Exchange) -> None:
-        if exchange.request.method != "GET" and exchange.status < 400:
-            self.state.mark_dirty()
-            self.state.flush()
+    @property
+    def generation(self) -> int:
+        return self.state.generation
+
+    def mark_dirty(self) -> None:
+        self.state.mark_dirty()
+
+    async def commit(self) -> None:
+        saver = self.state.saver
+        if saver is not None:
+            await saver.commit()

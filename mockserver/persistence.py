@@ -19,18 +19,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable, Mapping
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from mockserver.core.clock import Clock, ClockMode, parse_rfc3339
 from mockserver.core.faults import FaultBook
 from mockserver.core.journal import Journal, JournalEntry, JournalQuery
 from mockserver.core.keys import ApiKey, KeyLevel
+from mockserver.core.saver import StateSaver
 from mockserver.core.statefile import (
     StateFileError,
+    append_durably,
     read_snapshot,
     remove_stale_temporaries,
+    write_atomic,
     write_snapshot,
 )
 from mockserver.state import RateDefaults, ServerState, StateError, Tenant, TenantConfig
@@ -106,7 +112,9 @@ def _replace_journal(journal: Journal, tenant_id: str, imported: list[dict[str, 
 # -- the whole server -----------------------------------------------------------------------------
 
 
-def server_snapshot(state: ServerState) -> dict[str, Any]:
+def server_snapshot(state: ServerState, *, journal_entries: bool = True) -> dict[str, Any]:
+    """The whole server; without ``journal_entries`` the journal's settings only (the state
+    file keeps the entries in a file of their own)."""
     clock = state.clock.state()
     tenants: dict[str, Any] = {}
     for tenant_id in state.tenant_ids():
@@ -125,7 +133,9 @@ def server_snapshot(state: ServerState) -> dict[str, Any]:
             "clock": {"mode": str(clock.mode), "now": clock.now.isoformat()},
             "keys": [_key_to_dict(key) for key in state.keys.all()],
             "faults": state.faults.snapshot(),
-            "journal": state.journal.snapshot(),
+            "journal": (
+                state.journal.snapshot() if journal_entries else state.journal.settings_snapshot()
+            ),
             "rate_defaults": state.rate_defaults.to_dict(),
             "counters": dict(state.counters),
         },
@@ -201,13 +211,18 @@ def _describe(error: Exception) -> str:
 
 
 class StateFile:
-    """``--state-file``: loaded at startup, saved after every change and at shutdown."""
+    """``--state-file PATH``: the state at ``PATH`` and the journal's entries beside it, in
+    ``PATH.journal`` (one JSON entry per line), so a save appends the new entries instead of
+    rewriting the journal (it is most of the state). The journal file is rewritten whole only
+    when entries were removed (clear, reset, delete, import) or it has grown to twice what the
+    journal holds. Entries alone are no change: they are saved with the next change."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.journal = JournalFile(path.with_name(path.name + ".journal"))
 
     def load(self, state: ServerState) -> bool:
-        """Restore ``state`` from the file; False if there is no file yet (start fresh).
+        """Restore ``state`` from the files; False if there is no state file yet (start fresh).
 
         Anything else that goes wrong is a :class:`StateFileError` naming the file: starting
         empty would silently throw the saved state away at the next save."""
@@ -215,37 +230,109 @@ class StateFile:
             return False
         data = read_snapshot(self.path)
         try:
+            journal = data["server"]["journal"]
+            journal["entries"] = [*journal["entries"], *self.journal.read()]  # older files: inline
             restore_server(state, data)
         except StateError as error:
             raise StateFileError(f"state file {self.path}: {error}") from None
+        except _BAD_DATA as error:
+            problem = f"the saved state is invalid: {_describe(error)}"
+            raise StateFileError(f"state file {self.path}: {problem}") from None
         return True
 
+    def capture(self, state: ServerState) -> Callable[[], None]:
+        """On the event loop: what to write (cheap: the journal's new entries are immutable
+        objects, encoded by the returned job, in the worker thread)."""
+        snapshot = server_snapshot(state, journal_entries=False)
+        journal_write = self.journal.capture(state.journal)
+
+        def write() -> None:
+            write_snapshot(self.path, snapshot)
+            journal_write()
+
+        return write
+
     def save(self, state: ServerState) -> None:
-        write_snapshot(self.path, server_snapshot(state))
+        self.capture(state)()
+
+
+class JournalFile:
+    """The journal's entries, one JSON object per line; appended to, rewritten when needed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._seq = 0  # the newest entry in the file
+        self._rewrites = -1  # the journal's rewrite count the file matches (-1: none yet)
+        self._lines = 0
+        self._lock = threading.Lock()
+
+    def read(self) -> list[dict[str, Any]]:
+        """The entries in the file (a line cut short by a crash mid-append is skipped)."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return []
+        except OSError as error:
+            raise StateFileError(f"cannot read journal file {self.path}: {error}") from error
+        entries = []
+        for line in data.splitlines():
+            try:
+                entries.append(orjson.loads(line))
+            except orjson.JSONDecodeError:
+                continue
+        return entries
+
+    def capture(self, journal: Journal) -> Callable[[], None]:
+        with self._lock:
+            seq, rewrites = self._seq, self._rewrites
+        entries, whole, _, now_rewrites = journal.changes_since(seq, rewrites)
+        if not whole and self._lines > 2 * journal.count() + 1000:
+            entries, whole, _, now_rewrites = journal.changes_since(0, -1)  # compact
+
+        def write() -> None:
+            lines = b"".join(orjson.dumps(e.to_stored_dict()) + b"\n" for e in entries)
+            newest = entries[-1].seq if entries else seq
+            try:
+                if whole:
+                    write_atomic(self.path, lines)
+                elif lines:
+                    append_durably(self.path, lines)
+            except BaseException:
+                with self._lock:
+                    self._rewrites = -1  # a half-written append: the next save rewrites
+                raise
+            with self._lock:
+                self._lines = len(entries) if whole else self._lines + len(entries)
+                self._seq, self._rewrites = newest, now_rewrites
+
+        return write
 
 
 def attach_state_file(state: ServerState, path: Path) -> StateFile:
     """Load ``path`` into ``state`` and save to it from now on (first save: right away, so an
     unwritable path stops startup instead of failing later)."""
+    if not path.name or path.is_dir():  # "/" has no name to put the journal file beside
+        raise StateFileError(f"cannot read state file {path}: it is a directory")
     store = StateFile(path)
-    for leftover in remove_stale_temporaries(path):
+    for leftover in [
+        *remove_stale_temporaries(path),
+        *remove_stale_temporaries(store.journal.path),
+    ]:
         # debug: the banner must stay the first line a started server prints
         log.debug("removed %s, left by a server that was killed while saving", leftover)
     store.load(state)
-
-    def save() -> None:
-        try:
-            store.save(state)
-        except (OSError, StateFileError) as error:
-            # Keep serving (the state is still in memory) and try again at the next change.
-            log.error("could not save the state file %s: %s", path, error)
-            state.mark_dirty()
-
     try:
         store.save(state)
     except OSError as error:
         raise StateFileError(f"cannot write state file {path}: {error}") from None
-    state.on_save = save
+    state.attach_saver(
+        StateSaver(
+            f"state file {path}",
+            lambda: state.generation,
+            lambda: store.capture(state),
+            now=state.clock.now,
+        )
+    )
     return store
 
 
@@ -258,5 +345,7 @@ def lifespan(state: ServerState) -> Callable[[Any], contextlib.AbstractAsyncCont
             yield
         finally:
             state.flush(force=True)
+            if state.saver is not None:
+                state.saver.close()
 
     return run

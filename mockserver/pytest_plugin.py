@@ -19,21 +19,23 @@ Fixtures:
 
 The ``mockserver`` marker sets the test's tenant up, e.g.
 ``@pytest.mark.mockserver(seed=7, scenario="none", clock="2026-09-01T00:00:00Z",
-rate_limits={"burst": 2, "rate_per_second": 1}, faults=[...], level="standard",
+rate_limits={"default": {"rate_per_second": 1, "burst": 2}}, faults=[...], level="standard",
 profiles=[{"id": "mine", "post_prompt": "Be brief"}])`` (``profiles``: summary profiles to
-preload, each as :meth:`~mockserver.testing.fake.Fake.create_profile` takes it).
+preload, each as :meth:`~mockserver.testing.fake.Fake.create_profile` takes it). The README's
+plugin reference lists every option.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
-from mockserver.settings import Settings
+from mockserver.fullstory.world.scenario import ScenarioError
+from mockserver.settings import Settings, SettingsError
 from mockserver.testing.cognigy import CognigyFake
 from mockserver.testing.fake import (
     MODES,
@@ -48,6 +50,7 @@ from mockserver.testing.fake import (
 from mockserver.testing.opal import OpalFake, opal_client
 
 MODE_ENV = "MOCKSERVER_PYTEST_MODE"
+F = TypeVar("F", bound=Fake)
 MARKER = "mockserver"
 
 
@@ -115,8 +118,17 @@ def marker_options(node: pytest.Item) -> FakeOptions:
 def fullstory(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[Fake]:
     options = marker_options(request.node)
     # The node id names the tenant: stable across runs, distinct between tests and xdist-safe.
-    with Fake(mockserver, request.node.nodeid, options) as fake:
+    with _set_up(Fake, mockserver, request.node.nodeid, options) as fake:
         yield fake
+
+
+def _set_up(kind: type[F], server: FakeServer, name: str, options: FakeOptions) -> F:
+    try:
+        return kind(server, name, options)
+    except (SettingsError, ScenarioError, ValueError) as exc:
+        # A bad scenario or option is the test's mistake: one line that names it, no traceback
+        # through the plugin's internals.
+        pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
 
 
 @pytest.fixture
@@ -141,7 +153,7 @@ def opal(fullstory: Fake) -> Iterator[OpalFake]:
 def cognigy(request: pytest.FixtureRequest, mockserver: FakeServer) -> Iterator[CognigyFake]:
     options = marker_options(request.node)
     # Its own tenant, so a test may use both `fullstory` and `cognigy` without them colliding.
-    with CognigyFake(mockserver, f"{request.node.nodeid}::cognigy", options) as fake:
+    with _set_up(CognigyFake, mockserver, f"{request.node.nodeid}::cognigy", options) as fake:
         yield fake
 
 

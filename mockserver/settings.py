@@ -58,6 +58,16 @@ def _at_least_one(text: str) -> int:
     return value
 
 
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{text!r} must be a number of seconds > 0")
+    return value
+
+
 def _port(text: str) -> int:
     value = _integer(text)
     if not 0 <= value <= 65535:
@@ -208,6 +218,37 @@ class Settings:
     admin_token: str | None = field(
         default=None,
         metadata={"help": "require this bearer token on /__admin/*", "cast": _optional_str},
+    )
+    # Limits against hostile or broken clients (see mockserver/http/server_protocol.py).
+    header_timeout: float = field(
+        default=10.0,
+        metadata={
+            "help": "seconds a connection may take to send a request's headers before it is closed",
+            "cast": _positive_seconds,
+        },
+    )
+    max_target_bytes: int = field(
+        default=16 * 1024,
+        metadata={
+            "help": "longest request target (path and query); 414 above",
+            "cast": _at_least_one,
+        },
+    )
+    max_header_bytes: int = field(
+        default=64 * 1024,
+        metadata={"help": "total size of a request's headers; 431 above", "cast": _at_least_one},
+    )
+    max_header_count: int = field(
+        default=100,
+        metadata={"help": "number of request headers; 431 above", "cast": _at_least_one},
+    )
+    max_connections: int = field(
+        default=1000,
+        metadata={
+            "help": "concurrent connections and requests (uvicorn answers 503 above; keep it "
+            "below the open-files limit)",
+            "cast": _at_least_one,
+        },
     )
     # The Opal tools service (/opal): the FullStory connector's settings.
     opal_key: str = field(

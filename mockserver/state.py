@@ -10,10 +10,11 @@ turn into documented errors. JSON snapshots of this state live in :mod:`mockserv
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -27,12 +28,14 @@ from mockserver.core.keys import ApiKey, KeyLevel, KeyRing
 from mockserver.core.lifecycle import LifecyclePolicies
 from mockserver.core.ratelimit import RateLimiter, RateLimitPolicy
 from mockserver.core.rng import derive_seed
+from mockserver.core.saver import SaveFailed, StateSaver
 from mockserver.core.stores import Changed, TenantStores, unchanged
 from mockserver.fullstory.profiles.store import STORE_NAME as PROFILE_STORE
 from mockserver.fullstory.summaries.latency import GenerationLatency
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import World, WorldConfig
 from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
+from mockserver.fullstory.world.shared import SharedWorldParts
 from mockserver.http.spec import Operation
 from mockserver.resources import data_dir, fixture_names
 from mockserver.settings import Settings, SettingsError
@@ -101,10 +104,14 @@ class TenantConfig:
     scenario_name: str | None = None
     scenario_text: str | None = None
 
-    def scenario(self) -> Scenario | None:
+    def scenario(self, shared: SharedWorldParts | None = None) -> Scenario | None:
+        """The parsed scenario; through ``shared``, parsed once for every tenant that uses it."""
         if self.scenario_text is None:
             return None
-        return parse_scenario(self.scenario_text, self.scenario_name or UPLOADED)
+        source = self.scenario_name or UPLOADED
+        if shared is not None:
+            return shared.scenario(self.scenario_text, source)
+        return parse_scenario(self.scenario_text, source)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,12 +214,13 @@ class Tenant:
 
     def __init__(self, tenant_id: str, config: TenantConfig, settings: Settings, clock: Clock,
                  rate: RateDefaults, *, changed: Changed = unchanged,
+                 shared: SharedWorldParts | None = None,
                  latency: GenerationLatency | None = None) -> None:  # fmt: skip
         self.tenant_id = tenant_id
         self.config = config
         self.stores = TenantStores()
         self.changed = changed
-        scenario = config.scenario()
+        scenario = config.scenario(shared)
         world_config = WorldConfig(
             seed=config.seed,
             users=config.users,
@@ -222,14 +230,27 @@ class Tenant:
         )
         if scenario is not None:
             world_config = world_config.with_scenario(scenario)
-        self.fullstory = FullStoryTenant(
-            tenant_id, World(world_config, scenario), changed=changed, latency=latency
-        )
-        self.stores.register(PROFILE_STORE, self.fullstory.profiles)
-        self.cognigy = ProfileStore(clock, derive_seed(config.seed, tenant_id), changed)
-        self.stores.register(COGNIGY_STORE, self.cognigy)
         self.limiter = RateLimiter(clock, default=rate.policy, enabled=rate.enabled)
         self.lifecycles = LifecyclePolicies()
+        faker = shared.faker if shared is not None else None  # one Faker for every tenant
+        world = World(world_config, scenario, faker=faker)
+        self.fullstory = FullStoryTenant(
+            tenant_id,
+            world,
+            clock=clock,
+            lifecycles=self.lifecycles,
+            scenario_segments=scenario.segments if scenario is not None else (),
+            changed=self._changed,
+            latency=latency,
+        )
+        self.stores.register(PROFILE_STORE, self.fullstory.profiles)
+        for name, store in self.fullstory.stores().items():
+            self.stores.register(name, store)
+        self.cognigy = ProfileStore(clock, derive_seed(config.seed, tenant_id), self._changed)
+        self.stores.register(COGNIGY_STORE, self.cognigy)
+
+    def _changed(self) -> None:
+        self.changed()  # late-bound: the server may set ``changed`` after building the tenant
 
 
 class ServerState:
@@ -244,7 +265,8 @@ class ServerState:
             scenario_name=source[0] if source else None,
             scenario_text=source[1] if source else None,
         )
-        self.default_config.scenario()  # a broken scenario file stops startup, with its message
+        self.shared_world = SharedWorldParts()  # parsed scenarios and Faker, for every tenant
+        self.default_config.scenario(self.shared_world)  # a broken file stops startup, loudly
         self.journal = Journal(
             self.clock,
             capacity=settings.journal_cap,
@@ -259,8 +281,9 @@ class ServerState:
         self._lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
         self._configs: dict[str, TenantConfig] = {}
-        self._dirty = False
-        self.on_save: Callable[[], None] | None = None  # set by persistence when --state-file
+        self._generation = 0
+        self._flushed = 0
+        self.saver: StateSaver | None = None  # set by persistence when --state-file
 
     # -- tenants ----------------------------------------------------------------------------
 
@@ -391,7 +414,7 @@ class ServerState:
         try:
             settings, clock, rate = self.settings, self.clock, self.rate_defaults
             return Tenant(tenant_id, config, settings, clock, rate, changed=self.mark_dirty,
-                          latency=self.summary_latency)  # fmt: skip
+                          shared=self.shared_world, latency=self.summary_latency)  # fmt: skip
         except ScenarioError as exc:
             raise SettingsError(str(exc)) from None
         except ValueError as exc:  # e.g. a world size out of range
@@ -491,17 +514,42 @@ class ServerState:
             self.counters[name] = self.counters.get(name, 0) + 1
             return self.counters[name]
 
+    # -- saving (with --state-file) ------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        """Rises with every change worth persisting (see :meth:`mark_dirty`)."""
+        return self._generation
+
     @property
     def dirty(self) -> bool:
-        return self._dirty
+        return self._generation != self._flushed
 
     def mark_dirty(self) -> None:
-        """Something worth persisting changed; the next :meth:`flush` writes the state file."""
-        self._dirty = True
+        """Something worth persisting changed (a tenant's stores call this through
+        ``tenant.changed``): a request that does this is answered once it is saved."""
+        self._generation += 1
+
+    def save_soon(self) -> None:
+        """Something changed that no client waits for (a fault rule's counters): save it
+        shortly, together with whatever else changes meanwhile."""
+        self.mark_dirty()
+        if self.saver is not None:
+            self.saver.save_soon()
+
+    def attach_saver(self, saver: StateSaver) -> None:
+        self.saver = saver
+        self._flushed = self._generation
+
+    def storage_status(self) -> dict[str, Any] | None:
+        """None without a state file; else whether the last save worked (for health)."""
+        return self.saver.status() if self.saver is not None else None
 
     def flush(self, force: bool = False) -> None:
-        """Save now if there is a state file and something changed (or ``force``)."""
-        if self.on_save is None or not (self._dirty or force):
+        """Save now, in this thread, if there is a state file and something changed (or
+        ``force``); a failure is logged and reported by health, not raised."""
+        if self.saver is None or not (self.dirty or force):
             return
-        self._dirty = False
-        self.on_save()
+        self._flushed = self._generation
+        with contextlib.suppress(SaveFailed):
+            self.saver.save_now()

@@ -67,11 +67,13 @@ def test_spec_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
 
 
 def test_spec_prints_each_served_api(capsys: pytest.CaptureFixture[str]) -> None:
-    for api in ("fullstory", "admin"):
+    apis = sorted(path.stem for path in REPO.glob("openapi/*.yaml"))
+    assert {"fullstory", "admin"} <= set(apis)
+    for api in apis:
         assert main(["spec", api]) == 0
         assert '"openapi": "3.1' in capsys.readouterr().out
     assert main(["spec", "nope"]) == 2
-    assert "unknown API 'nope'; choose one of admin, fullstory" in capsys.readouterr().err
+    assert f"unknown API 'nope'; choose one of {', '.join(apis)}" in capsys.readouterr().err
 
 
 def test_spec_validate_accepts_ours_and_names_the_problem(
@@ -205,3 +207,21 @@ def test_busy_port_says_how_to_pick_another() -> None:
     assert result.returncode == 2
     assert f"cannot bind 127.0.0.1:{port}: Address already in use" in result.stderr
     assert "pick another port with --port N (or MOCKSERVER_PORT=N), or --port 0" in result.stderr
+
+
+def test_sigterm_before_serving_ends_the_process_and_the_handler_is_restored(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As PID 1 in a container a SIGTERM without a handler is ignored: until uvicorn installs
+    its own, serve's handler ends the process (128 + 15, as a shell reports it)."""
+    import signal
+
+    from mockserver.cli import _stop_before_serving
+
+    with pytest.raises(SystemExit) as exited:
+        _stop_before_serving(signal.SIGTERM, None)
+    assert exited.value.code == 143
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["serve", "--port", "0", "--users", "10", "--scenario", "nope"]) == 2
+    assert signal.getsignal(signal.SIGTERM) is before
+    capsys.readouterr()

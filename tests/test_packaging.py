@@ -7,27 +7,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+from .wheel import build_wheel
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_ships_specs_and_fixtures_and_finds_them(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(tmp_path),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(tmp_path.glob("fullstory_mockserver-*.whl"))
+    wheel = build_wheel(tmp_path)
     names = set(zipfile.ZipFile(wheel).namelist())
     for spec in REPO.glob("openapi/*.yaml"):
         assert f"mockserver/_data/openapi/{spec.name}" in names

@@ -19,8 +19,10 @@ import httpx
 import orjson
 import pytest
 
+from mockserver import persistence
 from mockserver.app import create_app
 from mockserver.cli import main
+from mockserver.core import statefile
 from mockserver.core.clock import ClockMode
 from mockserver.core.faults import FaultSpec, LatencyAction
 from mockserver.core.keys import KeyLevel
@@ -168,19 +170,25 @@ def test_admin_changes_survive_a_restart(tmp_path: Path) -> None:
         assert fs.get("/me").json()["orgId"] == "o-A-na1"
 
 
-def test_failed_admin_calls_and_gets_do_not_save(tmp_path: Path) -> None:
+def count_saves(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each write of the state file appends to the returned list."""
+    saves: list[int] = []
+    original = statefile.write_snapshot
+
+    def counting(path: Path, snapshot: Any) -> None:
+        saves.append(1)
+        original(path, snapshot)
+
+    monkeypatch.setattr(persistence, "write_snapshot", counting)
+    return saves
+
+
+def test_failed_admin_calls_and_gets_do_not_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "state.json"
     app = create_app(frozen(state_file=path))
-    saves: list[int] = []
-    state: ServerState = app.state.server
-    original = state.on_save
-    assert original is not None
-
-    def counting() -> None:
-        saves.append(1)
-        original()
-
-    state.on_save = counting
+    saves = count_saves(monkeypatch)
     with in_process_client(app) as admin, in_process_client(app, headers=KEY) as fs:
         admin.get("/__admin/tenants")
         admin.post("/__admin/keys", json={"tenant": "t", "level": "owner"})  # 400
@@ -190,23 +198,45 @@ def test_failed_admin_calls_and_gets_do_not_save(tmp_path: Path) -> None:
         assert len(saves) == 1
 
 
-def test_fullstory_writes_save_when_marked_dirty(tmp_path: Path) -> None:
+def marking_handlers(state_of: Any, operation_id: str) -> Any:
+    """FullStory handlers where ``operation_id`` also changes state, as a store write does."""
+    from mockserver.fullstory.handlers import handlers
+
+    def patched() -> dict[str, Any]:
+        table = dict(handlers())
+        original = table[operation_id]
+
+        def changing(call: Any) -> Any:
+            state_of().mark_dirty()  # what tenant.changed() does after a store write
+            return original(call)
+
+        table[operation_id] = changing
+        return table
+
+    return patched
+
+
+def test_fullstory_writes_save_before_answering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "state.json"
+    holder: list[ServerState] = []
+    monkeypatch.setattr(
+        "mockserver.app.fullstory_handlers",
+        marking_handlers(lambda: holder[0], "generateSessionContext"),
+    )
     app = create_app(frozen(state_file=path))
-    state: ServerState = app.state.server
+    holder.append(app.state.server)
+    saves = count_saves(monkeypatch)
     with in_process_client(app, headers=KEY) as fs:
         session = fs.get("/v2/sessions", params={"uid": "jane-checkout"}).json()["results"][0]
+        assert saves == []  # a GET that changes nothing waits for nothing
         context = f"/v2/sessions/{session['id']}/context"
         assert fs.post(context, json={}).status_code == 200
-        assert decode_snapshot(path.read_bytes())["server"]["journal"]["entries"] == []
-        state.mark_dirty()  # what a FullStory handler that changes state does
-        assert fs.post(context, json={}).status_code == 200
-    entries = decode_snapshot(path.read_bytes())["server"]["journal"]["entries"]
-    assert [e["operation_id"] for e in entries] == [
-        "listSessionsV2",
-        "generateSessionContext",
-        "generateSessionContext",
-    ]
+        assert len(saves) == 1  # saved before the answer
+    entries = persistence.StateFile(path).journal.read()
+    # The journal's entries go to their own file, with the save after they were recorded.
+    assert [e["operation_id"] for e in entries] == ["listSessionsV2"]
 
 
 def test_shutdown_saves(tmp_path: Path) -> None:
@@ -220,7 +250,7 @@ def test_shutdown_saves(tmp_path: Path) -> None:
             pass
 
     anyio.run(lifespan)
-    entries = decode_snapshot(path.read_bytes())["server"]["journal"]["entries"]
+    entries = persistence.StateFile(path).journal.read()  # the entries have a file of their own
     assert [e["operation_id"] for e in entries] == ["getMe"]
 
 
@@ -313,7 +343,29 @@ def test_fault_rule_counters_survive(tmp_path: Path) -> None:
     app = create_app(settings, state)
     with in_process_client(app, headers=KEY) as fs:
         fs.get("/me")
-        fs.post("/v2/sessions/1:2/context", json={})  # non-GET: saves the dirty counters
+        fs.post("/v2/sessions/1:2/context", json={})
+    # Counters are saved soon after (no answer waits for them), at the latest at shutdown.
+    state.flush()
     again: ServerState = create_app(settings).state.server
     saved = again.faults.get(rule.id)
     assert saved is not None and saved.times == 3 and saved.fired == 2
+
+
+def test_segment_writes_save_before_answering_and_survive_a_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = frozen(state_file=tmp_path / "state.json")
+    app = create_app(settings)
+    segments = "/__admin/tenants/o-A-na1/segments"
+    rule = {"name": "VIPs", "rule": {"user_properties": {"plan": "premium"}}}
+    with in_process_client(app) as admin:
+        assert admin.post("/__admin/tenants", json={"tenant_id": "o-A-na1"}).status_code == 201
+        saves = count_saves(monkeypatch)
+        assert admin.put(f"{segments}/vip", json=rule).status_code == 200
+        assert len(saves) == 1  # the admin PUT is a write, saved before its answer
+        assert admin.put(f"{segments}/vip", json={"name": 3}).status_code == 400
+        assert len(saves) == 1  # a refused write saves nothing
+    # no shutdown: the segment was on disk when the PUT was answered
+    with in_process_client(create_app(settings)) as admin:
+        listed = admin.get(segments)
+        assert listed.status_code == 200 and "VIPs" in listed.text

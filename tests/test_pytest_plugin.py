@@ -38,7 +38,7 @@ def test_marker_faults_and_level(fullstory, fullstory_client):
 
 
 @pytest.mark.mockserver(
-    clock="2026-09-01T00:00:00Z", rate_limits={"rate_per_second": 1, "burst": 2}
+    clock="2026-09-01T00:00:00Z", rate_limits={"default": {"rate_per_second": 1, "burst": 2}}
 )
 def test_frozen_clock_and_rate_limits(fullstory, fullstory_client):
     assert fullstory.now().isoformat() == "2026-09-01T00:00:00+00:00"

@@ -14,6 +14,7 @@ from mockserver.core.faults import (
 )
 from mockserver.core.keys import KeyLevel
 from mockserver.core.ratelimit import RateLimitPolicy
+from mockserver.core.saver import StateSaver
 from mockserver.settings import Settings, SettingsError
 from mockserver.state import (
     ApiCatalog,
@@ -132,7 +133,10 @@ def test_fault_rules_must_be_documented(state: ServerState, spec: FaultSpec, all
 
 
 def test_catalog_lists_rate_limit_groups(state: ServerState) -> None:
-    assert state.catalog.groups == ["context", "events", "me", "profiles", "sessions", "summaries"]
+    assert state.catalog.groups == [
+        "context", "events", "exports", "me", "operations", "profiles", "segments", "sessions",
+        "summaries",
+    ]  # fmt: skip
     assert state.catalog.groups_by_operation["listSessions"] == "sessions"
 
 
@@ -159,7 +163,11 @@ def test_fixture_scenarios_are_names_not_paths() -> None:
 def test_flush_saves_only_when_dirty(state: ServerState) -> None:
     saves: list[int] = []
     state.flush()  # no state file: nothing happens
-    state.on_save = lambda: saves.append(1)
+    state.attach_saver(
+        StateSaver(
+            "test", lambda: state.generation, lambda: lambda: saves.append(1), now=state.clock.now
+        )
+    )
     state.flush()
     assert saves == []
     state.mark_dirty()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from mockserver.core.ratelimit import RateLimitPolicy
@@ -42,10 +43,27 @@ def get_tenant_limits(call: Ctx) -> dict[str, Any]:
     return tenant_limits(state, state.existing_tenant(call.path["tenant"]))
 
 
+# The one shape of a tenant's rate limits, in the admin API and the pytest plugin alike.
+LIMITS_FIELDS = ("enabled", "default", "groups", "refill")
+LIMITS_SHAPE = (
+    '{"enabled": true|false, "default": {"rate_per_second": R, "burst": B}, '
+    '"groups": {"<group>": {"rate_per_second": R, "burst": B} or null}, "refill": true|false} '
+    "(every field optional)"
+)
+
+
 def put_tenant_limits(call: Ctx) -> dict[str, Any]:
     state, body = call.context, call.body
     tenant = state.existing_tenant(call.path["tenant"])
-    groups = body.get("groups", {})
+    apply_limits(state, tenant, body)
+    return tenant_limits(state, tenant)
+
+
+def apply_limits(state: ServerState, tenant: Tenant, body: Mapping[str, Any]) -> None:
+    """Apply a rate-limits body (:data:`LIMITS_SHAPE`); a bad part changes nothing."""
+    if not isinstance(body, Mapping) or not set(body) <= set(LIMITS_FIELDS):
+        raise StateError(f"rate limits take the shape {LIMITS_SHAPE}; got {body!r}")
+    groups = body.get("groups") or {}
     unknown = sorted(set(groups) - set(state.catalog.groups))
     if unknown:
         known = ", ".join(state.catalog.groups)
@@ -63,7 +81,6 @@ def put_tenant_limits(call: Ctx) -> dict[str, Any]:
         limiter.configure(group, policy)
     if body.get("refill"):
         limiter.reset()
-    return tenant_limits(state, tenant)
 
 
 def get_defaults(call: Ctx) -> dict[str, Any]:

@@ -12,7 +12,17 @@ Ctx = Call[ServerState]
 
 
 def health(call: Ctx) -> dict[str, Any]:
-    return {"status": "ok", "version": __version__, "apis": ["fullstory", "admin"]}
+    answer: dict[str, Any] = {
+        "status": "ok",
+        "version": __version__,
+        "apis": ["fullstory", "admin"],
+    }
+    storage = call.context.storage_status()
+    if storage is not None:
+        answer["storage"] = storage
+        if not storage["ok"]:
+            answer["status"] = "degraded"
+    return answer
 
 
 def reset_all(call: Ctx) -> dict[str, Any]:

@@ -242,9 +242,7 @@ class ProfileStore:
     def unmerge(self, profile_id: str, contact_id: str, user: str) -> Profile:
         """The contact id leaves this profile for a new, empty one of its own."""
         with self._lock:
-            profile = self._holding(profile_id, contact_id)
-            remaining = [c for c in profile.contact_ids if c != contact_id]
-            self._replace(profile, user, contact_ids=remaining)
+            profile = self._drop_contact(profile_id, contact_id, user)
             now = self.now()
             split = Profile(
                 id=self._ids.make(now),
@@ -263,10 +261,15 @@ class ProfileStore:
 
     def remove_contact(self, profile_id: str, contact_id: str, user: str) -> None:
         with self._lock:
-            profile = self._holding(profile_id, contact_id)
-            remaining = [c for c in profile.contact_ids if c != contact_id]
-            self._replace(profile, user, contact_ids=remaining)
+            self._drop_contact(profile_id, contact_id, user)
         self.changed()
+
+    def _drop_contact(self, profile_id: str, contact_id: str, user: str) -> Profile:
+        """Take ``contact_id`` off the profile holding it (caller holds the lock)."""
+        profile = self._holding(profile_id, contact_id)
+        remaining = [c for c in profile.contact_ids if c != contact_id]
+        self._replace(profile, user, contact_ids=remaining)
+        return profile
 
     def remove_data(self, profile_id: str, user: str) -> None:
         with self._lock:

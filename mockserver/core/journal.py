@@ -136,6 +136,12 @@ class JournalEntry:
             target_truncated=bool(data.get("target_truncated", False)),  # absent before 0.x
         )
 
+    def to_stored_dict(self) -> dict[str, Any]:
+        """:meth:`to_dict` without the parsed bodies (derived, so not worth storing)."""
+        stored = self.to_dict()
+        del stored["request_body"], stored["response_body"]
+        return stored
+
     def describe(self) -> str:
         """One line for humans: ``#12 POST /v2/sessions/x/summary -> 200 [op] (fault: ...)``."""
         target = self.path
@@ -201,6 +207,9 @@ class Journal:
         self._text_limit = text_limit
         self._next_seq = 1
         self._tenants: dict[str, deque[JournalEntry]] = {}
+        # Rises whenever entries go other than by falling off a full ring (clear, restore, a
+        # smaller cap): a copy kept up to date by appending new entries must then start over.
+        self._rewrites = 0
 
     @property
     def capacity(self) -> int:
@@ -211,6 +220,7 @@ class Journal:
         """Change the cap now, keeping each tenant's newest entries."""
         _check_positive("capacity", capacity)
         with self._lock:
+            self._rewrites += 1
             self._capacity = capacity
             for tenant, entries in self._tenants.items():
                 self._tenants[tenant] = deque(entries, maxlen=capacity)
@@ -299,10 +309,32 @@ class Journal:
     def clear(self, tenant: str | None = None) -> None:
         """Forget entries (of one tenant, or all); sequence numbers keep rising."""
         with self._lock:
+            self._rewrites += 1
             if tenant is None:
                 self._tenants.clear()
             else:
                 self._tenants.pop(tenant, None)
+
+    def changes_since(self, seq: int, rewrites: int) -> tuple[list[JournalEntry], bool, int, int]:
+        """What a copy holding entries up to ``seq`` (made at ``rewrites``) lacks:
+        ``(entries, whole, next_seq, rewrites)``. ``whole`` means the copy must be replaced by
+        ``entries`` (every entry); otherwise ``entries`` are the ones to append."""
+        with self._lock:
+            whole = rewrites != self._rewrites
+            entries = list(self._ordered(None))
+            if not whole:
+                entries = [entry for entry in entries if entry.seq > seq]
+            return entries, whole, self._next_seq, self._rewrites
+
+    def settings_snapshot(self) -> dict[str, Any]:
+        """:meth:`snapshot` without the entries."""
+        with self._lock:
+            return {
+                "capacity": self._capacity,
+                "text_limit": self._text_limit,
+                "next_seq": self._next_seq,
+                "entries": [],
+            }
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -326,6 +358,7 @@ class Journal:
             tenants.setdefault(entry.tenant, deque(maxlen=capacity)).append(entry)
             last_seq = max(last_seq, entry.seq)
         with self._lock:
+            self._rewrites += 1
             self._capacity = capacity
             self._text_limit = text_limit
             self._next_seq = max(int(data["next_seq"]), last_seq + 1)

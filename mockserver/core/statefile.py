@@ -39,11 +39,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         try:
             os.fchmod(fd, PRIVATE_MODE)  # the temp file may be an older one with wider rights
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
+            _write_all_and_sync(fd, data)
         finally:
             os.close(fd)
         temp.replace(target)
@@ -51,6 +47,25 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         temp.unlink(missing_ok=True)
         raise
     _fsync_directory(directory)
+
+
+def append_durably(path: str | os.PathLike[str], data: bytes) -> None:
+    """Append ``data`` to ``path`` (created private if missing) and fsync it. A crash may leave
+    the last line cut short; readers skip such a line."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, PRIVATE_MODE)
+    try:
+        _write_all_and_sync(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _write_all_and_sync(fd: int, data: bytes) -> None:
+    """``os.write`` may write less than asked (a full disk, a signal): loop, then fsync."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
 
 
 def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:

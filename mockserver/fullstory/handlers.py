@@ -9,7 +9,9 @@ from typing import Any
 
 from mockserver.fullstory.context import ContextRequest, ContextRequestError, build_context
 from mockserver.fullstory.events_model import session_events_json
+from mockserver.fullstory.exports.handlers import handlers as export_handlers
 from mockserver.fullstory.profile_handlers import handlers as profile_handlers
+from mockserver.fullstory.segments.handlers import handlers as segment_handlers
 from mockserver.fullstory.session_lookup import session_for as _session
 from mockserver.fullstory.sessions import legacy_item, recent_sessions, users_named, v2_item
 from mockserver.fullstory.summary_handlers import handlers as summary_handlers
@@ -80,4 +82,6 @@ def handlers() -> dict[str, Handler]:
         "getMe": get_me,
         **profile_handlers(),
         **summary_handlers(),
+        **segment_handlers(),
+        **export_handlers(),
     }

@@ -1,5 +1,5 @@
-"""One organisation's FullStory state: its generated world, its summary profiles (and, as they
-land, segments and exports). Rebuilt from the constructor on reset."""
+"""One organisation's FullStory state: its generated world, its summary profiles, its segments
+and export operations. Rebuilt from the constructor on reset."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from mockserver.core.clock import Clock
-from mockserver.core.stores import Changed, unchanged
+from mockserver.core.lifecycle import LifecyclePolicies
+from mockserver.core.stores import Changed, TenantStore, unchanged
+from mockserver.fullstory.exports.links import LinkStore
+from mockserver.fullstory.exports.operations import OperationStore
 from mockserver.fullstory.profiles.store import ProfileStore
+from mockserver.fullstory.segments.catalog import BUILT_INS, seeded_segments
+from mockserver.fullstory.segments.model import Segment
+from mockserver.fullstory.segments.store import SegmentStore
 from mockserver.fullstory.summaries.latency import GenerationLatency
 from mockserver.fullstory.world.generator import LruCache, World
 from mockserver.http.rendering import encode
@@ -24,16 +30,35 @@ class FullStoryTenant:
         tenant_id: str,
         world: World,
         *,
+        clock: Clock | None = None,
+        lifecycles: LifecyclePolicies | None = None,
+        scenario_segments: tuple[Segment, ...] = (),
         changed: Changed = unchanged,
         latency: GenerationLatency | None = None,
     ) -> None:
         self.tenant_id = tenant_id
         self.world = world
+        self.clock = clock or Clock()
         self.profiles = ProfileStore(tenant_id, changed)
-        self.latency = latency or GenerationLatency("off", Clock())
+        self.latency = latency or GenerationLatency("off", self.clock)
         self._answers: LruCache[Hashable, bytes] = LruCache(
             ANSWER_CACHE_SIZE, weigh=len, max_weight=ANSWER_CACHE_BYTES
         )
+        fixed = (*BUILT_INS, *seeded_segments(world), *scenario_segments)
+        self.segments = SegmentStore(fixed, changed)
+        self.operations = OperationStore(
+            tenant_id, world.config.seed, self.clock, lifecycles or LifecyclePolicies(), changed
+        )
+        self.links = LinkStore(tenant_id, changed)
+
+    def stores(self) -> dict[str, TenantStore]:
+        """The segment and export state to persist, by store name (mockserver.core.stores);
+        summary profiles are registered by the tenant under their own name."""
+        return {
+            "fullstory.segments": self.segments,
+            "fullstory.operations": self.operations,
+            "fullstory.export_links": self.links,
+        }
 
     def world_answer(self, key: Hashable, build: Callable[[], Any]) -> bytes:
         """The encoded answer ``build()`` gives, cached under ``key``.

@@ -10,12 +10,16 @@ from mockserver.http.errors import ApiError
 
 
 class ErrorEnvelope(Protocol):
-    def render(self, error: ApiError, path: str) -> dict[str, Any]: ...
+    # An envelope that renders bytes (not JSON) also has a ``media_type`` attribute saying what
+    # they are (the storage service's XML).
+    def render(self, error: ApiError, path: str) -> dict[str, Any] | bytes: ...
 
 
 @dataclass(frozen=True, slots=True)
 class FullStoryEnvelope:
     """``{"message": ..., "code": ...}`` with a snake_case code (FullStory server API)."""
+
+    media_type: str = "application/json"
 
     def render(self, error: ApiError, path: str) -> dict[str, Any]:
         return {"message": error.message, "code": error.code}
@@ -24,6 +28,8 @@ class FullStoryEnvelope:
 @dataclass(frozen=True, slots=True)
 class AdminEnvelope:
     """The control plane's envelope: one object under ``error`` (ours, not a vendor's)."""
+
+    media_type: str = "application/json"
 
     def render(self, error: ApiError, path: str) -> dict[str, Any]:
         return {"error": {"status": error.status, "code": error.code, "message": error.message}}

@@ -62,6 +62,15 @@ class PayloadTooLarge(ApiError):
     status, code, default_message = 413, "payload_too_large", "request body is too large"
 
 
+class UriTooLong(ApiError):
+    status, code, default_message = 414, "uri_too_long", "the request target is too long"
+
+
+class HeadersTooLarge(ApiError):
+    status, code = 431, "request_header_fields_too_large"
+    default_message = "the request headers are too large"
+
+
 class TooManyRequests(ApiError):
     status, code = 429, "too_many_requests"
     default_message = "Too many requests. Client has exceeded the rate limit for this endpoint."
@@ -73,6 +82,13 @@ class TooManyRequests(ApiError):
 
 class ServerError(ApiError):
     status, code, default_message = 500, "server_error", "Server error was encountered"
+
+
+class StorageUnavailable(ApiError):
+    """A change could not be saved (``--state-file`` on a full or failing disk)."""
+
+    status, code = 503, "storage_unavailable"
+    default_message = "the change could not be saved; it is not acknowledged"
 
 
 class InjectedError(ApiError):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, Protocol, TypeVar
@@ -21,6 +21,7 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.types import Receive, Scope, Send
 
+from mockserver.core.saver import SaveFailed
 from mockserver.http.auth import Authenticator, Credentials, Principal
 from mockserver.http.envelopes import ErrorEnvelope
 from mockserver.http.errors import (
@@ -33,6 +34,7 @@ from mockserver.http.errors import (
 )
 from mockserver.http.negotiation import choose
 from mockserver.http.rendering import JSON, Reply, encode
+from mockserver.http.server_protocol import REFUSAL
 from mockserver.http.spec import Operation
 from mockserver.http.transport_faults import drop_connection
 from mockserver.http.validation import Inputs, RequestValidator, ResponseValidator
@@ -50,6 +52,7 @@ class Call(Generic[C]):
     principal: Principal
     inputs: Inputs
     context: C
+    origin: str = ""  # scheme://host the client used, for links the fake hands out
 
     @property
     def path(self) -> Mapping[str, Any]:
@@ -116,6 +119,22 @@ class Recorder(Protocol):
     def record(self, exchange: Exchange) -> None: ...
 
 
+class Durability(Protocol):
+    """Where changes are saved (the state file). ``generation`` rises with every change; a
+    request that changed something is answered only after :meth:`commit` returns, which raises
+    :class:`~mockserver.core.saver.SaveFailed` if the change could not be saved."""
+
+    @property
+    def generation(self) -> int: ...
+
+    def mark_dirty(self) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 @dataclass(frozen=True, slots=True)
 class Rendering:
     """What a representation needs besides the answer: the operation and the request path."""
@@ -151,6 +170,11 @@ class ApiMount(Generic[C]):
     representations: Representations | None = None  # None: JSON whatever the Accept header
     max_body_bytes: int = 1_048_576
     validate_responses: bool = False
+    durability: Durability | None = None
+    # The control plane: every successful call that is not a GET changes state.
+    writes_change_state: bool = False
+    # What a failed save answers (in this API's envelope); a status its spec documents.
+    storage_error: type[ApiError] = ServerError
 
     @cached_property
     def header_names(self) -> frozenset[bytes]:
@@ -184,9 +208,14 @@ class FallbackDispatcher:
         self.mounts = sorted(mounts, key=lambda m: len(m.prefix), reverse=True)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope["path"]
-        mount = next(m for m in self.mounts if _owns(m.prefix, path))
-        await run(mount, None, scope, receive, send, allowed=None)
+        await run(self.owner(scope["path"]), None, scope, receive, send, allowed=None)
+
+    def owner(self, path: str) -> ApiMount[Any]:
+        return next(m for m in self.mounts if _owns(m.prefix, path))
+
+    def render(self, path: str, error: ApiError) -> bytes:
+        """``error`` as the API that owns ``path`` renders it (for answers outside the app)."""
+        return encode(self.owner(path).envelope.render(error, path))
 
 
 def _owns(prefix: str, path: str) -> bool:
@@ -233,12 +262,12 @@ async def run(
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
     decision: GuardDecision | None = None
+    generation = mount.durability.generation if mount.durability is not None else 0
     pause: Callable[[], Awaitable[None]] | None = None  # a successful reply's own delay
+    stream: Iterable[bytes] | None = None  # a successful reply's body, produced while sent
     try:
         if compiled is None:
-            if allowed is not None:
-                raise MethodNotAllowed(method, allowed)
-            raise NotFound(f"no route for {method} {path}")
+            raise _unserved(scope, method, path, allowed)
         principal = mount.authenticator.authenticate(
             Credentials(headers, query), compiled.operation
         )
@@ -253,26 +282,33 @@ async def run(
             if body.strip():
                 _require_json(headers.get("content-type"), body)
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        result = await _settled(
-            compiled.handler(Call(compiled.operation, principal, inputs, mount.context(principal)))
+        call = Call(
+            compiled.operation, principal, inputs, mount.context(principal), _origin(scope, headers)
         )
+        result = await _settled(compiled.handler(call))
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status, payload, response_headers, media_type = _answer(
             mount, compiled, reply, chosen, Rendering(compiled.operation, path, query)
         )
-        pause = reply.pause
+        # Saved before the answer starts; a stream's body is produced afterwards, so its
+        # writes (a download changes nothing today) must happen in the handler, not the stream.
+        await _commit(mount, generation, method, status)
+        pause, stream = reply.pause, reply.stream
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
-        if operation is not None and not operation.documents(status) and status not in (405, 413):
+        if operation is not None and not operation.documents(status) and status not in _HTTP_ONLY:
             log.warning("%s answered undocumented status %s", operation.operation_id, status)
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
     await _delay(decision, pause)
-    transport = decision.transport if decision is not None else None
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         _record(mount.recorder, Exchange(info, body, status, payload, label))
+    transport = decision.transport if decision is not None else None
+    if stream is not None and transport is None and status < 400:
+        await _send_stream(scope, send, status, stream, response_headers, media_type)
+        return
     await _send(
         scope,
         send,
@@ -282,6 +318,36 @@ async def run(
         media_type=media_type,
         transport=transport,
     )
+
+
+# Answers about HTTP itself, not an operation: no spec lists them (README fidelity table).
+_HTTP_ONLY = frozenset({405, 413, 414, 431})
+
+
+def _unserved(scope: Scope, method: str, path: str, allowed: Mapping[str, Any] | None) -> ApiError:
+    """Why a request reached no handler: the protocol refused it (a too long target or too
+    many headers, see :mod:`mockserver.http.server_protocol`), a wrong method, or no route."""
+    refusal: ApiError | None = scope.get(REFUSAL)
+    if refusal is not None:
+        return refusal
+    if allowed is not None:
+        return MethodNotAllowed(method, allowed)
+    return NotFound(f"no route for {method} {path}")
+
+
+async def _commit(mount: ApiMount[Any], generation: int, method: str, status: int) -> None:
+    """Wait until what this request changed is saved: "acknowledged means on disk"."""
+    durability = mount.durability
+    if durability is None:
+        return
+    if mount.writes_change_state and method not in SAFE_METHODS and status < 400:
+        durability.mark_dirty()
+    if durability.generation == generation:
+        return  # this request changed nothing (other requests' changes are theirs to wait for)
+    try:
+        await durability.commit()
+    except SaveFailed as error:
+        raise mount.storage_error(str(error)) from None
 
 
 def _answer(
@@ -294,6 +360,8 @@ def _answer(
     """A handler's reply as status, bytes, headers and media type (checked against the spec
     when response validation is on, then rendered in the negotiated representation)."""
     status = reply.status or compiled.success_status
+    if reply.stream is not None:  # sent later, chunk by chunk; never validated or journaled
+        return status, b"", dict(reply.headers), reply.media_type
     payload = reply.raw if reply.raw is not None else encode(reply.body)
     if status == 204:  # No Content means no body, not "null"
         payload = b""
@@ -312,6 +380,46 @@ def _answer(
         payload = representations.render(str(chosen), rendering, reply.body)
         media_type = str(chosen)
     return status, payload, response_headers, media_type
+
+
+async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
+    scope: Scope,
+    send: Send,
+    status: int,
+    stream: Iterable[bytes],
+    headers: Mapping[str, str],
+    media_type: str,
+) -> None:
+    """Send a body chunk by chunk (chunked transfer: its length is unknown until the end).
+
+    Chunks are produced synchronously, like every handler's work; between chunks the event loop
+    serves other requests. A failure half way cannot become an error answer any more (the status
+    is sent), so the connection is dropped and the client sees a truncated transfer, as it would
+    from a failing file server.
+    """
+    raw_headers = [
+        (b"content-type", media_type.encode("latin-1")),
+        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    try:
+        for chunk in stream:
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await asyncio.sleep(0)
+    except Exception:
+        log.exception("stream of %s failed; dropping the connection", scope.get("path"))
+        drop_connection(scope)
+        return
+    await send({"type": "http.response.body", "body": b""})
+
+
+def _origin(scope: Scope, headers: Mapping[str, str]) -> str:
+    host = headers.get("host")
+    if not host:
+        server = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scope.get('scheme', 'http')}://{host}"
 
 
 async def _settled(result: Any) -> Any:
@@ -340,7 +448,11 @@ def _record(recorder: Recorder, exchange: Exchange) -> None:
 def _render_error(
     mount: ApiMount[Any], error: ApiError, path: str
 ) -> tuple[int, bytes, dict[str, str], str]:
-    return error.status, encode(mount.envelope.render(error, path)), dict(error.headers), JSON
+    body = mount.envelope.render(error, path)
+    if isinstance(body, bytes):  # an envelope that is not JSON (a storage service's XML)
+        media_type = str(getattr(mount.envelope, "media_type", "application/octet-stream"))
+        return error.status, body, dict(error.headers), media_type
+    return error.status, encode(body), dict(error.headers), JSON
 
 
 def _check_response(
@@ -386,7 +498,7 @@ def _require_json(content_type: str | None, body: bytes) -> None:
 
 
 # The request headers the pipeline itself reads; an API adds its auth scheme's (and Accept).
-_PIPELINE_HEADERS = frozenset({"content-type", "content-length"})
+_PIPELINE_HEADERS = frozenset({"content-type", "content-length", "host"})
 
 
 def _headers(scope: Scope, wanted: frozenset[bytes]) -> dict[str, str]:

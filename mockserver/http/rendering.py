@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,9 @@ class Reply:
     media_type: str = JSON
     # Awaited before the answer is sent (e.g. a summary's generation time, driven by the clock).
     pause: Callable[[], Awaitable[None]] | None = None
+    # A body produced while it is sent (export files): chunks are pulled one at a time, so a
+    # file of any size is never held in memory. Set nothing else that describes the body.
+    stream: Iterable[bytes] | None = None
 
 
 def encode(body: Any) -> bytes:

@@ -12,6 +12,7 @@ from typing import Any
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mockserver.http.pipeline import ApiMount, FallbackDispatcher, PathDispatcher
+from mockserver.http.server_protocol import REFUSAL
 from mockserver.http.spec import Operation
 
 _PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -88,6 +89,9 @@ class SpecRouter:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
+        if REFUSAL in scope:  # the protocol refused it: answered in the owning API's envelope
+            await self.fallback(scope, receive, send)
+            return
         dispatcher = self.static.get(path)
         if dispatcher is None:
             candidates = self.templated.get(_first_segment(path)) or self.templated.get("", [])

@@ -67,6 +67,17 @@ class Param:
             entry["schema"] = dict(self.schema)
         return entry
 
+    def check_in(self, values: Mapping[str, Any], where: str = "") -> Any:
+        """This parameter's value in ``values``. An optional parameter sent as ``null`` is not
+        given (its default applies): a connector built with the Opal tools SDK declares it as
+        an ``Optional`` pydantic field, whose handler sees ``None`` alike for null and absent
+        (tests/opal/test_sdk_oracle.py). A required one sent as ``null`` is refused, as
+        pydantic refuses it; openapi/opal.yaml types optional parameters ``[type, "null"]``."""
+        value = values.get(self.name)
+        if value is None and self.required and self.name in values:
+            raise ParameterError(f"{where}{self.name} must be {_NAMED[self.type]}, not null")
+        return self.check(value, where)
+
     def check(self, value: Any, where: str = "") -> Any:
         """The value as the tool uses it (cast, within range), or ParameterError."""
         label = f"{where}{self.name}"
@@ -114,7 +125,7 @@ def _number(param: Param, value: Any, label: str) -> float:
 def _object(param: Param, value: Any, label: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise ParameterError(f"{label} must be an object, not {_kind(value)}")
-    return {f.name: f.check(value.get(f.name), where=f"{label}.") for f in param.fields}
+    return {f.name: f.check_in(value, where=f"{label}.") for f in param.fields}
 
 
 def _boolean(param: Param, value: Any, label: str) -> bool:
@@ -128,6 +139,15 @@ def _array(param: Param, value: Any, label: str) -> list[Any]:
         raise ParameterError(f"{label} must be an array, not {_kind(value)}")
     return value
 
+
+_NAMED = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "object": "an object",
+    "boolean": "true or false",
+    "array": "an array",
+}
 
 _CHECKS = {
     "string": _string,
@@ -176,7 +196,7 @@ class Signature:
     def validate(self, raw: Any) -> dict[str, Any]:
         if not isinstance(raw, Mapping):
             raise ParameterError(f"parameters must be an object, not {_kind(raw)}")
-        values = {p.name: p.check(raw.get(p.name)) for p in self.params}
+        values = {p.name: p.check_in(raw) for p in self.params}
         named = [name for name in self.rules.one_of_required if values.get(name) is not None]
         if self.rules.one_of_required and not named:
             raise ParameterError(f"one of {' or '.join(self.rules.one_of_required)} is required")

@@ -18,6 +18,7 @@ from typing import Any, Literal, Self
 
 import httpx
 
+from mockserver.admin.ratelimits import apply_limits
 from mockserver.app import MockServerApp, create_app
 from mockserver.core import journal_assert
 from mockserver.core.clock import Clock, ClockMode, parse_rfc3339
@@ -25,11 +26,12 @@ from mockserver.core.faults import FaultMatch, FaultRule, FaultSpec
 from mockserver.core.journal import JournalEntry, JournalQuery
 from mockserver.core.keys import ApiKey, KeyLevel
 from mockserver.core.lifecycle import LifecyclePolicy, parse_policy
-from mockserver.core.ratelimit import RateLimitPolicy
 from mockserver.fullstory.profiles.helpers import create_profile
+from mockserver.fullstory.segments.model import Segment, parse_definition
 from mockserver.settings import Settings
-from mockserver.state import ServerState, Tenant, TenantConfig, scenario_source
-from mockserver.testing.server import serve_in_thread
+from mockserver.state import ServerState, StateError, Tenant, TenantConfig, scenario_source
+from mockserver.testing import exports
+from mockserver.testing.server import LazyLoopback, serve_in_thread
 from mockserver.testing.transport import (
     DEFAULT_BASE_URL,
     PortalOwner,
@@ -55,8 +57,20 @@ class FakeServer:
     def __init__(self, app: MockServerApp, mode: Mode, base_url: str, portal: PortalOwner | None):
         self.app = app
         self.mode = mode
-        self.base_url = base_url
+        self.base_url = base_url  # the httpx clients' base URL (http://mockserver.test in process)
         self._portal = portal
+        self._loopback = LazyLoopback(app) if mode == "inprocess" else None
+
+    @property
+    def url(self) -> str:
+        """A real ``http://127.0.0.1:<port>`` URL that any HTTP client can use. In process, a
+        uvicorn server on the same app starts the first time this is read and stops with the
+        session; in server mode it is the server's own URL."""
+        return self._loopback.url if self._loopback is not None else self.base_url
+
+    def close(self) -> None:
+        if self._loopback is not None:
+            self._loopback.close()
 
     @property
     def state(self) -> ServerState:
@@ -95,12 +109,13 @@ def start_fake_server(
     settings: Settings | None = None, mode: Mode = "inprocess"
 ) -> Iterator[FakeServer]:
     app = create_app(settings or Settings())
-    if mode == "server":
-        with serve_in_thread(app) as base_url:
-            yield FakeServer(app, mode, base_url, None)
-    else:
-        with PortalOwner() as portal:
-            yield FakeServer(app, mode, DEFAULT_BASE_URL, portal)
+    with contextlib.ExitStack() as stack:
+        if mode == "server":
+            server = FakeServer(app, mode, stack.enter_context(serve_in_thread(app)), None)
+        else:
+            server = FakeServer(app, mode, DEFAULT_BASE_URL, stack.enter_context(PortalOwner()))
+        stack.callback(server.close)
+        yield server
 
 
 # -- per-test options (the ``mockserver`` marker) ---------------------------------------------
@@ -110,7 +125,7 @@ OPTION_NAMES = (
     "profiles",
 )  # fmt: skip
 
-RateLimits = bool | RateLimitPolicy | Mapping[str, Any]
+RateLimits = bool | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -122,7 +137,7 @@ class FakeOptions:
     scenario: str | None = None  # a name in fixtures/, a YAML path, or "none"
     clock: str | datetime | None = None  # "frozen", "system", or a time to freeze at
     lifecycle: str | Mapping[str, str] | None = None  # a policy, or {kind or "default": policy}
-    rate_limits: RateLimits | None = None  # False, True, a policy, or {group or "default": policy}
+    rate_limits: RateLimits | None = None  # False, True, or the admin API's rate-limits body
     faults: Sequence[FaultSpec | Mapping[str, Any]] = field(default_factory=tuple)
     level: str = "admin"  # the level of the test's key
     profiles: Sequence[Mapping[str, Any]] = field(default_factory=tuple)  # create_profile kwargs
@@ -189,10 +204,14 @@ class Fake:
 
     @property
     def base_url(self) -> str:
-        return self.server.base_url
+        """A real ``http://127.0.0.1:<port>`` URL for any client (``requests``, ``urllib``, a
+        subprocess): in process, a loopback server starts the first time this is read. httpx
+        clients from :meth:`client` need no socket and use ``http://mockserver.test``."""
+        return self.server.url
 
     @property
     def headers(self) -> dict[str, str]:
+        """The headers of this test's key: ``{"Authorization": "Basic <secret>"}``."""
         return self.auth_headers(self.key)
 
     def auth_headers(self, key: ApiKey) -> dict[str, str]:
@@ -253,20 +272,30 @@ class Fake:
         return self.clock.now()
 
     def freeze_clock(self, at: datetime | str | None = None) -> datetime:
+        """Stop the clock at ``at`` (a datetime or RFC 3339 text), or where it is now."""
         self.clock.freeze(_as_time(at) if at is not None else None)
         return self.clock.now()
 
     def set_clock(self, at: datetime | str) -> datetime:
+        """Move the clock to ``at``; a frozen clock stays there, a running one runs on from it."""
         self.clock.set(_as_time(at))
         return self.clock.now()
 
     def advance_clock(self, by: float | timedelta) -> datetime:
+        """Move the clock forward by seconds or a timedelta (refills rate limits, ages jobs)."""
         self.clock.advance(by.total_seconds() if isinstance(by, timedelta) else by)
         return self.clock.now()
 
+    @property
+    def epoch(self) -> datetime:
+        """This tenant's world epoch: generated and pinned sessions lie before it."""
+        return self.tenant.fullstory.world.config.epoch
+
     def _apply_clock(self, clock: str | datetime) -> None:
+        # clock="frozen" stops at the world's epoch, not at today's time: a test's answers
+        # (session ages, timestamps, Retry-After) must not depend on the day it runs.
         if isinstance(clock, str) and clock.strip().lower() in {"frozen", "manual"}:
-            self.freeze_clock()
+            self.freeze_clock(self.epoch)
         elif isinstance(clock, str) and clock.strip().lower() == "system":
             self.clock.set_mode(ClockMode.SYSTEM)
         else:
@@ -278,21 +307,20 @@ class Fake:
     # -- behaviour knobs -------------------------------------------------------------------
 
     def set_rate_limits(self, limits: RateLimits) -> None:
-        """``False``/``True``; a policy or ``{"rate_per_second": r, "burst": b}`` for every
-        group; or ``{"<group>" or "default": policy-or-dict}``."""
-        limiter = self.tenant.limiter
+        """``False`` or ``True`` (off or on), or the admin API's body for
+        ``PUT /__admin/tenants/{tenant}/rate-limits``: ``{"enabled", "default", "groups",
+        "refill"}``, each optional, e.g. ``{"groups": {"me": {"rate_per_second": 1, "burst": 2}}}``;
+        ``enabled`` defaults to true here.
+        """
         if isinstance(limits, bool):
-            limiter.set_enabled(limits)
+            self.tenant.limiter.set_enabled(limits)
             return
-        limiter.set_enabled(True)
-        if isinstance(limits, RateLimitPolicy) or set(limits) <= {"rate_per_second", "burst"}:
-            limiter.set_default(_policy(limits))
-            return
-        for group, policy in limits.items():
-            if group == "default":
-                limiter.set_default(_policy(policy))
-            else:
-                limiter.configure(group, _policy(policy))
+        try:
+            # Asking a test's tenant for limits turns them on (even where the server's settings
+            # have them off), unless the body says "enabled": false.
+            apply_limits(self.state, self.tenant, {"enabled": True, **limits})
+        except StateError as exc:
+            raise ValueError(str(exc)) from None
 
     def set_lifecycle(self, lifecycle: str | LifecyclePolicy | Mapping[str, str]) -> None:
         """A policy for every kind (``"immediate"``, ``"polls:2"``, ``"seconds:30,fail"``), or
@@ -374,6 +402,27 @@ class Fake:
         __tracebackhide__ = True
         self.assert_called(operation_id, times=0, **params)
 
+    # -- segments and exports (mockserver.testing.exports) -----------------------------------
+
+    def define_segment(
+        self, segment_id: str, name: str, rule: Mapping[str, Any] | None = None, **extra: Any
+    ) -> Segment:
+        """A runtime segment on this tenant (``rule``: the admin API's rule object)."""
+        segments = self.tenant.fullstory.segments
+        definition = {"name": name, "rule": dict(rule or {}), **extra}
+        segment = parse_definition(
+            definition, "segment", default_id=segment_id, default_created=self.now()
+        )
+        return segments.define(segment)
+
+    def run_export(self, body: Mapping[str, Any] | None = None, **fields: Any) -> dict[str, Any]:
+        """Create an export and poll it to COMPLETED or FAILED, moving the clock as needed."""
+        return exports.run_export(self, body, **fields)
+
+    def download_export(self, operation: Mapping[str, Any]) -> exports.ExportFile:
+        """The finished export's file, fetched through its signed link."""
+        return exports.download_export(self, operation)
+
     # -- teardown --------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -400,7 +449,3 @@ class Fake:
 
 def _as_time(at: datetime | str) -> datetime:
     return parse_rfc3339(at) if isinstance(at, str) else at
-
-
-def _policy(value: RateLimitPolicy | Mapping[str, Any]) -> RateLimitPolicy:
-    return value if isinstance(value, RateLimitPolicy) else RateLimitPolicy.from_dict(value)

@@ -12,10 +12,13 @@ import contextlib
 import socket
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
 
+from mockserver.app import MockServerApp
+from mockserver.http.server_protocol import uvicorn_options
 from mockserver.http.transport_faults import quiet_uvicorn_drops
 
 LOOPBACK = "127.0.0.1"
@@ -39,9 +42,10 @@ def serve_in_thread(app: ASGIApp, host: str = LOOPBACK, timeout: float = 10.0) -
     sock.bind((host, 0))
     sock.listen(128)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off", server_header=False
-    )
+    options: dict[str, Any] = {"server_header": False}
+    if isinstance(app, MockServerApp):  # the limits and envelopes of `mockserver serve`
+        options = uvicorn_options(app.state.server.settings, app.render_error)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", **options)
     quiet_uvicorn_drops()  # after Config, which (re)configures uvicorn's loggers
     server = _Server(config)
     thread = threading.Thread(
@@ -67,3 +71,35 @@ def serve_in_thread(app: ASGIApp, host: str = LOOPBACK, timeout: float = 10.0) -
             server.force_exit = True
             thread.join(10.0)
         sock.close()
+
+
+class LazyLoopback:
+    """A real ``http://127.0.0.1:<port>`` for an app otherwise called in process, started the
+    first time someone asks for its URL (a ``requests`` or ``urllib`` client needs a socket;
+    httpx clients keep the faster in-process path) and stopped by :meth:`close`.
+
+    Safe beside in-process calls: the app's state is guarded by thread locks, not by any one
+    event loop.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+        self._stack = contextlib.ExitStack()
+        self._url: str | None = None
+
+    @property
+    def url(self) -> str:
+        with self._lock:
+            if self._url is None:
+                self._url = self._stack.enter_context(serve_in_thread(self._app))
+            return self._url
+
+    @property
+    def started(self) -> bool:
+        return self._url is not None
+
+    def close(self) -> None:
+        with self._lock:
+            self._stack.close()
+            self._url = None

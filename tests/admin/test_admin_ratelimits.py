@@ -79,20 +79,10 @@ def test_get_lists_known_groups_and_put_changes_them(admin: httpx.Client) -> Non
     assert limits["enabled"] is True
     assert limits["default"] == {"rate_per_second": 50.0, "burst": 100}
     assert limits["known_groups"] == [
-        "cognigy-data",
-        "cognigy-read",
-        "cognigy-schema",
-        "cognigy-write",
-        "context",
-        "events",
-        "me",
-        "opal-ai-analysis",
-        "opal-discovery",
-        "opal-tools",
-        "profiles",
-        "sessions",
-        "summaries",
-    ]
+        "cognigy-data", "cognigy-read", "cognigy-schema", "cognigy-write", "context", "events",
+        "exports", "me", "opal-ai-analysis", "opal-discovery", "opal-tools", "operations",
+        "profiles", "segments", "sessions", "summaries",
+    ]  # fmt: skip
     assert limits["groups"] == dict.fromkeys(limits["known_groups"])
     change = {"enabled": False, "groups": {"events": {"rate_per_second": 5, "burst": 10}}}
     changed = ok(admin.put("/__admin/tenants/o-MOCK-na1/rate-limits", json=change))

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import httpx
 
-FULLSTORY_KEY = "mock-admin-key"  # a default key (README, "Keys")
+KEY = "mock-admin-key"  # a default key (README, "Keys"); Cognigy takes it too
+PROJECT = "a" * 24  # any Cognigy project id
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,11 @@ def basic(secret: str) -> dict[str, str]:
 
 
 API_CALLS = (
-    ApiCall("FullStory", "GET", "/me", basic(FULLSTORY_KEY)),
+    ApiCall("FullStory", "GET", "/me", basic(KEY)),
     ApiCall("FullStory spec", "GET", "/openapi.json", {}),
     ApiCall("admin", "GET", "/__admin/tenants", {}),
-    # ApiCall("Cognigy", "GET", "/new/v2.0/profiles", {...}),  # when it lands
-    # ApiCall("Opal", "POST", "/opal/tools/...", {...}),        # when it lands
+    ApiCall("Opal", "GET", "/opal/discovery", {}),
+    ApiCall("Cognigy", "GET", f"/new/v2.0/profiles?projectId={PROJECT}", {"X-API-Key": KEY}),
 )
 
 

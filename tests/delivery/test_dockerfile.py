@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import tomllib
 import venv
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from ..wheel import build_wheel
 from .api_calls import call_each_api, mint_key
 from .dockerfile import Dockerfile
 
@@ -80,23 +80,7 @@ def test_healthcheck_calls_the_health_endpoint(dockerfile: Dockerfile) -> None:
 def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new venv with only the built wheel and its pinned dependencies (from the index)."""
     root = tmp_path_factory.mktemp("wheel-venv")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "-q",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(root / "dist"),
-            str(REPO),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next((root / "dist").glob("fullstory_mockserver-*.whl"))
+    wheel = build_wheel(root / "dist")
     venv.create(root / "venv", with_pip=True)
     pip = [str(root / "venv/bin/python"), "-m", "pip", "install", "-q"]
     result = subprocess.run([*pip, str(wheel)], capture_output=True, text=True, check=False)

@@ -179,7 +179,7 @@ def test_faults_apply_to_summaries(fullstory_client: httpx.Client) -> None:
 
 
 @pytest.mark.mockserver(
-    clock="frozen", rate_limits={"summaries": {"rate_per_second": 1, "burst": 2}}
+    clock="frozen", rate_limits={"groups": {"summaries": {"rate_per_second": 1, "burst": 2}}}
 )
 def test_summaries_have_their_own_rate_limit_group(fullstory_client: httpx.Client) -> None:
     assert [fullstory_client.get(SUMMARY).status_code for _ in range(3)] == [200, 200, 429]

@@ -44,6 +44,14 @@ def refused(tool: str, **params: Any) -> str:
     return str(caught.value)
 
 
+EXPORT = {
+    "segmentId": "everyone",
+    "type": "TYPE_INDIVIDUAL",
+    "timeRange": {"start": "2024-01-01T00:00:00Z", "end": "2024-01-31T23:59:59Z"},
+    "format": "FORMAT_CSV",
+}
+
+
 # -- list sessions: uid or email (union if both), limit 1..100 default 20 ---------------------
 
 
@@ -191,12 +199,42 @@ def test_list_segments_defaults() -> None:
     }
 
 
-EXPORT = {
-    "segmentId": "everyone",
-    "type": "TYPE_INDIVIDUAL",
-    "timeRange": {"start": "2024-01-01T00:00:00Z", "end": "2024-01-31T23:59:59Z"},
-    "format": "FORMAT_CSV",
-}
+@pytest.mark.parametrize(
+    ("tool", "params"),
+    [
+        ("fullstory_list_segments", {"limit": None}),
+        ("fullstory_list_segments", {"creator": None, "paginationToken": None}),
+        ("fullstory_list_sessions", {"uid": "u", "limit": None}),
+        ("fullstory_list_sessions", {"uid": "u", "email": None}),
+        ("fullstory_visit_profile", {"uid": "u", "llm": None}),
+        ("fullstory_visit_profile", {"uid": "u", "llm": {"pre_prompt": None, "temperature": None}}),
+        ("fullstory_create_segment_export", {"fields": None, "timeRange": {"start": None}}),
+    ],
+)
+def test_null_for_an_optional_parameter_means_not_given(tool: str, params: dict[str, Any]) -> None:
+    # What a connector built with the Opal tools SDK does (test_sdk_oracle.py): its handler sees
+    # None alike for null and absent, so the tool's default applies.
+    required = {p.name: EXPORT[p.name] for p in TOOLS_BY_NAME[tool].signature.params if p.required}
+    absent = {k: v for k, v in params.items() if v is not None and not isinstance(v, dict)}
+    nested: dict[str, Any] = {k: {} for k, v in params.items() if isinstance(v, dict)}
+    assert validate(tool, **{**required, **params}) == validate(
+        tool, **{**required, **absent, **nested}
+    )
+
+
+@pytest.mark.parametrize(
+    ("tool", "params", "message"),
+    [
+        ("fullstory_get_segment", {"id": None}, "id must be a string, not null"),
+        ("fullstory_create_segment_export", {**EXPORT, "type": None}, "type must be a string"),
+        ("fullstory_create_segment_export", {**EXPORT, "timeRange": None}, "timeRange must be"),
+    ],
+)
+def test_null_for_a_required_parameter_is_refused(
+    tool: str, params: dict[str, Any], message: str
+) -> None:
+    # As pydantic refuses None for a field that is not Optional.
+    assert refused(tool, **params).startswith(message)
 
 
 @pytest.mark.parametrize("missing", ["segmentId", "type", "timeRange", "format"])

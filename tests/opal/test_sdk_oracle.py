@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Optional
 
+import httpx
 import pytest
 
 from mockserver.opal.catalog import TOOLS, Tool
-from mockserver.opal.params import Param
+from mockserver.opal.params import Param, ParameterError
 from mockserver.testing.opal import OpalFake
 from mockserver.testing.transport import in_process_client
 
@@ -72,18 +74,22 @@ def parameter_model(name: str, params: tuple[Param, ...]) -> Any:
     return pydantic.create_model(name, **fields)
 
 
-def register(tool: Tool) -> None:
+def register(tool: Tool, seen: list[dict[str, Any]] | None = None) -> None:
     model = parameter_model(f"{tool.name}_parameters", tool.signature.params)
 
     async def handler(parameters: Any) -> dict[str, Any]:
+        if seen is not None:
+            seen.append(parameters.model_dump())
         return {}
 
     handler.__annotations__ = {"parameters": model, "return": dict}
     sdk.tool(tool.name, tool.description)(handler)
 
 
-@pytest.fixture
-def sdk_discovery() -> Iterator[dict[str, Any]]:
+@contextmanager
+def sdk_connector(seen: list[dict[str, Any]] | None = None) -> Iterator[httpx.Client]:
+    """A connector built with the SDK declaring our tools' signatures (handlers record the
+    parameters they were given in ``seen``), and a client to it."""
     saved = list(_registry.services)
     _registry.services.clear()  # the SDK registers decorated tools on every live service
     try:
@@ -93,13 +99,19 @@ def sdk_discovery() -> Iterator[dict[str, Any]]:
             # The SDK probes models with pydantic v1's `__fields__` first (its code, not ours).
             warnings.simplefilter("ignore", pydantic.warnings.PydanticDeprecatedSince20)
             for tool in TOOLS:
-                register(tool)
+                register(tool, seen)
         with in_process_client(app) as client:
-            response = client.get("/discovery")
-            assert response.status_code == 200
-            yield response.json()
+            yield client
     finally:
         _registry.services[:] = saved
+
+
+@pytest.fixture
+def sdk_discovery() -> Iterator[dict[str, Any]]:
+    with sdk_connector() as client:
+        response = client.get("/discovery")
+        assert response.status_code == 200
+        yield response.json()
 
 
 def test_same_signatures_registered_with_the_sdk_publish_the_same_document(
@@ -116,3 +128,38 @@ def test_same_signatures_registered_with_the_sdk_publish_the_same_document(
         assert len(mine["parameters"]) == len(theirs["parameters"])
         for p_mine, p_theirs in zip(mine["parameters"], theirs["parameters"], strict=True):
             assert p_mine == p_theirs, (mine["name"], p_mine["name"])
+
+
+REQUIRED_VALUES = {
+    "sessionId": "1:1",
+    "id": "everyone",
+    "operationId": "op",
+    "segmentId": "everyone",
+    "type": "TYPE_INDIVIDUAL",
+    "timeRange": {},
+    "format": "FORMAT_CSV",
+    "pre_prompt": "p",
+    "post_prompt": "q",
+}
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=lambda tool: tool.name)
+def test_null_is_not_given_for_optional_and_refused_for_required_parameters(tool: Tool) -> None:
+    """The oracle for null parameters: the SDK hands a handler the same parameters for an
+    optional one sent as null as for one left out, and refuses (400) a required one sent as
+    null; our validator does the same."""
+    required = {p.name: REQUIRED_VALUES[p.name] for p in tool.signature.params if p.required}
+    nulls = {p.name: None for p in tool.signature.params if not p.required}
+    seen: list[dict[str, Any]] = []
+    with sdk_connector(seen) as client:
+        for parameters in (required, {**required, **nulls}):
+            assert client.post(tool.endpoint, json={"parameters": parameters}).status_code == 200
+        assert seen[0] == seen[1]
+        for name in required:
+            given = {**required, name: None}
+            answer = client.post(tool.endpoint, json={"parameters": given})
+            assert answer.status_code == 400, name
+            with pytest.raises(ParameterError, match=f"{name} must be .*, not null"):
+                tool.signature.validate(given)
+    if not tool.signature.rules.one_of_required:
+        assert tool.signature.validate({**required, **nulls}) == tool.signature.validate(required)

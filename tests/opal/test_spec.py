@@ -25,10 +25,12 @@ def test_one_operation_per_tool_and_discovery() -> None:
 
 
 def check(param: Param, schema: dict[str, Any]) -> None:
-    # An optional parameter may be sent as null, which means "not given".
-    allowed = param.type if param.required else [param.type, "null"]
-    assert schema["type"] in (param.type, allowed), param.name
-    assert schema.get("enum", []) == list(param.enum), param.name
+    # An optional parameter may be sent as null, which means "not given" (as a connector built
+    # with the Opal tools SDK takes it: tests/opal/test_sdk_oracle.py); a required one may not.
+    nullable = not param.required
+    assert schema["type"] == ([param.type, "null"] if nullable else param.type), param.name
+    enum = [*param.enum, None] if param.enum and nullable else list(param.enum)
+    assert schema.get("enum", []) == enum, param.name
     if param.minimum is not None:
         assert (schema["minimum"], schema["maximum"]) == (param.minimum, param.maximum)
     if param.default is not None and param.type != "object":

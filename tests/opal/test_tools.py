@@ -80,7 +80,7 @@ def test_faults_on_the_tool_itself(opal: OpalFake, fullstory: Fake) -> None:
 
 def test_tool_calls_are_rate_limited_per_group(opal: OpalFake, fullstory: Fake) -> None:
     fullstory.freeze_clock()
-    fullstory.set_rate_limits({"opal-tools": {"rate_per_second": 0.01, "burst": 1}})
+    fullstory.set_rate_limits({"groups": {"opal-tools": {"rate_per_second": 0.01, "burst": 1}}})
     assert opal.call("fullstory_list_sessions", uid=JANE_UID).status_code == 200
     limited = opal.call("fullstory_list_sessions", uid=JANE_UID)
     assert limited.status_code == 429

@@ -41,3 +41,14 @@ def test_a_documented_fault_is_served(server: FakeServer) -> None:
     with Fake(server, "documented", FakeOptions(faults=[rule])) as fake, fake.client() as client:
         response = client.get("/me")
         assert response.status_code == 500 and response.json()["code"] == "server_error"
+
+
+def test_tenants_share_the_parsed_scenario_and_faker(server: FakeServer) -> None:
+    # A test's tenant must not parse the scenario YAML or load Faker's providers again (each
+    # cost ~20 ms per test); both are immutable or re-seeded on every use, so sharing is safe.
+    with Fake(server, "one") as one, Fake(server, "two") as two:
+        first, second = one.tenant.fullstory.world, two.tenant.fullstory.world
+        assert first.scenario is not None and first.scenario is second.scenario
+        assert first.faker is second.faker
+    with Fake(server, "three", FakeOptions(scenario="default")) as three:
+        assert three.tenant.fullstory.world.scenario is first.scenario

@@ -15,8 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from faker import Faker
-
 from mockserver.core.rng import derive_rng, derive_seed
 from mockserver.fullstory.ids import (
     IdCodec,
@@ -26,12 +24,12 @@ from mockserver.fullstory.ids import (
 )
 from mockserver.fullstory.world.catalog import (
     INDUSTRY,
-    build_site,
     device_from_profile,
     pick_device_profile,
     pick_location,
     slugify,
 )
+from mockserver.fullstory.world.fakers import SharedFaker
 from mockserver.fullstory.world.journeys import pick_journey
 from mockserver.fullstory.world.models import (
     Device,
@@ -139,15 +137,19 @@ class LruCache(Generic[K, V]):
 class World:
     """One org's users and sessions, generated on demand; scenario pins win on every lookup."""
 
-    def __init__(self, config: WorldConfig, scenario: Scenario | None = None) -> None:
+    def __init__(
+        self,
+        config: WorldConfig,
+        scenario: Scenario | None = None,
+        *,
+        faker: SharedFaker | None = None,
+    ) -> None:
         self.config = config
         self.scenario = scenario
         self._codec = IdCodec(config.seed)
-        # One Faker per world, re-seeded per entity; the lock makes seed+draws atomic.
-        self._faker = Faker("en_US")
-        self._faker_lock = threading.Lock()
-        with self._faker_lock:
-            site = build_site(config.seed, self._faker)
+        # Re-seeded per entity, so it may be shared with other worlds (a server shares one).
+        self.faker = faker or SharedFaker()
+        site = self.faker.site(config.seed)
         pinned_site = scenario.world if scenario is not None else None
         if pinned_site is not None and (pinned_site.site_brand or pinned_site.site_host):
             site = replace(
@@ -218,11 +220,11 @@ class World:
 
     def _make_user(self, index: int) -> User:
         seed = self.config.seed
-        with self._faker_lock:
-            self._faker.seed_instance(derive_seed(seed, "user", index))
-            first = self._faker.first_name()
-            last = self._faker.last_name()
-            domain = self._faker.free_email_domain()
+        with self.faker.locked() as fake:
+            fake.seed_instance(derive_seed(seed, "user", index))
+            first = fake.first_name()
+            last = fake.last_name()
+            domain = fake.free_email_domain()
         rng = derive_rng(seed, "user-attributes", index)
         token = self._codec.email_token(index)
         first_s, last_s = slugify(first).replace("-", ""), slugify(last).replace("-", "")

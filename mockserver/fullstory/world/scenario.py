@@ -22,6 +22,8 @@ from mockserver.core.clock import parse_rfc3339
 from mockserver.core.rng import derive_rng, derive_seed
 from mockserver.core.yamlio import load_yaml
 from mockserver.fullstory.ids import InvalidSessionId, SessionId, parse_session_id, stable_int63
+from mockserver.fullstory.segments.model import Segment, parse_definition
+from mockserver.fullstory.segments.rules import RuleError
 from mockserver.fullstory.world.catalog import DEVICE_PROFILES, device_from_profile
 from mockserver.fullstory.world.descriptions import describe_event
 from mockserver.fullstory.world.event_props import EVENT_TYPES, NAVIGATE_REASONS
@@ -114,6 +116,7 @@ class Scenario:
     source: str
     world: ScenarioWorld
     users: tuple[PinnedUser, ...]
+    segments: tuple[Segment, ...] = ()  # custom segments the scenario defines
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -222,7 +225,9 @@ class _Reader:
 
     def scenario(self, document: object) -> Scenario:
         root = self.mapping(
-            document, "<root>", frozenset({"version", "name", "description", "world", "users"})
+            document,
+            "<root>",
+            frozenset({"version", "name", "description", "world", "users", "segments"}),
         )
         if root.get("version", 1) != 1:
             raise self.fail("version", "only version 1 is supported")
@@ -231,13 +236,30 @@ class _Reader:
             for i, node in enumerate(self.seq(root.get("users"), "users"))
         )
         self._check_unique(users)
+        world = self.world(root.get("world"))
         return Scenario(
             name=self.text(root.get("name"), "name", required=False) or Path(self.source).stem,
             description=self.text(root.get("description"), "description", required=False),
             source=self.source,
-            world=self.world(root.get("world")),
+            world=world,
             users=users,
+            segments=self.segments(root.get("segments"), world),
         )
+
+    def segments(self, node: object, world: ScenarioWorld) -> tuple[Segment, ...]:
+        created = world.epoch or datetime(2026, 1, 1, tzinfo=UTC)
+        found: list[Segment] = []
+        for i, item in enumerate(self.seq(node, "segments")):
+            try:
+                segment = parse_definition(
+                    item, f"segments[{i}]", default_id=None, default_created=created
+                )
+            except RuleError as error:
+                raise self.fail(error.field, error.problem) from None
+            if any(segment.id == other.id for other in found):
+                raise self.fail(f"segments[{i}].id", f"{segment.id!r} is defined twice")
+            found.append(segment)
+        return tuple(found)
 
     def world(self, node: object) -> ScenarioWorld:
         if node is None:

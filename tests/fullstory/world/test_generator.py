@@ -345,3 +345,16 @@ def test_payload_hash_helper_is_stable() -> None:
     # Guards the fingerprint helper itself: two runs in one process agree.
     assert _in_process_fingerprint() == _in_process_fingerprint()
     assert len(hashlib.sha256(orjson.dumps([1])).hexdigest()) == 64
+
+
+def test_worlds_sharing_a_faker_draw_what_they_would_alone() -> None:
+    from mockserver.fullstory.world.fakers import SharedFaker
+
+    shared = SharedFaker()
+    configs = [WorldConfig(seed, 50, f"o-{seed}", "", EPOCH) for seed in (1, 2)]
+    together = [World(config, faker=shared) for config in configs]
+    alone = [World(config) for config in configs]
+    for index in (0, 7, 3, 49):
+        for mine, theirs in zip(together, alone, strict=True):
+            assert mine.user_at(index) == theirs.user_at(index)
+    assert [w.site for w in together] == [w.site for w in alone]

@@ -1,0 +1,1 @@
+"""FullStory segments: built-in, seeded and user-defined predicates over a tenant's world."""
