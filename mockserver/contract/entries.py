@@ -64,7 +64,13 @@ class Discover:
     """Learn one provider state from the target itself: send a request (templates filled from the
     states known so far) and read ``pointer`` (a JSON pointer) from its answer. ``writes`` marks a
     request that creates something (only where writes are allowed); ``cleanup`` is the request that
-    removes it again at the end of the run (``"DELETE /path/{state}"``)."""
+    removes it again at the end of the run (``"DELETE /path/{state}"``).
+
+    ``headers`` (templates) go with the request, for an API whose own spec has no credentials
+    (the storage mount) that learns its states from one that has. ``derive`` splits the value
+    into further states, ``<state>.<name>`` (a signed link into path and query parts).
+    ``refresh``: the value expires (a signed link), so it is learnt again right before each
+    explicit case that uses it."""
 
     state: str
     path: str
@@ -75,6 +81,13 @@ class Discover:
     admin: bool = False  # sent to the control plane (with the admin token), not the API
     writes: bool = False
     cleanup: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    derive: Callable[[Any], Mapping[str, Any]] | None = None
+    refresh: bool = False
+
+    def gives(self, name: str) -> bool:
+        """This step learns ``name`` (its own state or one derived from it)."""
+        return name == self.state or (self.derive is not None and name.startswith(f"{self.state}."))
 
 
 @dataclass(frozen=True)
@@ -120,11 +133,16 @@ class ApiEntry:
     * ``examples``: ``{operationId or "*": {parameter: state}}``, added to the spec as the
       parameters' examples (the examples phase) and as the only values of those parameters when
       a stateful chain starts;
+    * ``bodies``: ``{operationId: body template}``, a request body made of states, added the same
+      way (an example; the only body where a stateful chain starts);
     * ``cases``: explicit requests built from states, checked on every target;
     * ``properties``: business rules, checked with Hypothesis over HTTP;
     * ``last``: operations that disturb the others (a whole-server reset) and so run last;
     * ``volatile``: JSON keys whose values may differ between two equal targets (drift);
     * ``provision``: create a tenant and key for this API on a fake (False: the API needs none);
+    * ``server_wide``: its operations change what every tenant of the server sees (the control
+      plane's unscoped fault rules, clock, defaults, whole-server reset), so its suites run after
+      every other API's: on a shared server (a URL) the others would otherwise meet its faults;
     * ``unreachable``: ``{operationId: why}`` operations no target of this build can answer 2xx
       (the fake does not serve what they need yet); the config file adds per-target ones.
     """
@@ -134,11 +152,13 @@ class ApiEntry:
     states: Mapping[str, Any] = field(default_factory=dict)
     discover: tuple[Discover, ...] = ()
     examples: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    bodies: Mapping[str, Any] = field(default_factory=dict)
     cases: tuple[ExplicitCase, ...] = ()
     properties: tuple[Property, ...] = ()
     last: frozenset[str] = frozenset()
     volatile: frozenset[str] = frozenset()
     provision: bool = True
+    server_wide: bool = False
     unreachable: Mapping[str, str] = field(default_factory=dict)
 
     def examples_for(self, operation_id: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from mockserver.contract.entries import MissingState, fill
 from mockserver.resources import data_dir
 
 EXAMPLES_ENV = "MOCKSERVER_CONTRACT_EXAMPLES"
@@ -109,12 +110,16 @@ def with_provider_states(
     states: Mapping[str, Any],
     *,
     only: bool = False,
+    bodies: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A copy of the spec where every parameter that names a provider state (``examples_for``
     maps an operationId to ``{parameter: state}``) carries the state's value as an example, or
     with ``only`` as its only value (where a stateful chain starts). Parameters are inlined per
-    operation, since a shared ``$ref`` parameter may name different states in two operations."""
+    operation, since a shared ``$ref`` parameter may name different states in two operations.
+    ``bodies`` (``{operationId: template}``) do the same for request bodies."""
     document = copy.deepcopy(spec.document)
+    for operation_id, template in (bodies or {}).items():
+        _with_body(document, operation_id, template, states, only)
     shared = (document.get("components") or {}).get("parameters") or {}
     for item in (document.get("paths") or {}).values():
         path_level = item.pop("parameters", None) or []
@@ -139,6 +144,30 @@ def with_provider_states(
             if merged:
                 operation["parameters"] = list(merged.values())
     return document
+
+
+def _with_body(
+    document: dict[str, Any],
+    operation_id: str,
+    template: Any,
+    states: Mapping[str, Any],
+    only: bool,
+) -> None:
+    try:
+        body = fill(template, states)
+    except MissingState:
+        return  # the target lacks a state the body needs: the spec's own schema stays
+    for item in (document.get("paths") or {}).values():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict) or operation.get("operationId") != operation_id:
+                continue
+            content = (operation.get("requestBody") or {}).get("content") or {}
+            for media in content.values():
+                if only:
+                    media["schema"] = {"enum": [body]}
+                else:
+                    media.setdefault("examples", {})["provider-state"] = {"value": body}
 
 
 def _deref(parameter: dict[str, Any], shared: Mapping[str, Any]) -> dict[str, Any]:

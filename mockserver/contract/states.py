@@ -48,7 +48,7 @@ def resolve_states(
         why = _why_not(step, states, control, writes_allowed)
         if why is None:
             try:
-                states[step.state] = _discover(step, states, api, control, cleanups)
+                states.update(_discover(step, states, api, control, cleanups))
                 continue
             except (KeyError, httpx.HTTPError, ValueError) as exc:
                 why = f"{step.method} {step.path} did not give {step.pointer}: {exc!r}"
@@ -56,10 +56,28 @@ def resolve_states(
     return states, unavailable
 
 
+def refresh_states(
+    entry: ApiEntry,
+    names: set[str],
+    states: dict[str, Any],
+    api: httpx.Client,
+    *,
+    control: ControlPlane | None,
+) -> None:
+    """Learn again, in place, the states among ``names`` whose values expire (``refresh``
+    steps), so a request made of them now is not refused for being stale. A step that fails
+    now leaves the old value (the request then gets its documented answer to a stale one)."""
+    for step in entry.discover:
+        if step.refresh and step.state in states and any(step.gives(n) for n in names):
+            with contextlib.suppress(KeyError, httpx.HTTPError, ValueError):
+                states.update(_discover(step, states, api, control, contextlib.ExitStack()))
+
+
 def _why_not(
     step: Discover, states: Mapping[str, Any], control: ControlPlane | None, writes: bool
 ) -> str | None:
-    missing = sorted(names_in([step.path, dict(step.params), step.json]) - set(states))
+    templates = [step.path, dict(step.params), step.json, dict(step.headers)]
+    missing = sorted(names_in(templates) - set(states))
     if missing:
         return f"needs {', '.join(missing)}"
     if step.admin and control is None:
@@ -75,9 +93,12 @@ def _discover(
     api: httpx.Client,
     control: ControlPlane | None,
     cleanups: contextlib.ExitStack,
-) -> Any:
+) -> dict[str, Any]:
+    """The step's state (and those it derives), learnt from the target."""
     path = fill(step.path, states)
     kwargs: dict[str, Any] = {"params": fill(dict(step.params), states) or None}
+    if step.headers:
+        kwargs["headers"] = fill(dict(step.headers), states)
     if step.json is not None:
         kwargs["json"] = fill(step.json, states)
     if step.admin:
@@ -97,11 +118,12 @@ def _discover(
             assert control is not None
             cleanups.callback(_quietly, control.request, method, target.removeprefix("/__admin"))
         else:
-            cleanups.callback(_quietly, api.request, method, target)
-    return value
+            cleanups.callback(_quietly, api.request, method, target, **kwargs.get("headers", {}))
+    derived = step.derive(value) if step.derive else {}
+    return {step.state: value, **{f"{step.state}.{k}": v for k, v in derived.items()}}
 
 
-def _quietly(send: Any, method: str, path: str) -> None:
+def _quietly(send: Any, method: str, path: str, **headers: str) -> None:
     # Cleanup must not hide the run's own result; a resource already gone is fine.
     with contextlib.suppress(httpx.HTTPError):
-        send(method, path)
+        send(method, path, **({"headers": headers} if headers else {}))

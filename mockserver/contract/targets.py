@@ -35,7 +35,7 @@ from mockserver.contract.control import ControlPlane
 from mockserver.contract.entries import ApiEntry, entry_for
 from mockserver.contract.pacing import PacedTransport, Pacer
 from mockserver.contract.specs import LOOPBACK_HOSTS, SpecInfo, is_read_only
-from mockserver.contract.states import resolve_states
+from mockserver.contract.states import refresh_states, resolve_states
 from mockserver.settings import ENV_PREFIX, Settings
 from mockserver.testing.fake import FakeServer, Mode, start_fake_server
 
@@ -144,6 +144,12 @@ class Binding:
     unavailable: dict[str, str] = field(default_factory=dict)
     unusable: str | None = None  # why the API cannot be tested here at all
     query: dict[str, str] = field(default_factory=dict)  # keys sent as query parameters
+    api: httpx.Client | None = None  # the client provider states were learnt with
+
+    def refresh(self, names: set[str]) -> None:
+        """Learn again those of ``names`` whose values expire (see ``Discover.refresh``)."""
+        if self.api is not None:
+            refresh_states(self.entry, names, self.states, self.api, control=self.control)
 
     @property
     def unreachable(self) -> Mapping[str, str]:
@@ -308,14 +314,21 @@ class Target:
             made = control.create_tenant(entry.scenario)
             self._stack.callback(control.delete_tenant, made.tenant)
             binding.tenant, key = made.tenant, made.secret
-            known = {**entry.states, "tenant.id": made.tenant, "key.id": made.key_id}
+            # key.secret: for a spec without credentials of its own (the storage mount) whose
+            # states come from the API the key opens (see Discover.headers).
+            known = {
+                **entry.states,
+                "tenant.id": made.tenant,
+                "key.id": made.key_id,
+                "key.secret": made.secret,
+            }
             for operation_id, status in self.spec.faults:
                 control.add_fault(made.tenant, operation_id, status)
         binding.headers = credentials(spec, key, control.headers if control else {})
         binding.query = query_credentials(spec, key)
         known.update(api_config.states)
         # The client outlives the run's cleanups (entered first, closed last).
-        api = self._stack.enter_context(binding.client())
+        api = binding.api = self._stack.enter_context(binding.client())
         cleanups = self._stack.enter_context(contextlib.ExitStack())
         binding.states, binding.unavailable = resolve_states(
             entry,

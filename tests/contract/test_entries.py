@@ -4,15 +4,25 @@ config files, the coverage gate."""
 from __future__ import annotations
 
 import tomllib
+from contextlib import ExitStack
 
+import httpx
 import pytest
 
+from mockserver.contract.apis import exports, storage
 from mockserver.contract.config import EXAMPLE, ConfigError, RunConfig
 from mockserver.contract.coverage import coverage_rows, render
-from mockserver.contract.entries import MissingState, fill, load_entries, names_in
+from mockserver.contract.entries import (
+    ApiEntry,
+    Discover,
+    MissingState,
+    fill,
+    load_entries,
+    names_in,
+)
 from mockserver.contract.observe import Observations
 from mockserver.contract.specs import discover_specs, with_provider_states
-from mockserver.contract.states import read_pointer
+from mockserver.contract.states import read_pointer, refresh_states, resolve_states
 
 SPECS = {spec.name: spec for spec in discover_specs()}
 
@@ -33,8 +43,14 @@ def test_every_entry_names_its_spec_operations_and_parameters() -> None:
         assert {case.operation_id for case in entry.cases} <= set(operations)
         assert entry.last <= set(operations)
         assert set(entry.examples) - {"*"} <= set(operations)
+        assert set(entry.bodies) <= set(operations)
         for prop in entry.properties:
             assert callable(prop.check)
+
+
+def test_only_the_control_plane_changes_server_wide_state() -> None:
+    # Its suites run last: on one shared server the others would meet its fault rules.
+    assert [name for name, entry in load_entries().items() if entry.server_wide] == ["admin"]
 
 
 def test_provider_states_become_examples_or_the_only_values() -> None:
@@ -50,6 +66,54 @@ def test_provider_states_become_examples_or_the_only_values() -> None:
     uid = next(p for p in only["paths"]["/sessions/v2"]["get"]["parameters"] if p["name"] == "uid")
     assert uid["schema"] == {"enum": ["jane-checkout"]}
     assert "examples" not in str(spec.document["paths"]["/v2/sessions"])  # the spec is untouched
+
+
+def test_a_body_state_becomes_an_example_or_the_only_body() -> None:
+    spec, entry = SPECS["fullstory"], load_entries()["fullstory"]
+    states = {"segment.id": "everyone"}
+    body = {**exports.EXPORT_BODY, "segmentId": "everyone"}
+    document = with_provider_states(spec, entry.examples_for, states, bodies=entry.bodies)
+    media = document["paths"]["/segments/v1/exports"]["post"]["requestBody"]["content"]
+    assert media["application/json"]["examples"]["provider-state"] == {"value": body}
+    only = with_provider_states(spec, entry.examples_for, states, only=True, bodies=entry.bodies)
+    media = only["paths"]["/segments/v1/exports"]["post"]["requestBody"]["content"]
+    assert media["application/json"]["schema"] == {"enum": [body]}
+    # A body whose states the target lacks leaves the spec's own schema.
+    untouched = with_provider_states(spec, entry.examples_for, {}, only=True, bodies=entry.bodies)
+    assert (
+        untouched["paths"]["/segments/v1/exports"] == spec.document["paths"]["/segments/v1/exports"]
+    )
+
+
+def test_discovered_values_derive_states_and_expiring_ones_are_learnt_again() -> None:
+    links = iter(["/x/org%2Fa/obj1?X-Goog-Signature=s1", "/x/org%2Fa/obj2?X-Goog-Signature=s2"])
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"location": next(links)})
+
+    step = Discover(
+        "link",
+        "/results/{export.id}",
+        "/location",
+        headers={"Authorization": "Basic {key.secret}"},
+        derive=storage.signed_link_parts,
+        refresh=True,
+    )
+    entry = ApiEntry("storage", discover=(step,))
+    known = {"export.id": "e1", "key.secret": "k"}
+    with httpx.Client(transport=httpx.MockTransport(answer), base_url="http://t") as api:
+        states, unavailable = resolve_states(
+            entry, known, api, control=None, writes_allowed=True, cleanups=ExitStack()
+        )
+        assert not unavailable and sent[0].headers["Authorization"] == "Basic k"
+        assert (states["link.org"], states["link.object"]) == ("org/a", "obj1")
+        assert states["link.x_goog_signature"] == "s1" and states["link.x_goog_date"] == ""
+        refresh_states(entry, {"user.uid"}, states, api, control=None)  # not a link: no request
+        assert len(sent) == 1
+        refresh_states(entry, {"link.x_goog_signature"}, states, api, control=None)
+        assert (states["link.object"], states["link.x_goog_signature"]) == ("obj2", "s2")
 
 
 def test_json_pointer() -> None:

@@ -108,6 +108,7 @@ ENTRY = ApiEntry(
     # forgets the one the examples name: they go last.
     last=frozenset({"resetAll", "clearFaults"}),
     volatile=frozenset({"now", "timestamp", "uptime_seconds", "secret"}),
+    server_wide=True,  # unscoped fault rules, the clock, defaults: after every other API
     properties=(
         Property(
             "acknowledged_writes_are_stored",

@@ -1,7 +1,8 @@
 """FullStory sessions, events and summaries: a user (uid and e-mail) with sessions, one of their
-sessions, summary profiles the kit creates (where writes are allowed), and the rules the spec
-cannot state (union of uid and e-mail, ``limit`` is a prefix of the whole list, most recent first,
-no repeats, repeated reads agree, Retry-After honesty)."""
+sessions, summary profiles the kit creates (where writes are allowed), segments, exports and
+operations (:mod:`mockserver.contract.apis.exports`), and the rules the spec cannot state (union
+of uid and e-mail, ``limit`` is a prefix of the whole list, most recent first, no repeats,
+repeated reads agree, Retry-After honesty, an export runs to its download)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mockserver.contract.apis import exports
 from mockserver.contract.apis.summaries import (
     a_response_validates_against_its_response_schema,
     profile_listing_neither_skips_nor_repeats,
@@ -186,6 +188,7 @@ ENTRY = ApiEntry(
         "user.email": "jane.checkout@example.com",
         "other.uid": "sam-support",
         "other.email": "sam.support@example.com",
+        "segment.id": "everyone",  # built in, in every org
     },
     discover=(
         Discover("session.id", "/v2/sessions", "/results/0/id", params={"uid": "{user.uid}"}),
@@ -207,6 +210,7 @@ ENTRY = ApiEntry(
                 ("spare_beta.id", "/v2beta/visit_profile", {"id": "mockserver-contract-spare"}),
             )
         ),
+        *exports.STEPS,
     ),
     examples={
         "*": {
@@ -221,7 +225,9 @@ ENTRY = ApiEntry(
         "deleteVisitProfile": {"id": "spare_profile.id"},
         "getBetaVisitProfile": {"id": "beta_profile.id"},
         "deleteBetaVisitProfile": {"id": "spare_beta.id"},
+        **exports.EXAMPLES,
     },
+    bodies=exports.BODIES,
     cases=(
         ExplicitCase("listSessions", query={"uid": "{user.uid}", "limit": 5}),
         ExplicitCase("listSessions", query={"email": "{other.email}"}),
@@ -250,6 +256,7 @@ ENTRY = ApiEntry(
         ),
         ExplicitCase("listVisitProfiles", query={"limit": 5}),
         ExplicitCase("getBetaVisitProfile", path_parameters={"id": "{beta_profile.id}"}),
+        *exports.CASES,
     ),
     properties=(
         Property("uid_and_email_give_the_union", uid_and_email_give_the_union),
@@ -269,6 +276,11 @@ ENTRY = ApiEntry(
         Property(
             "profile_listing_neither_skips_nor_repeats",
             profile_listing_neither_skips_nor_repeats,
+            frozenset({NEEDS_WRITES}),
+        ),
+        Property(
+            "an_export_runs_to_its_download",
+            exports.an_export_runs_to_its_download,
             frozenset({NEEDS_WRITES}),
         ),
     ),

@@ -1,23 +1,16 @@
 """The Opal FullStory connector's tools, called with real identities: the scenario's pinned user
-(uid and e-mail) with sessions and one of that user's sessions. The segment
-tools need segment ids and exports, which this fake's FullStory API does not serve yet (issue 11):
-they are declared unreachable until it does, so the coverage report shows them apart."""
+(uid and e-mail) with sessions, one of that user's sessions, the built-in segment ``everyone``,
+and a finished export with its operation (made through FullStory's API with the same key, the
+steps of :mod:`mockserver.contract.apis.exports`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mockserver.contract.apis.exports import EXPORT_BODY, export_steps
 from mockserver.contract.entries import ApiEntry, Discover, ExplicitCase
 
 SESSION = {"sessionId": "{session.id}"}
-SEGMENT_TOOLS = (
-    "fullstory_get_segment",
-    "fullstory_list_segments",
-    "fullstory_create_segment_export",
-    "fullstory_get_operation_status",
-    "fullstory_get_search_export_results",
-)
-SEGMENTS_MISSING = "the fake serves no /segments/v1 or exports yet (issue 11): no segment id exists"
 
 
 def _tool(name: str, parameters: Mapping[str, object]) -> ExplicitCase:
@@ -27,10 +20,15 @@ def _tool(name: str, parameters: Mapping[str, object]) -> ExplicitCase:
 ENTRY = ApiEntry(
     spec="opal",
     scenario="default",
-    states={"user.uid": "jane-checkout", "user.email": "jane.checkout@example.com"},
+    states={
+        "user.uid": "jane-checkout",
+        "user.email": "jane.checkout@example.com",
+        "segment.id": "everyone",
+    },
     discover=(
         # The connector reads FullStory with the same key: a session of the pinned user.
         Discover("session.id", "/v2/sessions", "/results/0/id", params={"uid": "{user.uid}"}),
+        *export_steps(),
     ),
     cases=(
         ExplicitCase("opalDiscovery"),
@@ -47,6 +45,10 @@ ENTRY = ApiEntry(
             {**SESSION, "pre_prompt": "You review checkouts.", "post_prompt": "Be brief."},
         ),
         _tool("fullstory_get_cmp_error_detection", SESSION),
+        _tool("fullstory_list_segments", {"limit": 5}),
+        _tool("fullstory_get_segment", {"id": "{segment.id}"}),
+        _tool("fullstory_create_segment_export", EXPORT_BODY),
+        _tool("fullstory_get_operation_status", {"operationId": "{export.operation}"}),
+        _tool("fullstory_get_search_export_results", {"id": "{export.id}"}),
     ),
-    unreachable=dict.fromkeys(SEGMENT_TOOLS, SEGMENTS_MISSING),
 )

@@ -23,7 +23,7 @@ PROPERTIES = [
                 if NEEDS_HOOKS in prop.needs
                 else []
             ),
-            *([pytest.mark.contract_last] if SPECS[name].fake_only else []),
+            *([pytest.mark.contract_last] if entry.server_wide else []),
         ],
     )
     for name, entry in load_entries().items()

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from mockserver.contract.entries import entry_for
 from mockserver.contract.observe import Observations
 from mockserver.contract.plugin import suite_specs
 from mockserver.contract.specs import (
@@ -25,7 +26,7 @@ LINKED = [spec for spec in suite_specs() if spec.has_links]
 
 
 def _marks(spec: SpecInfo) -> list[pytest.MarkDecorator]:
-    return [pytest.mark.contract_last] if spec.fake_only else []
+    return [pytest.mark.contract_last] if entry_for(spec.name).server_wide else []
 
 
 @pytest.mark.parametrize("spec", [pytest.param(s, id=s.name, marks=_marks(s)) for s in LINKED])
@@ -35,7 +36,10 @@ def test_links(
     binding = contract_target.bind(spec)
     if binding.unusable is not None:
         pytest.skip(binding.unusable)
-    document = with_provider_states(spec, binding.entry.examples_for, binding.states, only=True)
+    entry = binding.entry
+    document = with_provider_states(
+        spec, entry.examples_for, binding.states, only=True, bodies=entry.bodies
+    )
     schema = load_schema(spec, document=document)
     schema.config.generation.update(modes=["positive"])
     if binding.entry.last:
