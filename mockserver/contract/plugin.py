@@ -38,7 +38,9 @@ ACTIVE: contextvars.ContextVar[tuple[Target, Observations]] = contextvars.Contex
 def suite_specs() -> list[SpecInfo]:
     """The specs this run tests: every one in ``openapi/``, or those ``--contract-apis`` names."""
     target, _ = active()
-    return [spec for spec in discover_specs() if target.apis is None or spec.name in target.apis]
+    if target.specs is None:  # parsed once per run, not once per suite module
+        target.specs = discover_specs(names=target.apis)
+    return target.specs
 
 
 def active() -> tuple[Target, Observations]:

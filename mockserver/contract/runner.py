@@ -24,6 +24,10 @@ SUITE = "mockserver.contract.suite"
 # The run's own pytest settings, so a user's pytest.ini or pyproject.toml in the current
 # directory cannot change what the kit does.
 INI = "[pytest]\naddopts = -p no:cacheprovider\n"
+# Nor the pytest plugins installed beside it: only those the suites need are loaded. (Autoloaded,
+# every module of each plugin's distribution, mockserver's own included, would be rewritten for
+# assertions at start: most of a short run's time.)
+PLUGINS = ("mockserver.contract.plugin", "schemathesis.pytest.plugin", "_hypothesis_pytestplugin")
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class RunOptions:
 def run_suite(target: str, observations: Path, options: RunOptions | None = None) -> int:
     """One run; pytest's exit code (0 passed, 1 failures, 2+ the run could not complete)."""
     command, env = suite_command(target, observations, options)
-    return subprocess.run(command, env=env, check=False).returncode
+    return subprocess.run(command, env=env, stdin=subprocess.DEVNULL, check=False).returncode
 
 
 def suite_command(
@@ -54,6 +58,7 @@ def suite_command(
     ini = folder / "pytest.ini"
     ini.write_text(INI, encoding="utf-8")
     env = dict(os.environ)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     if options.max_examples is not None:
         env[EXAMPLES_ENV] = str(options.max_examples)
     if options.config is not None:
@@ -72,8 +77,7 @@ def suite_command(
         str(ini),
         f"--rootdir={folder}",
         "--noconftest",
-        "-p",
-        "mockserver.contract.plugin",
+        *(arg for plugin in PLUGINS for arg in ("-p", plugin)),
         "--pyargs",
         SUITE,
         "-q",

@@ -213,6 +213,7 @@ class Target:
     config: RunConfig = field(default_factory=RunConfig)
     requests: int = 0
     apis: frozenset[str] | None = None  # only these specs (None: all)
+    specs: list[SpecInfo] | None = None  # the run's specs, once parsed (see plugin.suite_specs)
     _stack: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
     _bindings: dict[str, Binding] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)

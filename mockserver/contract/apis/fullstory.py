@@ -228,6 +228,7 @@ ENTRY = ApiEntry(
         **exports.EXAMPLES,
     },
     bodies=exports.BODIES,
+    volatile=exports.VOLATILE,
     cases=(
         ExplicitCase("listSessions", query={"uid": "{user.uid}", "limit": 5}),
         ExplicitCase("listSessions", query={"email": "{other.email}"}),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from mockserver.contract.apis.exports import EXPORT_BODY, export_steps
+from mockserver.contract.apis.exports import EXPORT_BODY, VOLATILE, export_steps
 from mockserver.contract.entries import ApiEntry, Discover, ExplicitCase
 
 SESSION = {"sessionId": "{session.id}"}
@@ -51,4 +51,7 @@ ENTRY = ApiEntry(
         _tool("fullstory_get_operation_status", {"operationId": "{export.operation}"}),
         _tool("fullstory_get_search_export_results", {"id": "{export.id}"}),
     ),
+    # The export tools pass on FullStory's operation times and signed links (and name the
+    # link downloadUrl): the server's clock, so two equal targets differ there.
+    volatile=VOLATILE | {"downloadUrl", "downloadUrlExpires"},
 )
