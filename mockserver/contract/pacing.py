@@ -16,6 +16,8 @@ import httpx
 R = TypeVar("R")
 THROTTLED = 429
 FALLBACK_WAIT = 1.0  # a 429 with no usable Retry-After: wait a second, then back off
+RECOVER_AFTER = 10  # answers in a row without a 429, then the pace doubles again
+UNPACED_ABOVE = 64.0  # requests per second past which a run that started unpaced is again
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
@@ -44,7 +46,8 @@ class PacingStats:
 class Pacer:
     """Shared by every request of a run (thread-safe). ``rate_per_second`` 0 sends as fast as the
     target answers until it first says 429; after each 429 the pace halves (down to one request
-    per ``max_wait``)."""
+    per ``max_wait``), and after ``RECOVER_AFTER`` answers in a row without one it doubles, back
+    to the configured pace (or unpaced): one burst of 429s must not slow a whole run for good."""
 
     rate_per_second: float = 0.0
     retries: int = 3
@@ -53,7 +56,11 @@ class Pacer:
     monotonic: Callable[[], float] = time.monotonic
     stats: PacingStats = field(default_factory=PacingStats)
     _next_slot: float = 0.0
+    _calm: int = 0  # answers in a row without a 429
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._configured = self.rate_per_second
 
     def _pace(self) -> None:
         if self.rate_per_second <= 0:
@@ -72,6 +79,21 @@ class Pacer:
                 self.rate_per_second = 1.0 / max(retry_after, 1.0)
             else:
                 self.rate_per_second = max(self.rate_per_second / 2, 1.0 / self.max_wait)
+            self._calm = 0
+
+    def _recover(self) -> None:
+        with self._lock:
+            if self.rate_per_second <= 0 or self.rate_per_second == self._configured:
+                return
+            self._calm += 1
+            if self._calm < RECOVER_AFTER:
+                return
+            self._calm = 0
+            faster = self.rate_per_second * 2
+            if self._configured > 0:
+                self.rate_per_second = min(faster, self._configured)
+            else:
+                self.rate_per_second = 0.0 if faster > UNPACED_ABOVE else faster
 
     def send(
         self,
@@ -87,6 +109,7 @@ class Pacer:
             self._pace()
             response = attempt()
             if status(response) != THROTTLED:
+                self._recover()
                 return response
             with self._lock:
                 self.stats.throttled += 1

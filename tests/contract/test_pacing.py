@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mockserver.contract.pacing import Pacer, retry_after_seconds
+from mockserver.contract.pacing import RECOVER_AFTER, Pacer, retry_after_seconds
 
 
 class Clock:
@@ -75,3 +75,26 @@ def test_retry_after_forms() -> None:
     assert retry_after_seconds("7") == 7.0
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:10 GMT", now=1445412480.0) == 10.0
     assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+
+
+def test_the_pace_recovers_after_answers_without_429() -> None:
+    clock = Clock()
+    pacer = Pacer(sleep=clock.sleep, monotonic=clock.monotonic)
+    assert send(pacer, answers((429, {"Retry-After": "1"}), (200, {}))) == 200
+    assert pacer.rate_per_second == 1.0
+    rates = []
+    for _ in range(7 * RECOVER_AFTER):
+        send(pacer, answers((200, {})))
+        rates.append(pacer.rate_per_second)
+    assert rates[RECOVER_AFTER - 1] == 2.0  # doubled after RECOVER_AFTER calm answers
+    assert rates[-1] == 0.0  # unpaced again, as the run started
+
+
+def test_a_configured_pace_is_the_ceiling_of_recovery() -> None:
+    clock = Clock()
+    pacer = Pacer(rate_per_second=4, sleep=clock.sleep, monotonic=clock.monotonic)
+    send(pacer, answers((429, {"Retry-After": "1"}), (200, {})))
+    assert pacer.rate_per_second == 2.0
+    for _ in range(3 * RECOVER_AFTER):
+        send(pacer, answers((200, {})))
+    assert pacer.rate_per_second == 4.0
