@@ -216,17 +216,8 @@ class Timeline:
             if kind == "navigate"
             else None
         )
-        self.events.append(
-            Event(
-                time=at,
-                type=kind,
-                page_index=self._page,
-                description=description,
-                name=name,
-                properties=MappingProxyType(props),
-                definition_ids=defs,
-            )
-        )
+        event = Event(at, kind, self._page, description, name, MappingProxyType(props), defs)
+        self.events.append(event)
 
     def click(
         self,
