@@ -91,10 +91,11 @@ def individual_row(user: User, starts: list[datetime], zone: tzinfo) -> dict[str
     }
 
 
-# Columns that change from one event to the next; every other column of an event row is the
-# same for all events of a page (user, session and page columns), so encoders write those once
-# per page (files.py).
-EVENT_LEVEL_COLUMNS: frozenset[str] = frozenset(
-    {"EventStart", "EventType", "EventSubType", "EventCustomName", "EventTargetText",
-     "EventTargetSelector"}
+# Columns that change from one event to the next, in file order; every other column of an event
+# row is the same for all events of a page (user, session and page columns), so encoders write
+# those once per page (files.py). An event's own part holds these first, in this order, then its
+# custom variables (session_rows.py), which lets a default JSON row encode it whole.
+EVENT_LEVEL_COLUMNS: tuple[str, ...] = (
+    "EventStart", "EventType", "EventSubType", "EventCustomName", "EventTargetText",
+    "EventTargetSelector",
 )  # fmt: skip

@@ -90,7 +90,16 @@ def json_fragments(runs: Sequence[Run]) -> Callable[[Values], list[bytes]]:
     dedupe = _needs_dedupe([name for run in runs for name in run.names])
     dump = orjson.dumps
     if not dedupe:
-        return lambda values: [dump(pick(values))[1:-1] for pick in pickers]
+
+        def general(values: Values) -> list[bytes]:
+            return [dump(pick(values))[1:-1] for pick in pickers]
+
+        if [run.names for run in runs] != [EVENT_LEVEL_COLUMNS, (ALL_EVENT_VARS,)]:
+            return general
+        # The default event row's own runs. An event without custom variables (most of them)
+        # is its part whole, in order (columns.EVENT_LEVEL_COLUMNS): encoded as is.
+        size = len(EVENT_LEVEL_COLUMNS)
+        return lambda values: [dump(values)[1:-1], b""] if len(values) == size else general(values)
 
     def fragments(values: Values) -> list[bytes]:
         written: set[str] = set()

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.fullstory.events_model import session_events
-from mockserver.fullstory.exports.columns import format_time, user_vars
+from mockserver.fullstory.exports.columns import EVENT_LEVEL_COLUMNS, format_time, user_vars
 from mockserver.fullstory.exports.session_rows import SessionRows, event_instant
 from mockserver.fullstory.segments.event_kinds import click_flavour
 from mockserver.fullstory.segments.membership import all_users
@@ -145,3 +145,16 @@ def test_the_page_part_is_one_object_per_page() -> None:
     rows = SessionRows(session, ref.created, UTC)
     first = session.events[0].page_index
     assert rows.page_values(first) is rows.page_values(first)
+
+
+def test_an_event_part_starts_with_the_event_columns_in_file_order() -> None:
+    # Default JSON rows encode a part without custom variables whole (layout.json_fragments).
+    for user in users()[:3]:
+        for ref in world().sessions_of(user):
+            session = world().session(ref.session_id)
+            assert session is not None
+            rows = SessionRows(session, ref.created, UTC)
+            for event in session.events:
+                own = list(rows.event_values(event, event_instant(event)))
+                assert tuple(own[: len(EVENT_LEVEL_COLUMNS)]) == EVENT_LEVEL_COLUMNS
+                assert all(name.startswith("evt_") for name in own[len(EVENT_LEVEL_COLUMNS) :])
