@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from mockserver.fullstory.exports.layout import (
@@ -39,12 +40,43 @@ def encoded(
 ) -> Iterator[bytes]:
     """The uncompressed file in pieces of about ``CHUNK_BYTES``."""
     if fmt is ExportFormat.CSV:
-        return _batched(_csv_lines(rows, csv_columns(export_type, fields), export_type))
-    runs = runs_of(fields or default_fields(export_type), export_type)
-    objects = _json_objects(rows, runs)
+        columns = csv_columns(export_type, fields)
+        header = ",".join(map(csv_cell, columns)) + "\n"
+        lines = _csv_lines(rows, columns, export_type)
+        return _framed(lines, _Frame(header, "\n", "\n", header), str.encode)
+    objects = _json_objects(rows, runs_of(fields or default_fields(export_type), export_type))
     if fmt is ExportFormat.NDJSON:
-        return _batched(line + b"\n" for line in objects)
-    return _batched(_json_array(objects))
+        return _framed(objects, _Frame(b"", b"\n", b"\n", b""), bytes)
+    return _framed(objects, _Frame(b"[\n", b",\n", b"\n]\n", b"[\n]\n"), bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame(Generic[T]):
+    """How lines make a file: ``head``, the lines joined by ``separator``, then ``end``; a file
+    without lines is ``empty``."""
+
+    head: T
+    separator: T
+    end: T
+    empty: T
+
+
+def _framed(lines: Iterable[T], frame: _Frame[T], encode: Callable[[T], bytes]) -> Iterator[bytes]:
+    """The framed lines, encoded in pieces of about ``CHUNK_BYTES`` (one join and one encode per
+    piece, not per line)."""
+    lead, separator = frame.head, frame.separator
+    batch: list[T] = []
+    size, pieces = 0, 0
+    for line in lines:
+        batch.append(line)
+        size += len(line)
+        if size >= CHUNK_BYTES:
+            yield encode(lead + separator.join(batch))
+            lead, batch, size, pieces = separator, [], 0, pieces + 1
+    if batch:
+        yield encode(lead + separator.join(batch) + frame.end)
+    else:
+        yield encode(frame.end if pieces else frame.empty)
 
 
 class _RowParts(Generic[T]):
@@ -82,43 +114,18 @@ def _json_objects(rows: Iterable[Row], runs: Sequence[Run]) -> Iterator[bytes]:
         yield b"{" + b",".join([part for part in fill(page, event) if part]) + b"}"
 
 
-def _json_array(objects: Iterable[bytes]) -> Iterator[bytes]:
-    separator = b"[\n"
-    for obj in objects:
-        yield separator + obj
-        separator = b",\n"
-    yield b"[\n]\n" if separator == b"[\n" else b"\n]\n"
-
-
-def _csv_lines(rows: Iterable[Row], columns: list[str], export_type: ExportType) -> Iterator[bytes]:
-    yield ",".join(map(csv_cell, columns)).encode() + b"\n"
+def _csv_lines(rows: Iterable[Row], columns: list[str], export_type: ExportType) -> Iterator[str]:
     parts = _RowParts(runs_of(columns, export_type), _csv_encoder, "")
     fill = parts.fill
     # csv writes a row of one empty cell as "" (a blank line would read as no row at all).
-    lone = '""\n' if len(columns) == 1 else "\n"
+    lone = '""' if len(columns) == 1 else ""
     for page, event in rows:
-        line = ",".join(fill(page, event))
-        yield (line + "\n" if line else lone).encode()
+        yield ",".join(fill(page, event)) or lone
 
 
 def _csv_encoder(runs: Sequence[Run]) -> Callable[[Values], list[str]]:
     fragments = [csv_fragment(run.names) for run in runs]
     return lambda values: [fragment(values) for fragment in fragments]
-
-
-def _batched(pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """The pieces joined into chunks of about ``CHUNK_BYTES``."""
-    batch: list[bytes] = []
-    size = 0
-    for piece in pieces:
-        batch.append(piece)
-        size += len(piece)
-        if size >= CHUNK_BYTES:
-            yield b"".join(batch)
-            batch.clear()
-            size = 0
-    if batch:
-        yield b"".join(batch)
 
 
 def gzipped(chunks: Iterable[bytes], level: int = GZIP_LEVEL) -> Iterator[bytes]:

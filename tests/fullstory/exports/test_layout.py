@@ -7,9 +7,11 @@ import io
 from typing import Any
 
 import orjson
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockserver.fullstory.exports import files
 from mockserver.fullstory.exports.columns import EVENT_COLUMNS, EVENT_LEVEL_COLUMNS
 from mockserver.fullstory.exports.files import encoded
 from mockserver.fullstory.exports.layout import csv_cell
@@ -96,3 +98,24 @@ def test_a_lone_empty_csv_cell_is_quoted_and_an_empty_array_is_empty() -> None:
     assert data == b'PageId\n""\n'
     assert b"".join(encoded(iter([]), ExportFormat.JSON, ExportType.EVENT, ())) == b"[\n]\n"
     assert b"".join(encoded(iter([]), ExportFormat.NDJSON, ExportType.EVENT, ())) == b""
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 10, 1 << 20])
+@pytest.mark.parametrize("count", [0, 1, 7])
+def test_files_are_whole_whatever_the_piece_size(
+    monkeypatch: pytest.MonkeyPatch, chunk_bytes: int, count: int
+) -> None:
+    monkeypatch.setattr(files, "CHUNK_BYTES", chunk_bytes)
+    rows = [({"PageId": str(n)}, {"EventType": "x"}) for n in range(count)]
+    fields = ["PageId", "EventType"]
+
+    def file(fmt: ExportFormat) -> bytes:
+        return b"".join(encoded(iter(rows), fmt, ExportType.EVENT, fields))
+
+    wanted = [{"PageId": str(n), "EventType": "x"} for n in range(count)]
+    assert orjson.loads(file(ExportFormat.JSON)) == wanted
+    assert [orjson.loads(line) for line in file(ExportFormat.NDJSON).splitlines()] == wanted
+    assert file(ExportFormat.NDJSON).endswith(b"\n") or count == 0
+    assert file(ExportFormat.CSV).decode() == "PageId,EventType\n" + "".join(
+        f"{n},x\n" for n in range(count)
+    )
