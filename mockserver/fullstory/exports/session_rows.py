@@ -92,34 +92,39 @@ class SessionRows:
         return self._view_starts
 
     def event_values(self, event: Event, at: datetime) -> Values:
-        """The per-event columns; ``at``: :func:`event_instant` of ``event``."""
+        """The per-event columns; ``at``: :func:`event_instant` of ``event``.
+
+        Runs once per exported row, so the common cases are tested first: a target that is a
+        plain dict, text that is already a string, a type that cannot be a flavoured click."""
         kind = event.type
         props = event.properties
-        raw_target = props.get("target")
-        target: Mapping[str, Any] = raw_target if isinstance(raw_target, Mapping) else _NO_VALUES
+        target = props.get("target")
+        if target.__class__ is not dict and not isinstance(target, Mapping):
+            target = _NO_VALUES
+        text = target.get("text") or props.get("target_text") or ""
+        selector = target.get("raw_selector") or props.get("target_selector") or ""
+        if self._utc and at.tzinfo is UTC:
+            # The endpoint's own form (format_event_time), without a zone conversion.
+            start = at.isoformat(timespec="milliseconds")[:-6] + "Z"
+        else:
+            start = format_time(at, self.zone)
         values: Values = {
-            "EventStart": self._time_text(at),
+            "EventStart": start,
             "EventType": kind,
             "EventSubType": (
                 str(props.get("navigate_reason", ""))
                 if kind == "navigate"
                 else click_flavour_of(kind, props)
+                if "click" in kind
+                else ""
             ),
             "EventCustomName": _custom_name(event) if kind == "custom" else "",
-            "EventTargetText": json_scalar(target.get("text") or props.get("target_text") or ""),
-            "EventTargetSelector": json_scalar(
-                target.get("raw_selector") or props.get("target_selector") or ""
-            ),
+            "EventTargetText": text if text.__class__ is str else json_scalar(text),
+            "EventTargetSelector": selector if selector.__class__ is str else json_scalar(selector),
         }
         if kind == "custom":
             values.update(event_vars(props))
         return values
-
-    def _time_text(self, at: datetime) -> str:
-        if self._utc and at.tzinfo is UTC:
-            # The endpoint's own form (format_event_time), without a zone conversion.
-            return at.isoformat(timespec="milliseconds")[:-6] + "Z"
-        return format_time(at, self.zone)
 
 
 def _custom_name(event: Event) -> Any:
