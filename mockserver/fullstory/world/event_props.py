@@ -85,7 +85,13 @@ def _plain_url_properties(url: str) -> dict[str, Any] | None:
         return None
     host, rest = url[scheme_end + 3 : slash], url[slash:]
     path, mark, query_text = rest.partition("?")
-    if "?" in host or not _plain_text(url, scheme_end) or any(c in query_text for c in "%+;"):
+    if (
+        "?" in host
+        or "%" in query_text
+        or "+" in query_text
+        or ";" in query_text
+        or not _plain_text(url, scheme_end)
+    ):
         return None  # urlsplit would clean or parse_qs decode something: leave it to them
     query: dict[str, dict[str, list[str]]] = {}
     if mark:
