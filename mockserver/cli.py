@@ -50,7 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     spec_command.add_parser(commands)
     scenario_command.add_parser(commands)
     keys_command.add_parser(commands)
-    commands.add_parser("version", help="print the version")
+    commands.add_parser("version", help="print the version", description="Print the version.")
+    for command in commands.choices.values():
+        # An unknown flag is reported by the command it was given to, with that command's usage.
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -58,6 +61,10 @@ def add_contract_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     contract = commands.add_parser(
         "contract",
         help="run the contract suite against a target (and another, for a drift report)",
+        description=(
+            "Run the contract suite (contract_tests/) against a target; with --against, run it "
+            "against a second one too and write a drift report. Arguments after -- go to pytest."
+        ),
     )
     contract.add_argument(
         "--target",
@@ -126,8 +133,9 @@ def serve(settings: Settings) -> int:
 
 def _serve(settings: Settings) -> int:
     import uvicorn
+    from uvicorn.config import LOG_LEVELS  # names to numbers, "trace" (5) included
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    logging.basicConfig(level=LOG_LEVELS[settings.log_level], format="%(message)s")
     try:
         app = create_app(settings)
     except (StateFileError, SettingsError, ScenarioError) as exc:
@@ -183,7 +191,9 @@ OUTPUT_COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:  # exits 2
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "version":
         print(__version__)
         return 0
