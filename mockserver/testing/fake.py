@@ -312,7 +312,7 @@ class Fake:
         try:
             # Asking a test's tenant for limits turns them on (even where the server's settings
             # have them off), unless the body says "enabled": false.
-            apply_limits(self.state, self.tenant, {"enabled": True, **limits})
+            apply_limits(self.state, self.tenant, limits, enabled=True)
         except StateError as exc:
             raise ValueError(str(exc)) from None
 
@@ -442,4 +442,12 @@ class Fake:
 
 
 def _as_time(at: datetime | str) -> datetime:
-    return parse_rfc3339(at) if isinstance(at, str) else at
+    if not isinstance(at, str):
+        return at
+    try:
+        return parse_rfc3339(at)
+    except ValueError:
+        raise ValueError(
+            f"{at!r} is not a time: give RFC 3339 text with a zone (2026-10-01T12:00:00Z) or a "
+            "datetime (or, for the marker's clock, 'frozen' or 'system')"
+        ) from None
