@@ -109,7 +109,8 @@ def banner(settings: Settings) -> str:
     key = settings.keys[0].secret if settings.keys else "(none)"
     return (
         f"mockserver {__version__}: FullStory API on http://{settings.host}:{settings.port} "
-        f"(admin at /__admin, spec at /openapi.json), key {key!r}, seed {settings.seed}, "
+        f"(spec at /openapi.json; Cognigy at /new, Opal tools at /opal, admin at /__admin), "
+        f"key {key!r}, seed {settings.seed}, "
         f"{settings.users} users per tenant, scenario {settings.scenario!r}, clock {settings.clock}"
     )
 
