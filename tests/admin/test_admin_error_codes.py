@@ -109,3 +109,13 @@ def test_rate_limits_of_the_wrong_shape_name_the_right_fields(admin: httpx.Clien
         "request body is invalid: Additional properties are not allowed ('me' was unexpected); "
         "expected only: enabled, default, groups, refill"
     )
+
+
+def test_a_pattern_failure_says_in_words_what_was_expected(admin: httpx.Client) -> None:
+    response = admin.put("/__admin/clock", json={"time": "yesterday"})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].endswith(
+        "; expected: RFC 3339 with a time zone, within the years 1970..8999."
+    )
+    policy = admin.put("/__admin/tenants/o-MOCK-na1/lifecycle", json={"default": "later"})
+    assert "expected: `immediate`, `polls:N`" in policy.json()["error"]["message"]
