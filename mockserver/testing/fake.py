@@ -295,8 +295,11 @@ class Fake:
         else:
             self.freeze_clock(clock)
 
-    def _restore_clock(self) -> None:
+    def _restore_server_wide_state(self) -> None:
         self.state.reset_clock()
+        # Server-wide like the clock: a test that switched summaries to ``realistic`` must not
+        # make the next test's summaries take seconds.
+        self.state.summary_latency.set_mode(self.state.settings.summary_latency)
 
     # -- behaviour knobs -------------------------------------------------------------------
 
@@ -427,7 +430,7 @@ class Fake:
             state.keys.revoke(key.key_id)
         self._faults.clear()
         self._keys.clear()
-        self._restore_clock()
+        self._restore_server_wide_state()
         # Forget the tenant (config, data, journal, keys): a long session must not accumulate
         # one per test.
         if state.has_tenant(self.tenant_id):
