@@ -134,3 +134,15 @@ def test_the_command_line_table_names_every_command_and_spec() -> None:
     spec_row = next(line for line in table.splitlines() if line.startswith("| `mockserver spec ["))
     for api in served_apis():
         assert f"`{api}`" in spec_row, api
+
+
+def test_every_admin_query_parameter_is_in_the_readme() -> None:
+    spec = yaml.safe_load((REPO / "openapi" / "admin.yaml").read_text())
+    text = section("The control plane")
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    assert f"`{parameter['name']}`" in text, f"{method.upper()} {path}: {parameter}"
