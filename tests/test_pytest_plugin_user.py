@@ -55,6 +55,11 @@ def test_clock_that_is_no_time(fullstory):
 @pytest.mark.mockserver("frozen")
 def test_positional_option(fullstory):
     pass
+
+
+@pytest.mark.mockserver(summary_latency="slow")
+def test_unknown_summary_latency(fullstory):
+    pass
 """
 
 
@@ -66,7 +71,7 @@ def run_user_tests(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 @pytest.mark.parametrize("mode", ["inprocess", "server"])
 def test_as_a_user_meets_it(pytester: pytest.Pytester, mode: str) -> None:
     result = run_user_tests(pytester, f"--mockserver-mode={mode}")
-    result.assert_outcomes(passed=1, errors=5)
+    result.assert_outcomes(passed=1, errors=6)
     output = result.stdout.str()
     # One line per mistake, naming it and what is known; no trace through the plugin.
     result.stdout.fnmatch_lines(
@@ -80,6 +85,7 @@ def test_as_a_user_meets_it(pytester: pytest.Pytester, mode: str) -> None:
             "sead; use seed, users, *",
             "*@pytest.mark.mockserver: 'yesterday' is not a time: give RFC 3339 text with a zone*",
             "*@pytest.mark.mockserver takes keywords only, not ('frozen',)",
+            "*@pytest.mark.mockserver: summary latency must be one of off, realistic, not 'slow'",
         ]
     )
     for trace in ("Traceback", "During handling", "testing/fake.py", "pytest_plugin.py"):

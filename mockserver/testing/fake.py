@@ -116,7 +116,7 @@ def start_fake_server(
 
 OPTION_NAMES = (
     "seed", "users", "scenario", "clock", "lifecycle", "rate_limits", "faults", "level",
-    "profiles",
+    "profiles", "summary_latency",
 )  # fmt: skip
 
 RateLimits = bool | Mapping[str, Any]
@@ -135,6 +135,7 @@ class FakeOptions:
     faults: Sequence[FaultSpec | Mapping[str, Any]] = field(default_factory=tuple)
     level: str = "admin"  # the level of the test's key
     profiles: Sequence[Mapping[str, Any]] = field(default_factory=tuple)  # create_profile kwargs
+    summary_latency: str | None = None  # "off" or "realistic" (server-wide; restored at the end)
 
     @classmethod
     def from_kwargs(cls, where: str, kwargs: Mapping[str, Any]) -> FakeOptions:
@@ -185,6 +186,8 @@ class Fake:
             self.add_fault(fault)
         for profile in options.profiles:
             self.create_profile(**profile)
+        if options.summary_latency is not None:
+            self.set_summary_latency(options.summary_latency)
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -318,6 +321,12 @@ class Fake:
             apply_limits(self.state, self.tenant, limits, enabled=True)
         except StateError as exc:
             raise ValueError(str(exc)) from None
+
+    def set_summary_latency(self, mode: str) -> None:
+        """``"off"`` or ``"realistic"``: how long AI summaries take, on the server's clock (a
+        frozen clock is advanced instead of slept). Server-wide, like the clock, and restored
+        when the test ends."""
+        self.state.summary_latency.set_mode(mode)
 
     def set_lifecycle(self, lifecycle: str | LifecyclePolicy | Mapping[str, str]) -> None:
         """A policy for every kind (``"immediate"``, ``"polls:2"``, ``"seconds:30,fail"``), or
