@@ -1,4 +1,6 @@
-"""mockserver: a local fake of FullStory's server APIs (fullstory-mockserver on the package index).
+"""mockserver (the fullstory-mockserver distribution): a local fake of FullStory's server APIs,
+the Optimizely Opal FullStory connector and Cognigy's contact profiles, for offline development,
+tests and contract tests. Not the Java MockServer.
 
 Settings come from flags and MOCKSERVER_* variables; run `mockserver COMMAND --help` for a
 command's options."""
