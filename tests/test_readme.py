@@ -64,8 +64,11 @@ def test_quick_start_is_two_make_commands() -> None:
 
 
 def section(title: str) -> str:
-    """The README's text from the heading ``title`` to the next heading of the same level."""
-    heading = next(line for line in README.splitlines() if line.startswith("#") and title in line)
+    """The README's text from the heading that starts with ``title`` to the next heading of the
+    same level."""
+    heading = next(
+        line for line in README.splitlines() if re.match(rf"#+ {re.escape(title)}", line)
+    )
     level = heading.split(" ", 1)[0]
     body = README.split(heading, 1)[1]
     return re.split(rf"\n{level} ", body, maxsplit=1)[0]
