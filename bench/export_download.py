@@ -1,0 +1,73 @@
+"""A large export download, through ``bench/exports.py``'s own command line (it starts its
+served fake, creates an ``everyone`` event export per format, streams it through the signed
+link and prints one dict per measure). The suite reads those dicts; it does not copy the
+script, so the exports work going on there is measured as it lands."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import time
+from typing import Any
+
+from plan import Context
+from report import Section, table
+from run import BENCH_DIR, REPO_DIR
+
+PREFIXES = {"pipeline only:": "pipeline", "download:": "download"}
+SHOWN = {
+    "pipeline": ["rows", "rows_per_second", "gzip_mib"],
+    "download": ["rows", "seconds", "rows_per_second", "rows_per_server_cpu_second",
+                 "rss_before_mib", "peak_rss_mib", "rss_growth_mib"],
+}  # fmt: skip
+
+
+def parse(stdout: str) -> list[tuple[str, dict[str, Any]]]:
+    """(kind, numbers) for each ``pipeline only: {...}`` / ``download: {...}`` line."""
+    found = []
+    for line in stdout.splitlines():
+        for prefix, kind in PREFIXES.items():
+            if line.startswith(prefix):
+                value = ast.literal_eval(line.removeprefix(prefix).strip())
+                if isinstance(value, dict):
+                    found.append((kind, value))
+    return found
+
+
+def export_download(ctx: Context) -> Section:
+    section = Section("exports")
+    plan = ctx.plan
+    argv = [ctx.python, str(BENCH_DIR / "exports.py"), "--rows", str(plan.export_rows),
+            "--formats", *plan.export_formats]  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run(argv, cwd=REPO_DIR, capture_output=True, text=True, check=False,
+                          timeout=1800)  # fmt: skip
+    seconds = time.perf_counter() - started
+    results = parse(done.stdout)
+    section.add(
+        f"`bench/exports.py --rows {plan.export_rows} --formats "
+        f"{' '.join(plan.export_formats)}` ({seconds:.1f} s): a served fake with a world big "
+        "enough for the rows, the export downloaded through its signed link by a streaming "
+        "client that inflates and counts rows, stopping at the row count. **download**: "
+        "rows/s of wall time and the server's RSS before and its peak (VmHWM) after; "
+        "**pipeline**: the encoder and gzip stream alone over synthetic rows.",
+        "",
+    )
+    for kind, columns in SHOWN.items():
+        rows = [
+            [str(r.get("format", "?")), *(format_cell(r.get(c)) for c in columns)]
+            for k, r in results
+            if k == kind
+        ]
+        if rows:
+            section.add(f"**{kind}**", "", *table(["format", *columns], rows), "")
+    if done.returncode != 0 or not results:
+        tail = (done.stdout + done.stderr).strip()[-600:]
+        section.problem(f"`bench/exports.py` exited {done.returncode}: {tail}")
+    return section
+
+
+def format_cell(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "n/a" if value is None else str(value)
