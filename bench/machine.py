@@ -35,7 +35,8 @@ def output_of(argv: list[str]) -> str | None:
         return None
     with contextlib.suppress(OSError, subprocess.SubprocessError):
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
-        return (done.stdout or done.stderr).strip().splitlines()[0]
+        lines = (done.stdout or done.stderr).strip().splitlines()
+        return lines[0] if lines else ""
     return None
 
 

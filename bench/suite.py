@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan = QUICK if opts.quick else FULL
     chosen = [k for k in (opts.only or SECTIONS) if k not in opts.skip]
     started, when = time.perf_counter(), datetime.now(UTC)
-    load_before = machine.loadavg_text()
+    load_before, facts = machine.loadavg_text(), machine.facts()
     command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(argv)
     install = not opts.no_install
     wrk, wrk_problem = ensure_wrk(install) if "throughput" in chosen else (None, "not needed")
@@ -154,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("command", f"`{command}`"),
         ("mode", "quick (`--quick`)" if plan.quick else "full"),
         ("took", f"{time.perf_counter() - started:.0f} s"),
-        *machine.facts(),
+        *facts,
         ("load average before", load_before),
         ("load average after", machine.loadavg_text()),
         ("wrk", wrk.version or wrk.path if wrk else f"not used: {wrk_problem}"),
