@@ -18,7 +18,17 @@ import httpx
 from catalogue import Answer, Call, bare_manifest, prepare, select, send
 from plan import Context
 from report import Section, Target, mib, num, ratio, table, verdict
-from run import BENCH_DIR, LoadResult, Server, fake_command, free_port, running
+from run import (
+    BENCH_DIR,
+    LoadResult,
+    Server,
+    fake_command,
+    free_port,
+    running,
+    start_server,
+    stop_server,
+    wait_ready,
+)
 from wrk_load import run_wrk
 
 BARE_TARGET = 0.5  # ours / bare Starlette, at least
@@ -63,12 +73,18 @@ def prism_for(ctx: Context, spec: str, section: Section) -> Iterator[Server | No
         yield None
         return
     port = free_port()
+    server = start_server(f"prism-{spec}", ctx.prism.command(spec, port), port, ctx.work)
     try:
-        with running(f"prism-{spec}", ctx.prism.command(spec, port), port, ctx.work) as server:
-            yield server
-    except RuntimeError as exc:  # did not start: said in RESULTS.md, the other rows go on
+        wait_ready(server)
+    except RuntimeError as exc:  # did not start: said in RESULTS.md, the other columns go on
+        stop_server(server)
         section.problem(f"Prism on openapi/{spec}.yaml did not start: {exc}")
         yield None
+        return
+    try:
+        yield server
+    finally:
+        stop_server(server)
 
 
 def measure(ctx: Context, port: int, c: Call, label: str) -> LoadResult:
