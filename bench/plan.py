@@ -36,7 +36,7 @@ class Plan:
 
 
 FULL = Plan(
-    quick=False, seconds=5, warmup=1, threads=2, connections=32, users=1000, scan_users=300,
+    quick=False, seconds=5, warmup=2, threads=2, connections=32, users=1000, scan_users=300,
     profiles=200, inproc_requests=1000, fixture_tests=200, fixture_rounds=2, cold_starts=5,
     prism_cold_starts=3, scale_users=(1_000, 1_000_000), scale_requests=300, scale_builds=5,
     export_rows=50_000, export_formats=("FORMAT_NDJSON", "FORMAT_CSV"), contract_examples=10,
