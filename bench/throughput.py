@@ -182,9 +182,9 @@ def describe(
         f"--users {plan.users} --rate-limits false` (auth, validation, journal on; access log "
         "off). **bare**: `bench/bare_app.py`, a Starlette route per endpoint returning the "
         "fake's recorded answer bytes under the same uvicorn. **Prism**: `prism mock -v error "
-        "openapi/<api>.yaml` (its own made-up bodies, sizes in the last column; on our specs "
-        "it also logs, at error level, each violation of the spec's patterns by the bodies it "
-        "makes up, which is part of its cost as shipped).",
+        "openapi/<api>.yaml` (its own made-up bodies, sizes in the last column; on the "
+        "FullStory spec it also logs, at error level, each place where a body it made up breaks "
+        "the spec's id patterns: part of its cost as shipped).",
         "",
     )
     table_rows = []
