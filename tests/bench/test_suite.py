@@ -5,6 +5,7 @@ the access log read and write what those tools use."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,32 @@ def test_export_lines_and_access_lines_are_read() -> None:
     ]
     log = Path(__file__).with_name("access-sample.log")
     assert access_count(log) == 2
+
+
+def test_missing_tools_are_reported_not_substituted(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import prism
+    import wrk_load
+    from plan import QUICK, Context
+    from throughput import throughput
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no wrk, no node, no npm
+    wrk, why = wrk_load.ensure_wrk(install=False)
+    assert wrk is None
+    assert why is not None and "apt-get install wrk" in why
+    with pytest.raises(prism.PrismUnavailable, match="node is not installed"):
+        prism.ensure_prism(tmp_path, install=False)
+    section = throughput(Context(QUICK, tmp_path, None, why, None, "no node"))
+    assert section.problems == [f"every row: {why}"]
+    assert not section.lines
+
+
+def test_prism_is_not_installed_when_installing_is_off(tmp_path: Path) -> None:
+    import prism
+
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: ensure_prism stops before looking at the folder")
+    with pytest.raises(prism.PrismUnavailable, match="installing was turned off"):
+        prism.ensure_prism(tmp_path / "empty", install=False)
+    assert not (tmp_path / "empty").exists()
