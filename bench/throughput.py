@@ -109,9 +109,19 @@ def try_measure(ctx: Context, section: Section, port: int, c: Call, who: str) ->
 
 
 def prism_probe(server: Server, c: Call) -> str:
-    with client_for(server.port) as client:
-        answer = send(client, c)
+    try:
+        with client_for(server.port) as client:
+            answer = send(client, c)
+    except httpx.HTTPError as exc:  # the load run below will show it too
+        return f"no answer: {exc!r}"
     return f"{answer.status_code}, {len(answer.content):,} B"
+
+
+def failures(m: LoadResult | None) -> str:
+    """Non-2xx answers, plus socket errors (connect, read, write, timeout) if any."""
+    if m is None:
+        return "-"
+    return f"{m.non_2xx}" + (f"+{m.socket_errors}e" if m.socket_errors else "")
 
 
 def load_all(
@@ -199,17 +209,17 @@ def describe(
             ratios_bare.append((over_bare, label))
         if over_prism is not None:
             ratios_prism.append((over_prism, label))
-        non_2xx = [m.non_2xx if m else "-" for m in (row.ours, row.bare, row.prism)]
         table_rows.append([
             c.api, f"{c.method} {c.name}", *cells(row.ours), *cells(row.bare), *cells(row.prism),
             num(over_bare, 2), verdict(None if over_bare is None else over_bare >= BARE_TARGET),
             num(over_prism, 2),
             verdict(None if over_prism is None else over_prism >= PRISM_TARGET),
-            "/".join(str(n) for n in non_2xx), f"{len(row.answer.body):,} B", row.prism_answer,
+            "/".join(failures(m) for m in (row.ours, row.bare, row.prism)),
+            f"{len(row.answer.body):,} B", row.prism_answer,
         ])  # fmt: skip
     header = ["API", "endpoint", "ours rps", "p50 ms", "p99 ms", "bare rps", "p50 ms", "p99 ms",
               "Prism rps", "p50 ms", "p99 ms", "ours/bare", "≥0.5x", "ours/Prism", "≥3x",
-              "non-2xx ours/bare/Prism", "our body", "Prism's answer"]  # fmt: skip
+              "non-2xx(+socket errors) ours/bare/Prism", "our body", "Prism's answer"]  # fmt: skip
     section.add(*table(header, table_rows, right_from=2))
     section.add("", *[f"- {note}" for note in notes])
     if differ:
