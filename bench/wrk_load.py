@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalogue import Call
-from run import LOOPBACK, LoadResult, loadavg, parse_wrk, wrk_version
+from run import LOOPBACK, LoadResult, load_result, loadavg, parse_wrk, wrk_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +81,13 @@ def run_wrk(
     if done.stderr.strip():  # wrk reports a script error there and then runs without the script
         raise ValueError(f"wrk: {done.stderr.strip()[:300]}")
     numbers = parse_wrk(done.stdout)
-    return LoadResult(
+    return load_result(
+        numbers,
         target=script.stem,
         endpoint=c.name,
         round=1,
         tool="wrk",
         command=shlex.join(argv),
         duration_s=seconds,
-        requests=int(numbers["requests"]),
-        rps=numbers["rps"],
-        p50_ms=numbers["p50_ms"],
-        p99_ms=numbers["p99_ms"],
-        non_2xx=int(numbers["non_2xx"]),
-        socket_errors=int(numbers["socket_errors"]),
         loadavg_before=before,
     )
