@@ -5,6 +5,7 @@ log, so the count holds whichever version of the kit is installed."""
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import time
 from pathlib import Path
@@ -18,8 +19,16 @@ SUMMARY_LINE = re.compile(r"\d+ (passed|failed|error)")  # pytest's last line
 
 
 def kit_command(ctx: Context, url: str, out: Path) -> list[str]:
-    return [ctx.python, "-m", "mockserver", "contract", "--target", url,
-            "--max-examples", str(ctx.plan.contract_examples), "--out", str(out)]  # fmt: skip
+    """``mockserver contract --target URL``, with ``--max-examples`` and ``--out`` where the
+    installed kit has them (the kit is being rebuilt: its other flags may change)."""
+    head = [ctx.python, "-m", "mockserver", "contract"]
+    help_text = subprocess.run([*head, "--help"], capture_output=True, text=True, check=False)
+    command = [*head, "--target", url]
+    if "--max-examples" in help_text.stdout:
+        command += ["--max-examples", str(ctx.plan.contract_examples)]
+    if "--out" in help_text.stdout:
+        command += ["--out", str(out)]
+    return command
 
 
 def access_count(log: Path) -> int:
@@ -42,11 +51,10 @@ def contract_kit(ctx: Context) -> Section:
     requests = access_count(server.log_path) - before  # counted once the server has stopped
     summary = [line for line in done.stdout.splitlines() if SUMMARY_LINE.search(line)]
     outcome = summary[-1] if summary else f"exit {done.returncode}"
+    shown = shlex.join(argv[2:]).replace(str(ctx.work), "$TMP").replace(str(port), "PORT")
     section.add(
-        f"`mockserver contract --target http://127.0.0.1:PORT --max-examples "
-        f"{ctx.plan.contract_examples}` against `mockserver serve --rate-limits false "
-        "--access-log true`; wall time of the kit's process, requests counted in the server's "
-        "access log.",
+        f"`{shown}` against `mockserver serve --rate-limits false --access-log true`; wall "
+        "time of the kit's process, requests counted in the server's access log.",
         "",
         *table(
             ["measure", "value"],

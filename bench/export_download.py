@@ -6,6 +6,7 @@ script, so the exports work going on there is measured as it lands."""
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import time
 from typing import Any
@@ -28,10 +29,21 @@ def parse(stdout: str) -> list[tuple[str, dict[str, Any]]]:
     for line in stdout.splitlines():
         for prefix, kind in PREFIXES.items():
             if line.startswith(prefix):
-                value = ast.literal_eval(line.removeprefix(prefix).strip())
+                value = literal(line.removeprefix(prefix).strip())
                 if isinstance(value, dict):
                     found.append((kind, value))
     return found
+
+
+def literal(text: str) -> Any:
+    """A Python literal (what exports.py prints today) or JSON (should it print that)."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return None
 
 
 def export_download(ctx: Context) -> Section:
