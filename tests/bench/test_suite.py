@@ -78,7 +78,7 @@ def test_wrk_scripts_carry_method_headers_and_body() -> None:
 
 def test_export_lines_and_access_lines_are_read() -> None:
     from contract_run import access_count
-    from export_download import parse
+    from export_download import parse, tables
 
     stdout = (
         "pipeline only: {'format': 'FORMAT_CSV', 'rows': 10}\nserver: serve ...\n"
@@ -87,6 +87,16 @@ def test_export_lines_and_access_lines_are_read() -> None:
     assert parse(stdout) == [
         ("pipeline", {"format": "FORMAT_CSV", "rows": 10}),
         ("download", {"format": "FORMAT_CSV", "rows": 10, "rss_growth_mib": 1.5}),
+    ]
+    # exports.py's figures grow as the exports work lands: the columns follow what it reports.
+    newer = parse("download: {'format': 'FORMAT_CSV', 'rows': 10, 'load_average': (1.0, 2.0, 3.0)}")
+    assert tables(newer) == [
+        "**download**",
+        "",
+        "| format | rows | load_average |",
+        "| --- | ---: | ---: |",
+        "| FORMAT_CSV | 10 | 1.0, 2.0, 3.0 |",
+        "",
     ]
     log = Path(__file__).with_name("access-sample.log")
     assert access_count(log) == 2
