@@ -15,7 +15,7 @@ Sections (``--skip``/``--only`` take these names):
 
 A part that cannot run (no wrk, npm unreachable, a crash) is written into RESULTS.md as such.
 
-Run: ``make bench`` (about 8 minutes on 2 cores), ``make bench BENCH_ARGS=--quick`` (about 3:
+Run: ``make bench`` (8 to 9 minutes on 2 busy cores), ``make bench BENCH_ARGS=--quick`` (about 3:
 mostly fixed costs, server and Prism starts and the contract kit), or ``.venv/bin/python
 bench/suite.py --help``.
 """
