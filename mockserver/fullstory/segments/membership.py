@@ -56,7 +56,7 @@ class UserScan:
         self._seen: dict[str, ScannedSession | None] = {}
 
     def session(self, user: User, ref: SessionRef) -> ScannedSession | None:
-        if user != self._user:
+        if user is not self._user and user != self._user:  # identity first: once per session
             self._user = user
             self._seen.clear()  # one user's sessions at a time: memory stays flat
         key = str(ref.session_id)

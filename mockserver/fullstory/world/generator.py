@@ -381,8 +381,11 @@ class World:
             budget=draw_budget(rng),
         )
         outcome = plan.script(timeline)
+        # The user's listing usually holds this ref already (a scan walks it): its ids are two
+        # keyed permutations and a hash, worth not recomputing per session.
+        listed = self._refs.peek(index)
         return Session(
-            ref=self._ref(user, number, created),
+            ref=listed[-1 - number] if listed is not None else self._ref(user, number, created),
             device=device,
             pages=tuple(timeline.pages),
             events=tuple(timeline.events),
