@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install serve test unit contract lint typecheck bench clean
 
@@ -39,8 +40,9 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The benchmark suite: measures, then writes bench/RESULTS.md (`make bench BENCH_ARGS=--quick`).
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/suite.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

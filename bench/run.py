@@ -505,20 +505,29 @@ def measure(
         numbers = asyncio.run(python_load(url, opts.duration, opts.connections))
         command = f"python_load({url!r}, {opts.duration:g}s, {opts.connections} connections)"
         tool = "python"
-    return LoadResult(
+    return load_result(
+        numbers,
         target=target,
         endpoint=endpoint,
         round=round_,
         tool=tool,
         command=command,
-        requests=int(numbers["requests"]),
         duration_s=opts.duration,
+        loadavg_before=before,
+    )
+
+
+def load_result(numbers: dict[str, float], **measured: Any) -> LoadResult:
+    """A LoadResult from a load generator's numbers (``parse_wrk``, ``python_load``) and the
+    facts of the run (target, endpoint, round, tool, command, duration_s, loadavg_before)."""
+    return LoadResult(
+        requests=int(numbers["requests"]),
         rps=numbers["rps"],
         p50_ms=numbers["p50_ms"],
         p99_ms=numbers["p99_ms"],
         non_2xx=int(numbers["non_2xx"]),
         socket_errors=int(numbers["socket_errors"]),
-        loadavg_before=before,
+        **measured,
     )
 
 
