@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shlex
 from pathlib import Path
 from typing import Any
@@ -58,4 +57,5 @@ def test_the_contract_step_uses_real_flags() -> None:
         [w.replace("$FAKE_URL", "http://127.0.0.1:8787") for w in words[1:]]
     )
     assert args.target == "http://127.0.0.1:8787"
-    assert re.search(r"contract_tests$", args.suite)
+    # The kit's suites ship in the package: no checkout's contract_tests/ to point at.
+    assert args.writes and str(args.out) == "contract-report"
