@@ -1,6 +1,7 @@
 # fullstory-mockserver: the fake FullStory API (and its control plane) as a container.
 #   docker build -t fullstory-mockserver .
-#   docker run --rm -p 8787:8787 -v fullstory-mockserver-state:/var/lib/mockserver fullstory-mockserver
+#   docker run --rm -p 127.0.0.1:8787:8787 -v fullstory-mockserver-state:/var/lib/mockserver \
+#     fullstory-mockserver
 # Configure it with MOCKSERVER_* variables (README, "Settings"), e.g. -e MOCKSERVER_SEED=7.
 FROM python:3.11-slim
 

@@ -1,4 +1,6 @@
-"""mockserver: a local fake of FullStory's server APIs (fullstory-mockserver on the package index).
+"""mockserver (the fullstory-mockserver distribution): a local fake of FullStory's server APIs,
+the Optimizely Opal FullStory connector and Cognigy's contact profiles, for offline development,
+tests and contract tests. Not the Java MockServer.
 
 Settings come from flags and MOCKSERVER_* variables; run `mockserver COMMAND --help` for a
 command's options."""
@@ -50,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     spec_command.add_parser(commands)
     scenario_command.add_parser(commands)
     keys_command.add_parser(commands)
-    commands.add_parser("version", help="print the version")
+    commands.add_parser("version", help="print the version", description="Print the version.")
+    for command in commands.choices.values():
+        # An unknown flag is reported by the command it was given to, with that command's usage.
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -58,6 +63,10 @@ def add_contract_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     contract = commands.add_parser(
         "contract",
         help="run the contract suite against a target (and another, for a drift report)",
+        description=(
+            "Run the contract suite (contract_tests/) against a target; with --against, run it "
+            "against a second one too and write a drift report. Arguments after -- go to pytest."
+        ),
     )
     contract.add_argument(
         "--target",
@@ -102,7 +111,8 @@ def banner(settings: Settings) -> str:
     key = settings.keys[0].secret if settings.keys else "(none)"
     return (
         f"mockserver {__version__}: FullStory API on http://{settings.host}:{settings.port} "
-        f"(admin at /__admin, spec at /openapi.json), key {key!r}, seed {settings.seed}, "
+        f"(spec at /openapi.json; Cognigy at /new, Opal tools at /opal, admin at /__admin), "
+        f"key {key!r}, seed {settings.seed}, "
         f"{settings.users} users per tenant, scenario {settings.scenario!r}, clock {settings.clock}"
     )
 
@@ -126,8 +136,9 @@ def serve(settings: Settings) -> int:
 
 def _serve(settings: Settings) -> int:
     import uvicorn
+    from uvicorn.config import LOG_LEVELS  # names to numbers, "trace" (5) included
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    logging.basicConfig(level=LOG_LEVELS[settings.log_level], format="%(message)s")
     try:
         app = create_app(settings)
     except (StateFileError, SettingsError, ScenarioError) as exc:
@@ -183,7 +194,9 @@ OUTPUT_COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args, unknown = build_parser().parse_known_args(argv)
+    if unknown:  # exits 2
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command == "version":
         print(__version__)
         return 0

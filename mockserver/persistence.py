@@ -8,8 +8,9 @@ would leave a tenant that is neither the old one nor the new one):
   answers. The world is not in it: it is rebuilt from ``config`` (seed, size and scenario text),
   which is deterministic. Keys are not in it: they are server-wide and secret.
 * the **state file** (``--state-file``): ``{"server": {clock, keys, faults, journal,
-  rate_defaults, counters}, "tenants": {id: {config | null, rate_limits, lifecycle, stores}}}``
-  inside :mod:`mockserver.core.statefile`'s versioned envelope, written atomically.
+  rate_defaults, counters, summary_latency}, "tenants": {id: {config | null, rate_limits,
+  lifecycle, stores}}}`` inside :mod:`mockserver.core.statefile`'s versioned envelope,
+  written atomically.
 
 A ``system`` clock is saved as its mode only: after a restart it follows the wall clock again
 (an admin shift of a system clock does not survive; freeze the clock to keep its reading).
@@ -39,6 +40,7 @@ from mockserver.core.statefile import (
     write_atomic,
     write_snapshot,
 )
+from mockserver.fullstory.summaries.latency import MODES as LATENCY_MODES
 from mockserver.state import RateDefaults, ServerState, StateError, Tenant, TenantConfig
 
 log = logging.getLogger("mockserver")
@@ -138,6 +140,9 @@ def server_snapshot(state: ServerState, *, journal_entries: bool = True) -> dict
             ),
             "rate_defaults": state.rate_defaults.to_dict(),
             "counters": dict(state.counters),
+            # Server-wide like the clock (one admin route, no tenant), so it is saved here and
+            # not in tenant snapshots: importing one tenant must not change every tenant's.
+            "summary_latency": state.summary_latency.mode,
         },
         "tenants": tenants,
     }
@@ -154,6 +159,10 @@ def restore_server(state: ServerState, data: Mapping[str, Any]) -> None:
         counters = {str(name): int(value) for name, value in server["counters"].items()}
         clock_mode = ClockMode(server["clock"]["mode"])
         clock_now = parse_rfc3339(server["clock"]["now"])
+        # Files saved before the mode was kept lack it: they get the configured one.
+        summary_latency = str(server.get("summary_latency", state.settings.summary_latency))
+        if summary_latency not in LATENCY_MODES:
+            raise ValueError(f"summary_latency {summary_latency!r} is not one of {LATENCY_MODES}")
         tenants = []
         for tenant_id, raw in data["tenants"].items():
             configured = raw["config"] is not None
@@ -167,6 +176,7 @@ def restore_server(state: ServerState, data: Mapping[str, Any]) -> None:
     state.faults.restore(server["faults"])
     state.journal.restore(server["journal"])
     state.counters.update(counters)
+    state.summary_latency.set_mode(summary_latency)
     for tenant, configured in tenants:
         state.install_tenant(tenant, configured=configured)
     _restore_clock(state.clock, clock_mode, clock_now)

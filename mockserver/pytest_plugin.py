@@ -103,15 +103,20 @@ def mockserver(mockserver_settings: Settings, mockserver_mode: Mode) -> Iterator
 def marker_options(node: pytest.Item) -> FakeOptions:
     """The ``mockserver`` markers on a test, the closest winning per option."""
     merged: dict[str, Any] = {}
+    problem: str | None = None
     for mark in node.iter_markers(MARKER):  # closest first: function, class, module
         if mark.args:
-            raise pytest.UsageError(f"{node.nodeid}: @pytest.mark.{MARKER} takes keywords only")
+            problem = f"@pytest.mark.{MARKER} takes keywords only, not {mark.args!r}"
         for name, value in mark.kwargs.items():
             merged.setdefault(name, value)
-    try:
-        return FakeOptions.from_kwargs(node.nodeid, merged)
-    except (TypeError, ValueError) as exc:
-        raise pytest.UsageError(f"@pytest.mark.{MARKER}: {exc}") from None
+    if problem is None:
+        try:
+            return FakeOptions.from_kwargs(node.nodeid, merged)
+        except (TypeError, ValueError) as exc:
+            problem = f"@pytest.mark.{MARKER}: {exc}"
+    # The test's mistake, not the plugin's: one line (outside the ``except``, so pytest shows
+    # no chained exception either), and the rest of the session runs on.
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture
@@ -126,9 +131,10 @@ def _set_up(kind: type[F], server: FakeServer, name: str, options: FakeOptions) 
     try:
         return kind(server, name, options)
     except (SettingsError, ScenarioError, ValueError) as exc:
-        # A bad scenario or option is the test's mistake: one line that names it, no traceback
-        # through the plugin's internals.
-        pytest.fail(f"@pytest.mark.{MARKER}: {exc}", pytrace=False)
+        problem = f"@pytest.mark.{MARKER}: {exc}"
+    # A bad scenario or option is the test's mistake: one line that names it, no traceback
+    # through the plugin's internals (nor the chained exception pytest shows inside ``except``).
+    pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture

@@ -112,8 +112,28 @@ def _clock_mode(text: str) -> ClockMode:
         raise ValueError(f"{text!r} is not a clock mode ({modes})") from None
 
 
+def _time(text: str) -> datetime:
+    try:
+        return parse_rfc3339(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not an RFC 3339 time with a zone (like 2026-09-01T00:00:00Z)"
+        ) from None
+
+
 def _optional_time(text: str) -> datetime | None:
-    return parse_rfc3339(text) if text.strip() else None
+    return _time(text) if text.strip() else None
+
+
+# uvicorn's names; anything else would stop the server with a traceback after the world is built.
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+def _log_level(text: str) -> str:
+    value = text.strip().lower()
+    if value not in LOG_LEVELS:
+        raise ValueError(f"{text!r} is not a log level ({', '.join(LOG_LEVELS)})")
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +146,7 @@ class Settings:
     )
     epoch: datetime = field(
         default=parse_rfc3339("2026-09-01T00:00:00Z"),
-        metadata={"help": "the world's timeline anchor (RFC 3339)", "cast": parse_rfc3339},
+        metadata={"help": "the world's timeline anchor (RFC 3339)", "cast": _time},
     )
     scenario: str = field(
         default="default",
@@ -276,7 +296,10 @@ class Settings:
     access_log: bool = field(
         default=False, metadata={"help": "log every request (slower)", "cast": parse_bool}
     )
-    log_level: str = field(default="info", metadata={"help": "log level", "cast": str})
+    log_level: str = field(
+        default="info",
+        metadata={"help": f"log level: {', '.join(LOG_LEVELS)}", "cast": _log_level},
+    )
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -88,6 +88,7 @@ def test_openapi_document_is_served(client: httpx.Client) -> None:
 def test_health_is_open(anon_client: httpx.Client) -> None:
     body = anon_client.get("/__admin/health").json()
     assert body["status"] == "ok"
+    assert body["apis"] == ["cognigy", "fullstory", "opal", "admin"]  # every API served
 
 
 def test_drift_stops_startup() -> None:

@@ -21,6 +21,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 def test_banner_says_what_is_served_where() -> None:
     line = banner(Settings(port=9999, seed=3))
     assert "http://127.0.0.1:9999" in line and "seed 3" in line and "mock-admin-key" in line
+    for prefix in ("/new", "/opal", "/__admin"):  # every API, not only FullStory's
+        assert f" at {prefix}" in line
     assert "\n" not in line
 
 

@@ -172,6 +172,8 @@ def test_bad_key_names_the_flag_and_the_form(capsys: pytest.CaptureFixture[str])
         (["--users", "-1"], "--users: '-1' must not be negative"),
         (["--scenario", "nope"], "unknown scenario 'nope'; the packaged scenarios are default"),
         (["--state-file", "/"], "cannot read state file /"),
+        (["--log-level", "loud"], "--log-level: 'loud' is not a log level (critical, error,"),
+        (["--epoch", "yesterday"], "--epoch: 'yesterday' is not an RFC 3339 time with a zone"),
     ],
 )
 def test_bad_serve_settings_exit_2_naming_the_problem(
@@ -195,6 +197,26 @@ def test_a_broken_scenario_file_exits_2_naming_the_field(
 def test_unknown_flag_exits_2() -> None:
     result = run_cli("serve", "--frob")
     assert result.returncode == 2 and "unrecognized arguments: --frob" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["serve", "contract", "spec", "keys", "version"])
+def test_an_unknown_flag_is_reported_by_its_command_with_its_usage(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([name, "--frob"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: mockserver {name}")
+    assert err.endswith(f"mockserver {name}: error: unrecognized arguments: --frob\n")
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_every_subcommand_describes_itself(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([name, "--help"])
+    usage_and_description = capsys.readouterr().out.split("\n\n")
+    assert len(usage_and_description) > 2, "no description under the usage line"
 
 
 def test_busy_port_says_how_to_pick_another() -> None:

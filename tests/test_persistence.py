@@ -58,6 +58,7 @@ def busy_state() -> ServerState:
         )
         admin.post("/__admin/faults", json={"action": {"type": "latency", "ms": 0}, "times": 9})
         admin.post("/__admin/clock/advance", json={"seconds": 42})
+        admin.put("/__admin/summaries/latency", json={"mode": "realistic"})
         with in_process_client(
             app, headers={"Authorization": f"Basic {created.json()['key']['secret']}"}
         ) as a:
@@ -74,6 +75,7 @@ def test_server_snapshot_round_trips() -> None:
     assert server_snapshot(fresh) == snapshot
     assert fresh.clock.now() == state.clock.now()
     assert fresh.tenant("o-A-na1").lifecycles.snapshot()["default"] == "immediate"
+    assert fresh.summary_latency.mode == "realistic"
     assert [k.key_id for k in fresh.keys.all()] == [k.key_id for k in state.keys.all()]
 
 
@@ -82,6 +84,7 @@ def test_server_snapshot_round_trips() -> None:
     [
         lambda s: s["server"]["keys"].append({"secret": "x"}),
         lambda s: s["server"]["clock"].update(mode="backwards"),
+        lambda s: s["server"].update(summary_latency="slow"),
         lambda s: s["server"]["faults"]["rules"].append({"id": "f", "action": {"type": "?"}}),
         lambda s: s["tenants"]["o-A-na1"]["lifecycle"].update(default="later"),
         lambda s: s["tenants"]["o-A-na1"]["config"].update(users="many"),
@@ -97,6 +100,14 @@ def test_bad_server_snapshots_change_nothing(damage: Any) -> None:
     with pytest.raises(StateError):
         restore_server(target, snapshot)
     assert server_snapshot(target) == before
+
+
+def test_a_file_saved_before_summary_latency_was_kept_gets_the_configured_mode() -> None:
+    snapshot = server_snapshot(busy_state())
+    del snapshot["server"]["summary_latency"]
+    fresh = ServerState(frozen(summary_latency="realistic"))
+    restore_server(fresh, snapshot)
+    assert fresh.summary_latency.mode == "realistic"
 
 
 def test_missing_file_starts_fresh_and_creates_it(tmp_path: Path) -> None:
@@ -159,6 +170,7 @@ def test_admin_changes_survive_a_restart(tmp_path: Path) -> None:
         rule = admin.post("/__admin/faults", json={"action": {"type": "latency", "ms": 0}}).json()
         admin.put("/__admin/clock", json={"time": "2027-02-03T04:05:06Z"})
         admin.put("/__admin/journal/settings", json={"capacity": 7})
+        admin.put("/__admin/summaries/latency", json={"mode": "realistic"})
     # no shutdown: every change was saved before it was answered
     again = create_app(settings)
     with in_process_client(again) as admin:
@@ -166,6 +178,7 @@ def test_admin_changes_survive_a_restart(tmp_path: Path) -> None:
         assert admin.get(f"/__admin/faults/{rule['id']}").status_code == 200
         assert admin.get("/__admin/clock").json()["now"] == "2027-02-03T04:05:06Z"
         assert admin.get("/__admin/journal/settings").json()["capacity"] == 7
+        assert admin.get("/__admin/summaries/latency").json() == {"mode": "realistic"}
     with in_process_client(again, headers={"Authorization": f"Basic {secret}"}) as fs:
         assert fs.get("/me").json()["orgId"] == "o-A-na1"
 

@@ -40,6 +40,26 @@ def test_unknown_scenario(fullstory):
 @pytest.mark.mockserver(rate_limits={"me": {"rate_per_second": 1, "burst": 2}})
 def test_old_rate_limit_shape(fullstory):
     pass
+
+
+@pytest.mark.mockserver(sead=3)
+def test_misspelt_option(fullstory):
+    pass
+
+
+@pytest.mark.mockserver(clock="yesterday")
+def test_clock_that_is_no_time(fullstory):
+    pass
+
+
+@pytest.mark.mockserver("frozen")
+def test_positional_option(fullstory):
+    pass
+
+
+@pytest.mark.mockserver(summary_latency="slow")
+def test_unknown_summary_latency(fullstory):
+    pass
 """
 
 
@@ -51,7 +71,7 @@ def run_user_tests(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
 @pytest.mark.parametrize("mode", ["inprocess", "server"])
 def test_as_a_user_meets_it(pytester: pytest.Pytester, mode: str) -> None:
     result = run_user_tests(pytester, f"--mockserver-mode={mode}")
-    result.assert_outcomes(passed=1, errors=2)
+    result.assert_outcomes(passed=1, errors=6)
     output = result.stdout.str()
     # One line per mistake, naming it and what is known; no trace through the plugin.
     result.stdout.fnmatch_lines(
@@ -59,10 +79,17 @@ def test_as_a_user_meets_it(pytester: pytest.Pytester, mode: str) -> None:
             "*@pytest.mark.mockserver: unknown scenario 'no-such-scenario'; the packaged "
             "scenarios are default (or give a path to a .yaml file, or 'none')",
             '*@pytest.mark.mockserver: rate limits take the shape {"enabled": true|false, '
-            '"default": {"rate_per_second": R, "burst": B}, "groups": {"<group>": *',
+            '"default": {"rate_per_second": R, "burst": B}, "groups": {"<group>": *'
+            "got {'me': {'rate_per_second': 1, 'burst': 2}}",
+            "*@pytest.mark.mockserver: test_user.py::test_misspelt_option: unknown option(s) "
+            "sead; use seed, users, *",
+            "*@pytest.mark.mockserver: 'yesterday' is not a time: give RFC 3339 text with a zone*",
+            "*@pytest.mark.mockserver takes keywords only, not ('frozen',)",
+            "*@pytest.mark.mockserver: summary latency must be one of off, realistic, not 'slow'",
         ]
     )
-    assert "Traceback" not in output and "testing/fake.py" not in output
+    for trace in ("Traceback", "During handling", "testing/fake.py", "pytest_plugin.py"):
+        assert trace not in output
 
 
 def test_no_loopback_server_unless_asked(pytester: pytest.Pytester) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mockserver.core.clock import ClockMode
-from mockserver.settings import ENV_PREFIX, Settings, SettingsError, flag, parse_bool
+from mockserver.settings import ENV_PREFIX, LOG_LEVELS, Settings, SettingsError, flag, parse_bool
 
 
 @pytest.mark.parametrize(
@@ -58,6 +58,7 @@ def test_bad_booleans_name_the_variable(text: str) -> None:
         ("KEYS", "no-equals-sign"),
         ("KEYS", "s=tenant:emperor"),
         ("VALIDATE_RESPONSES", "maybe"),
+        ("LOG_LEVEL", "loud"),
     ],
 )
 def test_bad_values_name_the_variable(name: str, text: str) -> None:
@@ -116,3 +117,10 @@ def test_defaults_are_generous_and_on() -> None:
     assert settings.rate_limits is True
     assert (settings.rate_limit_rps, settings.rate_limit_burst) == (50.0, 100)
     assert settings.journal_cap == 1000 and settings.host == "127.0.0.1"
+
+
+def test_log_levels_are_uvicorns() -> None:
+    from uvicorn.config import LOG_LEVELS as UVICORN_LEVELS
+
+    assert set(LOG_LEVELS) == set(UVICORN_LEVELS)
+    assert Settings.from_env({"MOCKSERVER_LOG_LEVEL": "TRACE"}).log_level == "trace"

@@ -59,8 +59,11 @@ def put_tenant_limits(call: Ctx) -> dict[str, Any]:
     return tenant_limits(state, tenant)
 
 
-def apply_limits(state: ServerState, tenant: Tenant, body: Mapping[str, Any]) -> None:
-    """Apply a rate-limits body (:data:`LIMITS_SHAPE`); a bad part changes nothing."""
+def apply_limits(
+    state: ServerState, tenant: Tenant, body: Mapping[str, Any], *, enabled: bool | None = None
+) -> None:
+    """Apply a rate-limits body (:data:`LIMITS_SHAPE`); a bad part changes nothing. ``enabled``
+    is what a body without ``"enabled"`` means (``None``: leave it as it is)."""
     if not isinstance(body, Mapping) or not set(body) <= set(LIMITS_FIELDS):
         raise StateError(f"rate limits take the shape {LIMITS_SHAPE}; got {body!r}")
     groups = body.get("groups") or {}
@@ -73,8 +76,9 @@ def apply_limits(state: ServerState, tenant: Tenant, body: Mapping[str, Any]) ->
     default_given = "default" in body
     default = _policy(body["default"]) if default_given else None
     limiter = tenant.limiter
-    if "enabled" in body:
-        limiter.set_enabled(body["enabled"])
+    enabled = body.get("enabled", enabled)
+    if enabled is not None:
+        limiter.set_enabled(enabled)
     if default_given:
         limiter.set_default(default)
     for group, policy in parsed.items():

@@ -15,7 +15,8 @@ def health(call: Ctx) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "status": "ok",
         "version": __version__,
-        "apis": ["fullstory", "admin"],
+        # The tenant-facing APIs this server mounts, then its own control plane.
+        "apis": [*sorted(set(call.context.catalog.api_by_operation.values())), "admin"],
     }
     storage = call.context.storage_status()
     if storage is not None:

@@ -2,9 +2,10 @@
 
 jsonschema's own messages name the failure ("... is not valid under any of the schemas listed in
 the 'oneOf' keyword", "Additional properties are not allowed ('me' was unexpected)") but not the
-fix. For the two cases where the fix is not obvious from the message, this adds it from the
-schema itself: the fields a ``oneOf`` alternative expects (the one whose ``const`` discriminator
-the body chose, or all of them), and the properties an object allows.
+fix. For the cases where the fix is not obvious from the message, this adds it from the schema
+itself: the fields a ``oneOf`` alternative expects (the one whose ``const`` discriminator the
+body chose, or all of them), the properties an object allows, and the description of a field
+whose ``pattern`` failed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def _expected(root: Mapping[str, Any], error: Any) -> str | None:
         if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
             allowed = ", ".join(schema["properties"])
             return f"{error.message}; expected only: {allowed}"
+    if kind == "Pattern":
+        # A regular expression is a poor explanation; the field's description says it in words.
+        schema = _at(root, path[:-1])
+        if isinstance(schema, Mapping) and isinstance(schema.get("description"), str):
+            return f"{error.message}; expected: {schema['description']}"
     return None
 
 

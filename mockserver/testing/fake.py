@@ -116,7 +116,7 @@ def start_fake_server(
 
 OPTION_NAMES = (
     "seed", "users", "scenario", "clock", "lifecycle", "rate_limits", "faults", "level",
-    "profiles",
+    "profiles", "summary_latency",
 )  # fmt: skip
 
 RateLimits = bool | Mapping[str, Any]
@@ -135,6 +135,7 @@ class FakeOptions:
     faults: Sequence[FaultSpec | Mapping[str, Any]] = field(default_factory=tuple)
     level: str = "admin"  # the level of the test's key
     profiles: Sequence[Mapping[str, Any]] = field(default_factory=tuple)  # create_profile kwargs
+    summary_latency: str | None = None  # "off" or "realistic" (server-wide; restored at the end)
 
     @classmethod
     def from_kwargs(cls, where: str, kwargs: Mapping[str, Any]) -> FakeOptions:
@@ -185,6 +186,8 @@ class Fake:
             self.add_fault(fault)
         for profile in options.profiles:
             self.create_profile(**profile)
+        if options.summary_latency is not None:
+            self.set_summary_latency(options.summary_latency)
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -295,8 +298,11 @@ class Fake:
         else:
             self.freeze_clock(clock)
 
-    def _restore_clock(self) -> None:
+    def _restore_server_wide_state(self) -> None:
         self.state.reset_clock()
+        # Server-wide like the clock: a test that switched summaries to ``realistic`` must not
+        # make the next test's summaries take seconds.
+        self.state.summary_latency.set_mode(self.state.settings.summary_latency)
 
     # -- behaviour knobs -------------------------------------------------------------------
 
@@ -312,9 +318,15 @@ class Fake:
         try:
             # Asking a test's tenant for limits turns them on (even where the server's settings
             # have them off), unless the body says "enabled": false.
-            apply_limits(self.state, self.tenant, {"enabled": True, **limits})
+            apply_limits(self.state, self.tenant, limits, enabled=True)
         except StateError as exc:
             raise ValueError(str(exc)) from None
+
+    def set_summary_latency(self, mode: str) -> None:
+        """``"off"`` or ``"realistic"``: how long AI summaries take, on the server's clock (a
+        frozen clock is advanced instead of slept). Server-wide, like the clock, and restored
+        when the test ends."""
+        self.state.summary_latency.set_mode(mode)
 
     def set_lifecycle(self, lifecycle: str | LifecyclePolicy | Mapping[str, str]) -> None:
         """A policy for every kind (``"immediate"``, ``"polls:2"``, ``"seconds:30,fail"``), or
@@ -427,7 +439,7 @@ class Fake:
             state.keys.revoke(key.key_id)
         self._faults.clear()
         self._keys.clear()
-        self._restore_clock()
+        self._restore_server_wide_state()
         # Forget the tenant (config, data, journal, keys): a long session must not accumulate
         # one per test.
         if state.has_tenant(self.tenant_id):
@@ -442,4 +454,12 @@ class Fake:
 
 
 def _as_time(at: datetime | str) -> datetime:
-    return parse_rfc3339(at) if isinstance(at, str) else at
+    if not isinstance(at, str):
+        return at
+    try:
+        return parse_rfc3339(at)
+    except ValueError:
+        raise ValueError(
+            f"{at!r} is not a time: give RFC 3339 text with a zone (2026-10-01T12:00:00Z) or a "
+            "datetime (or, for the marker's clock, 'frozen' or 'system')"
+        ) from None

@@ -2,8 +2,46 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
+import yaml
+
+ADMIN_SPEC = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "openapi" / "admin.yaml").read_text()
+)
+# Well-formed ids of things that do not exist (each matches its parameter's pattern).
+MISSING = {
+    "tenant": "o-NOPE-na1",
+    "segment": "noSuchSegment",
+    "key_id": "key_000000000000",
+    "fault_id": "fault-999999",
+}
+# Bodies that pass validation, so the lookup is what fails.
+VALID_BODIES = {
+    "putLifecycle": {"default": "immediate"},
+    "putTenantRateLimits": {"enabled": True},
+    "putAdminSegment": {"name": "Nobody"},
+}
+
+
+def routes_with_a_missing_thing() -> list[tuple[str, str, str]]:
+    """Every admin operation whose path names a tenant, segment, key or fault, except the two
+    PUTs that create the tenant they name (a tenant's config, a snapshot import)."""
+    creates = {"putTenant", "putTenantSnapshot"}
+    found = []
+    for path, item in ADMIN_SPEC["paths"].items():
+        if "{" not in path:
+            continue
+        for method, operation in item.items():
+            if (
+                method in {"get", "put", "post", "delete"}
+                and operation["operationId"] not in creates
+            ):
+                found.append((method.upper(), path, operation["operationId"]))
+    return found
 
 
 @pytest.mark.parametrize(
@@ -18,6 +56,20 @@ import pytest
 def test_every_admin_404_has_one_code(admin: httpx.Client, method: str, path: str) -> None:
     response = admin.request(method, path)
     assert response.status_code == 404
+    assert response.json()["error"]["code"] == "resource_not_found"
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "operation_id"),
+    routes_with_a_missing_thing(),
+    ids=[route[2] for route in routes_with_a_missing_thing()],
+)
+def test_every_admin_route_answers_a_missing_thing_with_one_404_code(
+    admin: httpx.Client, method: str, template: str, operation_id: str
+) -> None:
+    path = re.sub(r"\{(\w+)\}", lambda m: MISSING[m.group(1)], template)
+    response = admin.request(method, path, json=VALID_BODIES.get(operation_id))
+    assert response.status_code == 404, response.text
     assert response.json()["error"]["code"] == "resource_not_found"
 
 
@@ -57,3 +109,13 @@ def test_rate_limits_of_the_wrong_shape_name_the_right_fields(admin: httpx.Clien
         "request body is invalid: Additional properties are not allowed ('me' was unexpected); "
         "expected only: enabled, default, groups, refill"
     )
+
+
+def test_a_pattern_failure_says_in_words_what_was_expected(admin: httpx.Client) -> None:
+    response = admin.put("/__admin/clock", json={"time": "yesterday"})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"].endswith(
+        "; expected: RFC 3339 with a time zone, within the years 1970..8999."
+    )
+    policy = admin.put("/__admin/tenants/o-MOCK-na1/lifecycle", json={"default": "later"})
+    assert "expected: `immediate`, `polls:N`" in policy.json()["error"]["message"]

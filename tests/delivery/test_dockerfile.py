@@ -3,6 +3,7 @@ its exact start command run from the built wheel in a fresh virtual environment.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -12,12 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
+
+from mockserver.settings import ENV_PREFIX, Settings
 
 from ..wheel import build_wheel
 from .api_calls import call_each_api, mint_key
 from .dockerfile import Dockerfile
 
 REPO = Path(__file__).resolve().parents[2]
+README = (REPO / "README.md").read_text()
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +153,24 @@ def test_the_start_command_serves_every_api_from_the_wheel(
     # A write reaches the state file named by the image's variable.
     mint_key(base_url)
     assert (tmp_path / "state.json").is_file()
+
+
+def test_the_readme_s_docker_examples_match_the_dockerfile(dockerfile: Dockerfile) -> None:
+    """`docker run` and Compose as the README shows them: the image's name, its port published
+    on loopback, its declared volume, and MOCKSERVER_* variables the server knows."""
+    docker = README.split("\n## Docker\n", 1)[1].split("\n## ", 1)[0]
+    port, volume = dockerfile.last("EXPOSE"), dockerfile.last("VOLUME")
+    known = {ENV_PREFIX + field.name.upper() for field in dataclasses.fields(Settings)}
+
+    run = docker.split("```bash", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    run_line = next(line for line in run.splitlines() if "docker run" in line)
+    assert f"-p 127.0.0.1:{port}:{port}" in run_line
+    assert f":{volume} " in run_line and run_line.split()[-1] == "fullstory-mockserver"
+    assert set(re.findall(r"-e (\w+)=", run_line)) <= known
+
+    (compose_text,) = re.findall(r"```yaml\n(.*?)```", docker, re.DOTALL)
+    (service,) = yaml.safe_load(compose_text)["services"].values()
+    assert service["image"] == "fullstory-mockserver"
+    assert service["ports"] == [f"127.0.0.1:{port}:{port}"]
+    assert [entry.split(":", 1)[1] for entry in service["volumes"]] == [volume]
+    assert set(service["environment"]) <= known

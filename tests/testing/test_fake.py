@@ -52,3 +52,11 @@ def test_tenants_share_the_parsed_scenario_and_faker(server: FakeServer) -> None
         assert first.faker is second.faker
     with Fake(server, "three", FakeOptions(scenario="default")) as three:
         assert three.tenant.fullstory.world.scenario is first.scenario
+
+
+def test_closing_restores_the_server_wide_clock_and_summary_latency(server: FakeServer) -> None:
+    with Fake(server, "switches-everything") as fake:
+        fake.freeze_clock("2030-01-01T00:00:00Z")
+        fake.state.summary_latency.set_mode("realistic")
+    assert server.state.summary_latency.mode == "off"
+    assert server.state.clock.mode == server.settings.clock
