@@ -307,7 +307,7 @@ async def run(
         _record(mount.recorder, Exchange(info, body, status, payload, label))
     transport = decision.transport if decision is not None else None
     if stream is not None and transport is None and status < 400:
-        await _send_stream(scope, send, status, stream, response_headers, media_type)
+        await _send_stream(scope, (receive, send), status, stream, response_headers, media_type)
         return
     await _send(
         scope,
@@ -384,7 +384,7 @@ def _answer(
 
 async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
     scope: Scope,
-    send: Send,
+    channel: tuple[Receive, Send],
     status: int,
     stream: Iterable[bytes],
     headers: Mapping[str, str],
@@ -395,15 +395,21 @@ async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
     Chunks are produced synchronously, like every handler's work; between chunks the event loop
     serves other requests. A failure half way cannot become an error answer any more (the status
     is sent), so the connection is dropped and the client sees a truncated transfer, as it would
-    from a failing file server.
+    from a failing file server. A client that goes away stops the stream: uvicorn drops what is
+    sent after a disconnect without a word, so without the watch an abandoned download of a
+    million rows went on generating them all.
     """
+    receive, send = channel
     raw_headers = [
         (b"content-type", media_type.encode("latin-1")),
         *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
     ]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    gone = asyncio.ensure_future(_disconnect(receive))
     try:
         for chunk in stream:
+            if gone.done():
+                return
             if chunk:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await asyncio.sleep(0)
@@ -411,7 +417,18 @@ async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
         log.exception("stream of %s failed; dropping the connection", scope.get("path"))
         drop_connection(scope)
         return
+    finally:
+        gone.cancel()
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # a generator's cleanup runs now, not when it is collected
     await send({"type": "http.response.body", "body": b""})
+
+
+async def _disconnect(receive: Receive) -> None:
+    """Returns once the client has gone (the request body, if any, was read before)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 def _origin(scope: Scope, headers: Mapping[str, str]) -> str:

@@ -4,6 +4,8 @@ drops the connection instead of pretending success."""
 from __future__ import annotations
 
 import contextlib
+import itertools
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -71,3 +73,31 @@ def test_a_failing_stream_drops_the_connection(monkeypatch: pytest.MonkeyPatch) 
         location = _location(client)
         with pytest.raises(httpx.HTTPError):
             client.get(location).read()
+
+
+def test_a_client_that_goes_away_stops_the_stream(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockserver.fullstory.exports import storage
+
+    produced: list[int] = []
+    closed = threading.Event()
+
+    def endless(*args: object, **kwargs: object) -> Iterator[bytes]:
+        try:
+            for n in itertools.count():
+                produced.append(n)
+                yield b"x" * 65536
+        finally:
+            closed.set()
+
+    monkeypatch.setattr(storage, "gzipped", endless)
+    headers = {"Authorization": "Basic mock-admin-key"}
+    with (
+        serve_in_thread(_app(3)) as base_url,
+        httpx.Client(base_url=base_url, headers=headers, trust_env=False) as client,
+    ):
+        with client.stream("GET", _location(client)) as response:
+            next(response.iter_raw())
+        # The server notices the closed connection and closes the stream (uvicorn would
+        # otherwise swallow every later chunk and this one would never end).
+        assert closed.wait(10), "the stream was not closed after the client left"
+    assert len(produced) < 10_000

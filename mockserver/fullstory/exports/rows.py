@@ -11,38 +11,39 @@ events inside the time range.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Iterator, Mapping
+from datetime import timedelta
 from typing import Any
 
-from mockserver.fullstory.exports.columns import EventRowBuilder, individual_row
+from mockserver.fullstory.exports.columns import individual_row
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
+from mockserver.fullstory.exports.session_rows import SessionRows, event_instant
 from mockserver.fullstory.segments.membership import (
-    RenderedSession,
+    ScannedSession,
     TimeRange,
+    UserScan,
     all_users,
     is_member,
-    render,
 )
 from mockserver.fullstory.segments.rules import Rule
 from mockserver.fullstory.world.generator import World
-from mockserver.fullstory.world.models import SessionRef, User
+from mockserver.fullstory.world.models import Event, SessionRef, User
 
 # A session's events happen within a day of its start: sessions that start earlier than that
 # before the range cannot have events inside it.
 SESSION_SPAN = timedelta(days=1)
 
-Row = dict[str, Any]
+# A row in two parts (session_rows.py): the columns shared by the page's events (the same dict
+# object for all of them, so encoders write it once per page) and the event's own columns. An
+# individual row is all shared part.
+Row = tuple[Mapping[str, Any], Mapping[str, Any]]
+_NO_VALUES: Mapping[str, Any] = {}
 
 
 def export_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
     if request.type is ExportType.INDIVIDUAL:
         return _individual_rows(world, rule, request)
     return _event_rows(world, rule, request)
-
-
-def _event_time(event: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(str(event["event_time"]))
 
 
 def _candidates(world: World, user: User, window: TimeRange) -> list[SessionRef]:
@@ -56,68 +57,64 @@ def _candidates(world: World, user: User, window: TimeRange) -> list[SessionRef]
     ]
 
 
-def _has_events_in(world: World, ref: SessionRef, window: TimeRange) -> bool:
+def _has_events_in(scan: UserScan, user: User, ref: SessionRef, window: TimeRange) -> bool:
     if window.contains(ref.created):
         return True  # every session opens with an event at its start (its first page load)
-    rendered = render(world, ref)
-    return rendered is not None and any(window.contains(_event_time(e)) for e in rendered.events)
+    scanned = scan.session(user, ref)
+    return scanned is not None and any(
+        window.contains(event_instant(e)) for e in scanned.session.events
+    )
 
 
 def _individual_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
-    zone = request.zone
+    zone, scan = request.zone, UserScan(world)
     for user in all_users(world):
-        if not is_member(world, user, rule, request.segment_time_range):
+        if not is_member(scan, user, rule, request.segment_time_range):
             continue
         if not any(
-            _has_events_in(world, ref, request.time_range)
+            _has_events_in(scan, user, ref, request.time_range)
             for ref in _candidates(world, user, request.time_range)
         ):
             continue
         starts = [ref.created for ref in reversed(world.sessions_of(user))]
-        yield individual_row(user, starts, zone)
+        yield individual_row(user, starts, zone), _NO_VALUES
 
 
 def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
-    zone, window = request.zone, request.time_range
+    zone, window, scan = request.zone, request.time_range, UserScan(world)
+    start, end = window.start, window.end
     for user in all_users(world):
-        if not is_member(world, user, rule, request.segment_time_range):
+        if not is_member(scan, user, rule, request.segment_time_range):
             continue
         first_start = world.sessions_of(user)[-1].created
         for ref in _candidates(world, user, window):
-            rendered = render(world, ref)
-            if rendered is None:
+            scanned = scan.session(user, ref)
+            if scanned is None:
                 continue
-            chosen = _chosen(rendered, rule, request.scope)
+            chosen = _chosen(scanned, rule, request.scope)
             if not chosen:
                 continue
-            builder = EventRowBuilder(rendered.session, first_start, zone, _page_starts(rendered))
+            rows = SessionRows(scanned.session, first_start, zone)
+            page_values, event_values = rows.page_values, rows.event_values
             for event in chosen:
-                at = _event_time(event)
-                if window.contains(at):
-                    yield builder.row(event, at)
+                at = event_instant(event)
+                if (start is None or at >= start) and (end is None or at < end):
+                    yield page_values(event.page_index), event_values(event, at)
 
 
-def _chosen(rendered: RenderedSession, rule: Rule, scope: Scope) -> list[dict[str, Any]]:
-    events = rendered.events
+def _chosen(scanned: ScannedSession, rule: Rule, scope: Scope) -> tuple[Event, ...] | list[Event]:
+    events = scanned.session.events
     if scope is Scope.INDIVIDUALS:
         return events
-    if not rule.matches_device(rendered.session.device.device):
+    if not rule.matches_device(scanned.session.device.device):
         return []
     if not rule.has_event_criteria:
         return events
-    matches: Callable[[dict[str, Any]], bool] = rule.matches_event
+    matching = [rule.matches_event(e) for e in scanned.matchable]
     if scope is Scope.EVENTS:
-        return [e for e in events if matches(e)]
+        return [e for e, hit in zip(events, matching, strict=True) if hit]
     if scope is Scope.SESSIONS:
-        return events if any(matches(e) for e in events) else []
-    views = {e.get("view_id") for e in events if matches(e)}
-    return [e for e in events if e.get("view_id") in views]
-
-
-def _page_starts(rendered: RenderedSession) -> dict[str, datetime]:
-    starts: dict[str, datetime] = {}
-    for event in rendered.events:
-        view = str(event.get("view_id", ""))
-        if view not in starts:
-            starts[view] = _event_time(event)
-    return starts
+        return events if any(matching) else []
+    pages = scanned.session.pages
+    views = {pages[e.page_index].view_id for e, hit in zip(events, matching, strict=True) if hit}
+    return [e for e in events if pages[e.page_index].view_id in views]

@@ -62,8 +62,21 @@ def event_kinds(event: Mapping[str, Any]) -> frozenset[str]:
 
 def click_flavour(event: Mapping[str, Any]) -> str:
     """``rage``, ``dead``, ``error`` or ``""``: the export's ``EventSubType`` of a click."""
-    kinds = event_kinds(event)
-    return next((f for f in _CLICK_FLAVOURS if f"{f}_click" in kinds), "")
+    return click_flavour_of(str(event.get("event_type", "")), event.get("event_properties") or {})
+
+
+def click_flavour_of(event_type: str, properties: Mapping[str, Any]) -> str:
+    """:func:`click_flavour` from the type and properties alone, without building every kind:
+    exports ask it once per exported event. Only a ``click``'s attributes, or a type that names
+    a flavoured click itself (``rage-click``, ``rage_click``), give a flavour."""
+    if "click" not in event_type:
+        return ""
+    named = {event_type.replace("-", "_"), *_ALIASES.get(event_type, ())}
+    is_click = event_type == "click"
+    for flavour in _CLICK_FLAVOURS:
+        if f"{flavour}_click" in named or (is_click and _flag(properties, flavour)):
+            return flavour
+    return ""
 
 
 def _flag(properties: Mapping[str, Any], flavour: str) -> bool:

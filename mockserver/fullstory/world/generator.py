@@ -110,6 +110,11 @@ class LruCache(Generic[K, V]):
     def __len__(self) -> int:
         return len(self._items)
 
+    def peek(self, key: K) -> V | None:
+        """The cached value, without making it the most recent."""
+        with self._lock:
+            return self._items.get(key)
+
     def get_or_create(self, key: K, factory: Callable[[], V]) -> V:
         with self._lock:
             if key in self._items:
@@ -311,12 +316,27 @@ class World:
         session = self._generated_session(*decoded)
         return session if session is not None and session.ref.session_uid == wanted else None
 
-    def _generated_session(self, index: int, number: int) -> Session | None:
+    def scanned_session(self, session_id: SessionId) -> Session | None:
+        """:meth:`session` for a scan over many sessions (an export, a membership walk): the
+        cached session when there is one, else generated and *not* cached. A scan reads each
+        session once, so caching it would only evict every hot session and grow the process by
+        the whole cache (``SESSION_CACHE_EVENTS``) while the scan runs."""
+        if str(session_id) in self._pins.sessions_by_id or not session_id.is_numeric:
+            return self.session(session_id)
+        decoded = self._session_keys.peek(str(session_id))
+        if decoded is None:
+            decoded = self._decode_session_id(session_id)
+        return self._generated_session(*decoded, cache=False) if decoded is not None else None
+
+    def _generated_session(self, index: int, number: int, *, cache: bool = True) -> Session | None:
         if not 0 <= index < self.config.users:
             return None
         starts = self._session_starts(index)
         if number >= len(starts):
             return None
+        if not cache:
+            cached = self._sessions.peek((index, number))
+            return cached or self._make_session(index, number, starts[number])
         return self._sessions.get_or_create(
             (index, number), lambda: self._make_session(index, number, starts[number])
         )
@@ -361,8 +381,11 @@ class World:
             budget=draw_budget(rng),
         )
         outcome = plan.script(timeline)
+        # The user's listing usually holds this ref already (a scan walks it): its ids are two
+        # keyed permutations and a hash, worth not recomputing per session.
+        listed = self._refs.peek(index)
         return Session(
-            ref=self._ref(user, number, created),
+            ref=listed[-1 - number] if listed is not None else self._ref(user, number, created),
             device=device,
             pages=tuple(timeline.pages),
             events=tuple(timeline.events),

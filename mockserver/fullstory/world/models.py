@@ -7,10 +7,10 @@ requests, so nobody may mutate one in place.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockserver.fullstory.ids import SessionId
 
@@ -83,9 +83,16 @@ class Page:
     started: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+_NO_PROPERTIES: Mapping[str, Any] = MappingProxyType({})
+
+
+class Event(NamedTuple):
     """One captured (or API-sent) event, in FullStory's Events model.
+
+    A named tuple rather than a frozen dataclass: just as immutable, and built about three times
+    faster, which counts because a session is made of hundreds of them and an export of a
+    million-event file generates every one (a frozen dataclass sets each field through
+    ``object.__setattr__``).
 
     ``type`` is the Events-model ``event_type`` (``click``, ``request``, ...) and ``properties``
     its ``event_properties`` (built by :mod:`mockserver.fullstory.world.event_props`), without
@@ -101,7 +108,7 @@ class Event:
     page_index: int
     description: str | None  # None: derived when asked (see descriptions.event_description)
     name: str | None = None
-    properties: Mapping[str, Any] = field(default_factory=frozen_map)
+    properties: Mapping[str, Any] = _NO_PROPERTIES
     definition_ids: tuple[str, ...] = ()
 
     @property

@@ -358,3 +358,13 @@ def test_worlds_sharing_a_faker_draw_what_they_would_alone() -> None:
         for mine, theirs in zip(together, alone, strict=True):
             assert mine.user_at(index) == theirs.user_at(index)
     assert [w.site for w in together] == [w.site for w in alone]
+
+
+def test_a_scan_reads_sessions_without_filling_the_session_cache() -> None:
+    world = World(WorldConfig(3, 50, "o-1A2B3C-na1", "Acme", EPOCH))
+    refs = [ref for index in range(20) for ref in world.sessions_of(world.user_at(index))]
+    scanned = [world.scanned_session(ref.session_id) for ref in refs]
+    assert len(world._sessions) == 0  # a scan leaves the hot sessions alone
+    assert scanned == [world.session(ref.session_id) for ref in refs]
+    cached = world.session(refs[0].session_id)
+    assert world.scanned_session(refs[0].session_id) is cached  # a cached one is reused

@@ -1,0 +1,165 @@
+"""Which columns an export file has, in which order, compiled once per export into *runs*:
+stretches of consecutive columns that are all shared by a page's events or all the event's own
+(``columns.EVENT_LEVEL_COLUMNS`` and ``evt_*``). Encoders (files.py) write a shared run once per
+page and only the event's own runs per row.
+
+JSON rows hold the requested ``fields`` in their order (the default set, then every custom
+variable, without them); ``user_*`` / ``evt_*`` take every custom variable of that kind the row
+has, a named custom variable the row lacks is null, and a key written once is not written again.
+CSV columns are fixed by the header (``csv_columns``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from mockserver.fullstory.exports.columns import (
+    ALL_EVENT_VARS,
+    ALL_USER_VARS,
+    EVENT_COLUMNS,
+    EVENT_LEVEL_COLUMNS,
+    INDIVIDUAL_COLUMNS,
+)
+from mockserver.fullstory.exports.request import ExportType
+
+# The custom user variables every generated user carries (world/generator.py); CSV needs its
+# header before the first row, so ``user_*`` expands to these there.
+USER_VARS: tuple[str, ...] = (
+    "user_plan_str", "user_signup_date_str", "user_loyalty_tier_str", "user_marketing_opt_in_str",
+)  # fmt: skip
+_WILDCARDS = {ALL_USER_VARS: "user_", ALL_EVENT_VARS: "evt_"}
+# What makes csv quote a cell; a carriage return too (RFC 4180), which Python's csv leaves bare.
+_CSV_SPECIAL = (",", '"', "\n", "\r")
+
+Values = Mapping[str, Any]
+
+
+def default_fields(export_type: ExportType) -> tuple[str, ...]:
+    if export_type is ExportType.EVENT:
+        return (*EVENT_COLUMNS, ALL_USER_VARS, ALL_EVENT_VARS)
+    return (*INDIVIDUAL_COLUMNS, ALL_USER_VARS)
+
+
+def csv_columns(export_type: ExportType, fields: Sequence[str]) -> list[str]:
+    """The CSV header: the requested fields, or the default set and the user variables.
+
+    ``evt_*`` adds no CSV column (which custom event properties exist is known only after the
+    last row); name the ``evt_<name>_<type>`` fields to get them (README, fidelity table)."""
+    columns: list[str] = []
+    for name in fields or default_fields(export_type):
+        expanded = USER_VARS if name == ALL_USER_VARS else () if name == ALL_EVENT_VARS else (name,)
+        columns.extend(c for c in expanded if c not in columns)
+    return columns
+
+
+def is_per_event(name: str, export_type: ExportType) -> bool:
+    """Whether column (or wildcard) ``name`` changes from one event row to the next."""
+    if export_type is ExportType.INDIVIDUAL:
+        return False  # an individual row is all shared part
+    return name in EVENT_LEVEL_COLUMNS or name.startswith("evt_")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    per_event: bool
+    names: tuple[str, ...]
+
+
+def runs_of(names: Sequence[str], export_type: ExportType) -> tuple[Run, ...]:
+    runs: list[Run] = []
+    for name in names:
+        per_event = is_per_event(name, export_type)
+        if runs and runs[-1].per_event == per_event:
+            runs[-1] = Run(per_event, (*runs[-1].names, name))
+        else:
+            runs.append(Run(per_event, (name,)))
+    return tuple(runs)
+
+
+# -- JSON -----------------------------------------------------------------------------------------
+
+
+def json_fragments(runs: Sequence[Run]) -> Callable[[Values], list[bytes]]:
+    """A function from a row part's values to the JSON members (``"k":v,...``, no braces) of
+    each of ``runs``, in order; ``b""`` for a run with nothing to write."""
+    pickers = [_json_picker(run.names) for run in runs]
+    dedupe = _needs_dedupe([name for run in runs for name in run.names])
+    dump = orjson.dumps
+    if not dedupe:
+
+        def general(values: Values) -> list[bytes]:
+            return [dump(pick(values))[1:-1] for pick in pickers]
+
+        if [run.names for run in runs] != [EVENT_LEVEL_COLUMNS, (ALL_EVENT_VARS,)]:
+            return general
+        # The default event row's own runs. An event without custom variables (most of them)
+        # is its part whole, in order (columns.EVENT_LEVEL_COLUMNS): encoded as is.
+        size = len(EVENT_LEVEL_COLUMNS)
+        return lambda values: [dump(values)[1:-1], b""] if len(values) == size else general(values)
+
+    def fragments(values: Values) -> list[bytes]:
+        written: set[str] = set()
+        out = []
+        for pick in pickers:
+            members = {k: v for k, v in pick(values).items() if k not in written}
+            written.update(members)
+            out.append(dump(members)[1:-1])
+        return out
+
+    return fragments
+
+
+def _json_picker(names: Sequence[str]) -> Callable[[Values], dict[str, Any]]:
+    if not any(name in _WILDCARDS for name in names):
+        keys = tuple(names)
+        return lambda values: {key: values.get(key) for key in keys}
+
+    def pick(values: Values) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in names:
+            prefix = _WILDCARDS.get(name)
+            if prefix is None:
+                out.setdefault(name, values.get(name))
+            else:
+                out.update((k, v) for k, v in values.items() if k.startswith(prefix))
+        return out
+
+    return pick
+
+
+def _needs_dedupe(names: Sequence[str]) -> bool:
+    """A custom variable may be written twice only when its wildcard and its name both are."""
+    return any(
+        wildcard in names and any(n.startswith(prefix) and n != wildcard for n in names)
+        for wildcard, prefix in _WILDCARDS.items()
+    )
+
+
+# -- CSV ------------------------------------------------------------------------------------------
+
+
+def csv_fragment(names: Sequence[str]) -> Callable[[Values], str]:
+    """A function from a row part's values to its cells of ``names``, comma-separated."""
+    keys = tuple(names)
+    if len(keys) == 1:
+        (key,) = keys
+        return lambda values: csv_cell(values.get(key))
+    return lambda values: ",".join([csv_cell(values.get(key)) for key in keys])
+
+
+def csv_cell(value: Any) -> str:
+    """One cell as Python's csv writes it (minimal quoting; None empty), with FullStory's
+    lower-case booleans."""
+    if value is None:
+        return ""
+    if value.__class__ is bool:
+        return "true" if value else "false"
+    text = value if value.__class__ is str else str(value)
+    for special in _CSV_SPECIAL:
+        if special in text:
+            return '"' + text.replace('"', '""') + '"'
+    return text

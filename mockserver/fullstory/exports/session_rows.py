@@ -1,0 +1,136 @@
+"""The event rows of one session, read straight from the world's events.
+
+An event row has two parts (``columns.EVENT_LEVEL_COLUMNS``): the columns that are the same for
+every event of a page (user, session, page) and the few that change per event. The first part is
+one dict per page, built once and handed out for each of the page's events (encoders write it
+once per page: they see the same object again); the second is a small dict per event.
+
+Values are what the events endpoint shows for the same event (``events_model``): ids, the page
+URL, the user agent and the initial referrer of ``source_properties``, the rendered
+``event_properties``; times are the endpoint's millisecond times in the export's time zone.
+Nothing is rendered to the endpoint's nested JSON shape and parsed back: that costs more than
+generating the session. ``tests/fullstory/exports/test_session_rows.py`` holds each column to
+the events endpoint's answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from mockserver.fullstory.exports.columns import event_vars, format_time, json_scalar, user_vars
+from mockserver.fullstory.segments.event_kinds import click_flavour_of
+from mockserver.fullstory.world.models import Event, Session
+
+Values = dict[str, Any]
+_NO_VALUES: Mapping[str, Any] = {}
+
+
+def event_instant(event: Event) -> datetime:
+    """The event's time as the endpoint writes it (milliseconds): the instant the export's time
+    range and time zone apply to."""
+    at = event.time
+    extra = at.microsecond % 1000
+    return at if not extra else at.replace(microsecond=at.microsecond - extra)
+
+
+class SessionRows:
+    """The row parts of one session's events in one time zone."""
+
+    def __init__(self, session: Session, user_created: datetime, zone: tzinfo) -> None:
+        self.session = session
+        self.zone = zone
+        self._utc = zone is UTC
+        user, device = session.user, session.device
+        location = user.location
+        self._session_values: Values = {
+            "IndvId": user.device_id,
+            "UserId": session.session_id.user_part,
+            "SessionId": session.session_id.session_part,
+            "UserCreated": format_time(user_created, zone),
+            "UserAppKey": user.uid,
+            "UserDisplayName": user.display_name,
+            "UserEmail": user.email,
+            "SessionStart": format_time(session.ref.created, zone),
+            "PageRefererUrl": session.initial_referrer or "",
+            "PageBrowser": device.browser,
+            "PageBrowserVersion": device.browser_version,
+            "PageDevice": device.device,
+            "PagePlatform": device.operating_system,
+            "PageUserAgent": device.raw_user_agent,
+            # The events endpoint's source_properties carry no location: the user's it is.
+            "PageCountry": location.country,
+            "PageRegion": location.region,
+            "PageCity": location.city,
+            **user_vars(user),
+        }
+        self._pages: dict[int, Values] = {}
+        self._view_starts: dict[str, datetime] | None = None
+
+    def page_values(self, page_index: int) -> Values:
+        """The columns shared by the events of page ``page_index`` (the same dict each time)."""
+        values = self._pages.get(page_index)
+        if values is None:
+            page = self.session.pages[page_index]
+            values = self._pages[page_index] = {
+                **self._session_values,
+                "PageId": page.view_id,
+                # A view's start is its first event (an in-page route change keeps the view).
+                "PageStart": format_time(self.view_starts()[page.view_id], self.zone),
+                "PageUrl": page.url,
+            }
+        return values
+
+    def view_starts(self) -> dict[str, datetime]:
+        if self._view_starts is None:
+            starts: dict[str, datetime] = {}
+            pages = self.session.pages
+            for event in self.session.events:  # in time order
+                starts.setdefault(pages[event.page_index].view_id, event_instant(event))
+            self._view_starts = starts
+        return self._view_starts
+
+    def event_values(self, event: Event, at: datetime) -> Values:
+        """The per-event columns; ``at``: :func:`event_instant` of ``event``.
+
+        Runs once per exported row, so the common cases are tested first: a target that is a
+        plain dict, text that is already a string, a type that cannot be a flavoured click."""
+        kind = event.type
+        props = event.properties
+        target = props.get("target")
+        if target.__class__ is not dict and not isinstance(target, Mapping):
+            target = _NO_VALUES
+        text = target.get("text") or props.get("target_text") or ""
+        selector = target.get("raw_selector") or props.get("target_selector") or ""
+        if self._utc and at.tzinfo is UTC:
+            # The endpoint's own form (format_event_time), without a zone conversion; plain
+            # isoformat() and a slice cost less than isoformat(timespec=...). ``at`` is in whole
+            # milliseconds, and isoformat leaves out a zero fraction.
+            iso = at.isoformat()
+            start = iso[:23] + "Z" if at.microsecond else iso[:19] + ".000Z"
+        else:
+            start = format_time(at, self.zone)
+        values: Values = {
+            "EventStart": start,
+            "EventType": kind,
+            "EventSubType": (
+                str(props.get("navigate_reason", ""))
+                if kind == "navigate"
+                else click_flavour_of(kind, props)
+                if "click" in kind
+                else ""
+            ),
+            "EventCustomName": _custom_name(event) if kind == "custom" else "",
+            "EventTargetText": text if text.__class__ is str else json_scalar(text),
+            "EventTargetSelector": selector if selector.__class__ is str else json_scalar(selector),
+        }
+        if kind == "custom":
+            values.update(event_vars(props))
+        return values
+
+
+def _custom_name(event: Event) -> Any:
+    # The endpoint renders a custom event's properties as {"event_name": name, **properties}.
+    props = event.properties
+    return json_scalar(props.get("event_name", event.name))
