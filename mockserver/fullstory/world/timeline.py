@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
-from mockserver.core.rng import derive_seed
+from mockserver.core.rng import SeedFamily
 from mockserver.fullstory.ids import ID_MASK
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world.catalog import CURRENCY, Product, Site
@@ -92,7 +92,7 @@ class Timeline:
         # Ambient events per page load grow with the budget: big sessions are busy pages too.
         self.ambient = max(2, min(60, budget // 18))
         self._start = start
-        self._view_seed = view_seed
+        self._view_seeds = SeedFamily(view_seed, "view")  # one hash prefix per session
         self._elapsed_ms = 0
         self._page = -1
         self._views = 0
@@ -143,7 +143,7 @@ class Timeline:
         if same_view and self.pages:
             view_id = self.page.view_id
         else:
-            view_id = str(derive_seed(self._view_seed, "view", self._views) & ID_MASK)
+            view_id = str(self._view_seeds.member(self._views) & ID_MASK)
             self._views += 1
         self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=at))
         self._page = len(self.pages) - 1
