@@ -38,3 +38,12 @@ def test_wheel_ships_specs_and_fixtures_and_finds_them(tmp_path: Path) -> None:
         str(unpacked / "mockserver/_data/openapi"),
         str(unpacked / "mockserver/_data/fixtures"),
     ]
+
+
+def test_the_installed_version_is_the_one_in_version_py() -> None:
+    # pyproject.toml reads it from mockserver/version.py (no metadata lookup at run time).
+    from importlib.metadata import version as installed_version
+
+    from mockserver.version import DISTRIBUTION, __version__
+
+    assert installed_version(DISTRIBUTION) == __version__

@@ -253,9 +253,12 @@ class Journal:
         response_raw, response_truncated = _clip(record.response_raw, limit)
         target = _Target(self._target_limit)
         path = target.text(record.path, share=0.5)  # leave room for the query
-        query = target.query(record.query)
-        path_params = {k: vs[0] for k, vs in target.query(
-            {k: [v] for k, v in record.path_params.items()}).items()}  # fmt: skip
+        # Most requests have no query or no path parameters: nothing to copy then.
+        query = target.query(record.query) if record.query else {}
+        path_params: dict[str, str] = {}
+        if record.path_params:
+            params = target.query({k: [v] for k, v in record.path_params.items()})
+            path_params = {k: vs[0] for k, vs in params.items()}
         fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
         with self._lock:
             entry = JournalEntry(

@@ -9,8 +9,9 @@ page and no page scans the whole index.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence, Set
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from sortedcontainers import SortedList
@@ -85,7 +86,7 @@ class OrderedIndex:
         boundary = before if backward else after
         ascending = descending == backward  # the walk's direction in key order
         walk = view.walk(view.start(boundary, ascending), ascending, skip)
-        taken = [key for _, key in zip(range(limit), walk, strict=False)]
+        taken = list(islice(walk, limit))
         more = next(walk, None) is not None
         if taken:
             behind = view.exists_beyond(taken[0], not ascending)
@@ -125,15 +126,18 @@ class _View:
             return 0 if boundary is None else self._bisect(boundary, right=True)
         return len(self.keys) - 1 if boundary is None else self._bisect(boundary, False) - 1
 
-    def walk(self, position: int, ascending: bool, skip: int) -> Any:
-        keys, members, step = self.keys, self.members, 1 if ascending else -1
+    def walk(self, position: int, ascending: bool, skip: int) -> Iterator[Key]:
+        keys, members = self.keys, self.members
         if members is None:  # every key counts: jump over the skipped ones
-            position += step * skip
+            position += skip if ascending else -skip
             skip = 0
-        while 0 <= position < len(keys):
-            key = keys[position]
-            position += step
-            if members is not None and key[1] not in members:
+        if not 0 <= position < len(keys):
+            return
+        if members is None:
+            yield from _run(keys, position, ascending)
+            return
+        for key in _run(keys, position, ascending):
+            if key[1] not in members:
                 continue
             if skip:
                 skip -= 1
@@ -147,3 +151,15 @@ class _View:
         position = self._bisect(key, right=False)
         found = position < len(self.keys) and self.keys[position] == key
         return found and (self.members is None or key[1] in self.members)
+
+
+def _run(keys: Sequence[Key], position: int, ascending: bool) -> Iterator[Key]:
+    """The keys from ``position`` to the end (ascending) or down to the first. A SortedList is
+    walked by its own iterator: indexing it costs O(log n) per key."""
+    if isinstance(keys, SortedList):
+        run: Iterator[Key] = (
+            keys.islice(position, None) if ascending else keys.islice(0, position + 1, reverse=True)
+        )
+        return run
+    steps = range(position, len(keys)) if ascending else range(position, -1, -1)
+    return map(keys.__getitem__, steps)

@@ -18,6 +18,21 @@ def derive_seed(seed: int, *labels: object) -> int:
     return int.from_bytes(hashlib.sha256(material).digest()[:8], "big")
 
 
+class SeedFamily:
+    """``derive_seed(seed, *labels, n)`` for many ``n``: the common prefix of the hashed material
+    is hashed once and the hash state copied per member (the same bytes, so the same seeds)."""
+
+    def __init__(self, seed: int, *labels: object) -> None:
+        self._prefix = hashlib.sha256(
+            ("\x1f".join([str(seed), *map(str, labels)]) + "\x1f").encode()
+        )
+
+    def member(self, last: object) -> int:
+        state = self._prefix.copy()
+        state.update(str(last).encode())
+        return int.from_bytes(state.digest()[:8], "big")
+
+
 def derive_rng(seed: int, *labels: object) -> random.Random:
     """A private ``random.Random`` for one entity (never the module-level generator)."""
     return random.Random(derive_seed(seed, *labels))

@@ -18,7 +18,6 @@ from mockserver.fullstory.profiles.merge import merge_overrides
 from mockserver.fullstory.session_lookup import session_for
 from mockserver.fullstory.summaries.options import LlmOptions, LlmOptionsError
 from mockserver.fullstory.summaries.selection import selected_events
-from mockserver.fullstory.summaries.summarize import summarize
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.http.errors import InvalidArgument
 from mockserver.http.pipeline import Call, Handler
@@ -49,6 +48,10 @@ def generate(call: Ctx, profile_id: str | None, overrides: Mapping[str, Any]) ->
             llm = LlmOptions.from_body(effective.get("llm"))
         except (ContextRequestError, LlmOptionsError) as exc:
             raise InvalidArgument(str(exc)) from None
+        # Imported at the first summary, not at start: the generator's tables and patterns
+        # are a tenth of a server's import time, and most starts never summarise.
+        from mockserver.fullstory.summaries.summarize import summarize
+
         events = selected_events(session, request)
         return summarize(session_id, events, llm, request.context.elements())
 

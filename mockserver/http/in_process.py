@@ -1,5 +1,5 @@
-"""An httpx transport that calls an ASGI app in process (no socket), for tests and for one API
-of this server calling another (the Opal tools calling FullStory).
+"""An httpx transport that calls an ASGI app in process (no socket), for tests (one API of this
+server calling another uses the lighter :mod:`mockserver.http.direct` instead).
 
 It marks the scope as in-process (``IN_PROCESS``), so a fault rule that drops the connection or
 cuts the body makes the app raise :class:`ConnectionDropped`; the transport turns that into the

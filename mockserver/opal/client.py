@@ -2,9 +2,9 @@
 
 Two backends give the client its transport:
 
-* :class:`InProcessBackend` calls the fake's own FullStory app through an ASGI transport, with
-  the connector's key (so every call is authenticated, rate-limited, fault-injected and
-  journaled like any other client's);
+* :class:`InProcessBackend` calls the fake's own FullStory app in process (one direct ASGI call,
+  :func:`mockserver.http.direct.call_asgi`, no HTTP client), with the connector's key (so every
+  call is authenticated, rate-limited, fault-injected and journaled like any other client's);
 * :class:`HttpBackend` calls a FullStory base URL: the real API, or another running fake.
 
 The tools cannot tell them apart; nothing in :mod:`mockserver.opal` reads the fake's state.
@@ -15,16 +15,20 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
-from urllib.parse import quote
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote, urlencode
 
-import httpx
 import orjson
 from starlette.types import ASGIApp
 
-from mockserver.http.in_process import AsyncASGITransport
+from mockserver.http.direct import call_asgi
+from mockserver.http.transport_faults import ConnectionDropped
 
-IN_PROCESS_BASE_URL = "http://fullstory.in-process"
+if TYPE_CHECKING:  # httpx is imported by the HTTP backend only, when it is used
+    import httpx
+
+IN_PROCESS_HOST = "fullstory.in-process"
 HTTP_TIMEOUT_SECONDS = 60.0  # a summary of a long session takes a while at the real API
 
 
@@ -39,8 +43,36 @@ class FullStoryError(Exception):
         super().__init__(f"{status} {code}: {message}")
 
 
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What FullStory answered, as much of it as the client reads."""
+
+    status: int
+    content: bytes
+    retry_after: str | None = None
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def reason(self) -> str:
+        try:
+            return HTTPStatus(self.status).phrase
+        except ValueError:
+            return ""
+
+
+class Requester(Protocol):
+    """One opened connection to FullStory, authenticated with the connector's key."""
+
+    async def request(
+        self, method: str, path: str, params: Mapping[str, str], content: bytes | None
+    ) -> Answer: ...
+
+
 class Backend(Protocol):
-    def open(self, key: str) -> contextlib.AbstractAsyncContextManager[httpx.AsyncClient]: ...
+    def open(self, key: str) -> contextlib.AbstractAsyncContextManager[Requester]: ...
 
     @property
     def label(self) -> str: ...
@@ -49,6 +81,31 @@ class Backend(Protocol):
 def _auth(key: str) -> dict[str, str]:
     # FullStory's scheme: the raw key after "Basic " (api-facts section 3).
     return {"Authorization": f"Basic {key}"}
+
+
+def _json_headers(content: bytes | None) -> dict[str, str]:
+    return {"Content-Type": "application/json"} if content is not None else {}
+
+
+@dataclass(frozen=True, slots=True)
+class DirectRequester:
+    app: ASGIApp
+    key: str
+
+    async def request(
+        self, method: str, path: str, params: Mapping[str, str], content: bytes | None
+    ) -> Answer:
+        target = f"{path}?{urlencode(params)}" if params else path
+        headers = {"Accept": "*/*", **_auth(self.key), **_json_headers(content)}
+        try:
+            response = await call_asgi(
+                self.app, method, target, host=IN_PROCESS_HOST, headers=list(headers.items()),
+                body=content or b"",
+            )  # fmt: skip
+        except ConnectionDropped as exc:
+            # What an HTTP client reports when the server hangs up (a fault rule asked for it).
+            raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
+        return Answer(response.status, response.body, response.header("retry-after"))
 
 
 @dataclass(frozen=True)
@@ -63,12 +120,26 @@ class InProcessBackend:
         return "in-process"
 
     @contextlib.asynccontextmanager
-    async def open(self, key: str) -> AsyncIterator[httpx.AsyncClient]:
-        transport = AsyncASGITransport(self.app())
-        async with httpx.AsyncClient(
-            transport=transport, base_url=IN_PROCESS_BASE_URL, headers=_auth(key)
-        ) as client:
-            yield client
+    async def open(self, key: str) -> AsyncIterator[Requester]:
+        yield DirectRequester(self.app(), key)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpRequester:
+    http: httpx.AsyncClient
+
+    async def request(
+        self, method: str, path: str, params: Mapping[str, str], content: bytes | None
+    ) -> Answer:
+        import httpx
+
+        try:
+            response = await self.http.request(
+                method, path, params=params, content=content, headers=_json_headers(content)
+            )
+        except httpx.HTTPError as exc:
+            raise FullStoryError(0, "unreachable", f"{type(exc).__name__}: {exc}") from None
+        return Answer(response.status_code, response.content, response.headers.get("Retry-After"))
 
 
 @dataclass(frozen=True)
@@ -82,11 +153,13 @@ class HttpBackend:
         return self.base_url
 
     @contextlib.asynccontextmanager
-    async def open(self, key: str) -> AsyncIterator[httpx.AsyncClient]:
+    async def open(self, key: str) -> AsyncIterator[Requester]:
+        import httpx  # only a server fronting another FullStory needs an HTTP client
+
         async with httpx.AsyncClient(
             base_url=self.base_url.rstrip("/"), headers=_auth(key), timeout=HTTP_TIMEOUT_SECONDS
         ) as client:
-            yield client
+            yield HttpRequester(client)
 
 
 def segment(value: str) -> str:
@@ -99,7 +172,7 @@ class FullStoryClient:
     """The FullStory endpoints the tools use, as plain calls that return the decoded answer or
     raise :class:`FullStoryError`."""
 
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: Requester) -> None:
         self.http = http
 
     async def call(
@@ -112,14 +185,7 @@ class FullStoryClient:
     ) -> Any:
         params = {k: str(v) for k, v in (query or {}).items() if v is not None}
         content = orjson.dumps(body) if body is not None else None
-        headers = {"Content-Type": "application/json"} if content is not None else None
-        try:
-            response = await self.http.request(
-                method, path, params=params, content=content, headers=headers
-            )
-        except httpx.HTTPError as exc:
-            raise FullStoryError(0, "unreachable", f"{type(exc).__name__}: {exc}") from None
-        return _decode(response)
+        return _decode(await self.http.request(method, path, params, content))
 
     async def get(self, path: str, **query: Any) -> Any:
         return await self.call("GET", path, query=query)
@@ -131,21 +197,22 @@ class FullStoryClient:
         return await self.call("DELETE", path)
 
 
-def _decode(response: httpx.Response) -> Any:
+def _decode(response: Answer) -> Any:
     try:
         data = orjson.loads(response.content) if response.content else {}
     except orjson.JSONDecodeError:
         data = None
     if response.is_success:
         if data is None:
-            raise FullStoryError(response.status_code, "bad_response", "FullStory sent no JSON")
+            raise FullStoryError(response.status, "bad_response", "FullStory sent no JSON")
         return data
     # FullStory's envelope is {"message", "code"}; anything else is reported as it came.
     message = data.get("message") if isinstance(data, dict) else None
     code = data.get("code") if isinstance(data, dict) else None
+    text = response.content.decode("utf-8", "replace")[:200]
     raise FullStoryError(
-        response.status_code,
+        response.status,
         str(code or "error"),
-        str(message or response.text[:200] or response.reason_phrase),
-        response.headers.get("Retry-After"),
+        str(message or text or response.reason),
+        response.retry_after,
     )

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mockserver.core.rng import FeistelPermutation, derive_rng, derive_seed, unit_interval
+from mockserver.core.rng import (
+    FeistelPermutation,
+    SeedFamily,
+    derive_rng,
+    derive_seed,
+    unit_interval,
+)
 
 
 def test_derive_seed_is_stable_across_processes() -> None:
@@ -57,3 +63,11 @@ def test_feistel_rejects_values_outside_its_domain() -> None:
             perm.forward(bad)
         with pytest.raises(ValueError):
             perm.inverse(bad)
+
+
+def test_seed_family_members_are_derive_seed() -> None:
+    family = SeedFamily(987654321, "view")
+    assert [family.member(n) for n in range(50)] == [
+        derive_seed(987654321, "view", n) for n in range(50)
+    ]
+    assert SeedFamily(3, "a", 4).member("x") == derive_seed(3, "a", 4, "x")

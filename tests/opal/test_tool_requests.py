@@ -14,7 +14,7 @@ import pytest
 
 from mockserver.http.errors import ApiError
 from mockserver.opal.catalog import TOOLS_BY_NAME
-from mockserver.opal.client import FullStoryClient, FullStoryError
+from mockserver.opal.client import FullStoryClient, FullStoryError, HttpRequester
 from mockserver.opal.errors import tool_error
 
 Responder = Callable[[httpx.Request], httpx.Response]
@@ -43,7 +43,8 @@ def run_tool(
         transport = httpx.MockTransport(handler)
         async with httpx.AsyncClient(transport=transport, base_url="http://fs.test") as http:
             try:
-                return await tool.run(FullStoryClient(http), tool.signature.validate(params))
+                client = FullStoryClient(HttpRequester(http))
+                return await tool.run(client, tool.signature.validate(params))
             except FullStoryError as exc:
                 return tool_error(name, exc)
             except ApiError as exc:  # a tool's own error (the Architect level)

@@ -113,9 +113,9 @@ class _RowParts(Generic[T]):
 
 def _json_objects(rows: Iterable[Row], runs: Sequence[Run]) -> Iterator[bytes]:
     parts = _RowParts(runs, json_fragments, b"")
-    fill = parts.fill
+    fill, join = parts.fill, b",".join
     for page, event in rows:
-        yield b"{" + b",".join([part for part in fill(page, event) if part]) + b"}"
+        yield b"{%b}" % join([part for part in fill(page, event) if part])
 
 
 def _csv_lines(rows: Iterable[Row], columns: list[str], export_type: ExportType) -> Iterator[str]:

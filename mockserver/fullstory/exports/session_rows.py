@@ -25,6 +25,9 @@ from mockserver.fullstory.world.models import Event, Session
 
 Values = dict[str, Any]
 _NO_VALUES: Mapping[str, Any] = {}
+# The tails of an ISO time in milliseconds: "SS" and ".mmmZ".
+_SECONDS: tuple[str, ...] = tuple(f"{second:02d}" for second in range(60))
+_MILLIS: tuple[str, ...] = tuple(f".{milli:03d}Z" for milli in range(1000))
 
 
 def event_instant(event: Event) -> datetime:
@@ -67,6 +70,9 @@ class SessionRows:
         }
         self._pages: dict[int, Values] = {}
         self._view_starts: dict[str, datetime] | None = None
+        # "YYYY-MM-DDTHH:MM:" by (year, month, day, hour, minute): a session spans at most a
+        # day, so this holds at most 1,440 strings.
+        self._minutes: dict[tuple[int, int, int, int, int], str] = {}
 
     def page_values(self, page_index: int) -> Values:
         """The columns shared by the events of page ``page_index`` (the same dict each time)."""
@@ -104,11 +110,14 @@ class SessionRows:
         text = target.get("text") or props.get("target_text") or ""
         selector = target.get("raw_selector") or props.get("target_selector") or ""
         if self._utc and at.tzinfo is UTC:
-            # The endpoint's own form (format_event_time), without a zone conversion; plain
-            # isoformat() and a slice cost less than isoformat(timespec=...). ``at`` is in whole
-            # milliseconds, and isoformat leaves out a zero fraction.
-            iso = at.isoformat()
-            start = iso[:23] + "Z" if at.microsecond else iso[:19] + ".000Z"
+            # The endpoint's own form (format_event_time), without a zone conversion and
+            # without isoformat (~3 µs a call): the minute's prefix is formatted once, seconds
+            # and milliseconds come from tables. ``at`` is in whole milliseconds.
+            minute = (at.year, at.month, at.day, at.hour, at.minute)
+            prefix = self._minutes.get(minute)
+            if prefix is None:
+                prefix = self._minutes[minute] = at.isoformat()[:17]
+            start = prefix + _SECONDS[at.second] + _MILLIS[at.microsecond // 1000]
         else:
             start = format_time(at, self.zone)
         values: Values = {

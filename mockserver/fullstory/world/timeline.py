@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlencode
 
-from mockserver.core.rng import derive_seed
+from mockserver.core.rng import SeedFamily
 from mockserver.fullstory.ids import ID_MASK
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world.catalog import CURRENCY, Product, Site
@@ -92,7 +92,7 @@ class Timeline:
         # Ambient events per page load grow with the budget: big sessions are busy pages too.
         self.ambient = max(2, min(60, budget // 18))
         self._start = start
-        self._view_seed = view_seed
+        self._view_seeds = SeedFamily(view_seed, "view")  # one hash prefix per session
         self._elapsed_ms = 0
         self._page = -1
         self._views = 0
@@ -143,7 +143,7 @@ class Timeline:
         if same_view and self.pages:
             view_id = self.page.view_id
         else:
-            view_id = str(derive_seed(self._view_seed, "view", self._views) & ID_MASK)
+            view_id = str(self._view_seeds.member(self._views) & ID_MASK)
             self._views += 1
         self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=at))
         self._page = len(self.pages) - 1
@@ -160,22 +160,24 @@ class Timeline:
     def _identify(self, user: User) -> None:
         # The site calls FS.identify once it knows the shopper (a signed-in cookie).
         props = ep.identify(user.uid, user.email, user.display_name, user.properties)
-        self.act("identify", props, gap=(0.05, 0.4))
+        self._record("identify", props, None, (0.05, 0.4), None)
         self._identified = True
 
     def _page_load(self, title: str) -> None:
         rng = self.rng
         load_ms = int(min(15000, math.exp(rng.gauss(math.log(1100), 0.5))))
-        self.act("load", ep.load(load_ms), gap=(load_ms / 1000, load_ms / 1000 + 0.05))
+        self._record("load", ep.load(load_ms), None, (load_ms / 1000, load_ms / 1000 + 0.05), None)
         page_name = title.split(" | ", maxsplit=1)[0]
-        self.act("page_properties", ep.page_properties(page_name), gap=(0.01, 0.1))
+        self._record("page_properties", ep.page_properties(page_name), None, (0.01, 0.1), None)
         for _ in range(rng.randint(1, max(1, self.ambient // 2))):
             method, path, typical = rng.choice(_PAGE_REQUESTS)
             duration = int(typical * rng.uniform(0.5, 2.5))
             self.request(method, path, 200, duration, gap=(0.02, 0.4))
         if rng.random() < 0.15:
             level, message = rng.choice(_CONSOLE_NOISE)
-            self.act("console_message", ep.console_message(message, level), gap=(0.01, 0.3))
+            self._record(
+                "console_message", ep.console_message(message, level), None, (0.01, 0.3), None
+            )
         for _ in range(rng.randint(0, max(1, self.ambient // 2))):
             text, selector = rng.choice(_PAGE_ELEMENTS)
             self.seen(text, selector, gap=(0.3, 3.0))
@@ -191,7 +193,35 @@ class Timeline:
         gap: tuple[float, float] = (1.5, 12.0),
         definition: str | None = None,
     ) -> None:
-        self._add(self._tick(gap), kind, dict(props), name, (definition,) if definition else ())
+        self._record(kind, dict(props), name, gap, definition)
+
+    def _record(
+        self,
+        kind: str,
+        props: dict[str, Any],
+        name: str | None,
+        gap: tuple[float, float],
+        definition: str | None,
+    ) -> None:
+        """:meth:`act` for a ``props`` dict no one else holds (the builders' fresh ones), with
+        :meth:`_tick` and :meth:`_add` inlined: this runs once per generated event. Never a
+        navigate (which needs its description now: :meth:`visit`)."""
+        events = self.events
+        if events:  # the first event is the session start itself
+            low, high = gap
+            step = int((low + (high - low) * self.rng.random()) * 1000)
+            self._elapsed_ms += step if step > 0 else 1
+        events.append(
+            Event(
+                self._start + timedelta(0, 0, 0, self._elapsed_ms),
+                kind,
+                self._page,
+                None,
+                name,
+                MappingProxyType(props),
+                (definition,) if definition else (),
+            )
+        )
 
     def custom(
         self, name: str, props: Mapping[str, Any], gap: tuple[float, float] = (0.1, 0.8)
@@ -229,19 +259,17 @@ class Timeline:
         **flags: Any,
     ) -> None:
         """A click; ``flags`` are :func:`event_props.click`'s (``rage``, ``dead``, ...)."""
-        self.act(
-            "click", ep.click(ep.target(text, selector), **flags), definition=definition, gap=gap
-        )
+        self._record("click", ep.click(ep.target(text, selector), **flags), None, gap, definition)
 
     def type_into(self, label: str, selector: str, *, private: bool = False) -> None:
         # FullStory masks private fields: the change is recorded, the text is not.
         element = ep.target("", selector, masked=private, element_properties={"label": label})
-        self.act("change", ep.element_event(element), gap=(3.0, 20.0))
+        self._record("change", ep.element_event(element), None, (3.0, 20.0), None)
 
     def seen(self, text: str, selector: str, *, gap: tuple[float, float] = (0.3, 3.0)) -> None:
         duration = int(self.rng.uniform(400, 20000))
         props = ep.element_seen(ep.target(text, selector), duration_millis=duration)
-        self.act("element_seen", props, gap=gap)
+        self._record("element_seen", props, None, gap, None)
 
     def request(
         self,
@@ -252,12 +280,13 @@ class Timeline:
         *,
         gap: tuple[float, float] = (0.05, 0.6),
     ) -> None:
-        self.act("request", ep.request(method, self.site.url(path), status, duration_ms), gap=gap)
+        props = ep.request(method, self.site.url(path), status, duration_ms)
+        self._record("request", props, None, gap, None)
 
     def thrash(self, selector: str, *, gap: tuple[float, float] = (1.0, 4.0)) -> None:
         """Mouse thrash; never on touch devices, which have no mouse."""
         if not self.touch:
-            self.act("mouse_thrash", ep.mouse_thrash(ep.target("", selector)), gap=gap)
+            self._record("mouse_thrash", ep.mouse_thrash(ep.target("", selector)), None, gap, None)
 
     # -- browsing: what fills a long session ---------------------------------------------------
 

@@ -1,0 +1,101 @@
+"""One ASGI request made in process, without an HTTP client: the cheap way for one API of this
+server to call another (the Opal tools calling FullStory).
+
+An httpx client over an ASGI transport costs several times the request itself (building and
+parsing URLs, headers and a Response, a task group per request); this builds the scope an ASGI
+server would, feeds the body, and collects the answer. The scope is marked in-process
+(``IN_PROCESS``), so a fault rule that drops the connection or cuts the body makes the app raise
+:class:`~mockserver.http.transport_faults.ConnectionDropped`, as under the test transports; an
+exception from the app propagates, as with httpx's ``raise_app_exceptions``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from starlette.types import ASGIApp, Message
+
+from mockserver.http.transport_faults import IN_PROCESS
+
+CLIENT_ADDRESS = ("127.0.0.1", 123)  # who an in-process call comes from (httpx uses the same)
+
+
+@dataclass(frozen=True, slots=True)
+class DirectResponse:
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        """The first header called ``name`` (any case), or None."""
+        wanted = name.lower().encode("latin-1")
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
+
+
+async def call_asgi(
+    app: ASGIApp,
+    method: str,
+    target: str,
+    *,
+    host: str,
+    headers: Sequence[tuple[str, str]] = (),
+    body: bytes = b"",
+) -> DirectResponse:
+    """``method target`` (an encoded path and optional ``?query``) on ``app``, as a request to
+    ``http://host``; the whole answer, once the app has finished."""
+    raw_path, _, query = target.partition("?")
+    scope_headers = [(b"host", host.encode("latin-1"))]
+    scope_headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+    if body or method not in ("GET", "HEAD", "DELETE"):
+        scope_headers.append((b"content-length", str(len(body)).encode("latin-1")))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": unquote(raw_path),
+        "raw_path": raw_path.encode("latin-1"),
+        "query_string": query.encode("latin-1"),
+        "root_path": "",
+        "headers": scope_headers,
+        "server": (host, 80),
+        "client": CLIENT_ADDRESS,
+        "extensions": {},
+        IN_PROCESS: True,
+    }
+    sent_body = False
+    finished = asyncio.Event()
+    status = 500
+    response_headers: tuple[tuple[bytes, bytes], ...] = ()
+    chunks: list[bytes] = []
+
+    async def receive() -> Message:
+        nonlocal sent_body
+        if not sent_body:
+            sent_body = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await finished.wait()  # a second read waits for the end, as a client that stays
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        nonlocal status, response_headers
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            response_headers = tuple(message.get("headers", ()))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                finished.set()
+
+    try:
+        await app(scope, receive, send)
+    finally:
+        finished.set()
+    return DirectResponse(status, response_headers, b"".join(chunks))

@@ -1,0 +1,85 @@
+"""One in-process ASGI request (mockserver/http/direct.py): the scope an ASGI server would build,
+the body fed once, the answer collected whole; app errors and dropped connections propagate."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from starlette.types import Message, Receive, Scope, Send
+
+from mockserver.app import create_app
+from mockserver.http.direct import call_asgi
+from mockserver.http.transport_faults import IN_PROCESS, ConnectionDropped
+from mockserver.settings import Settings
+
+
+class Echo:
+    """Answers with what it saw, in two body chunks; reads the body, then waits for the end."""
+
+    def __init__(self) -> None:
+        self.scope: Scope = {}
+        self.messages: list[Message] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.scope = scope
+        self.messages.append(await receive())
+        await send({"type": "http.response.start", "status": 201, "headers": [(b"x-a", b"1")]})
+        await send({"type": "http.response.body", "body": b"hello ", "more_body": True})
+        await send({"type": "http.response.body", "body": b"world"})
+        self.messages.append(await receive())  # after the answer: the client is gone
+
+
+def test_the_scope_is_a_server_s_and_the_answer_is_whole() -> None:
+    app = Echo()
+    answer = asyncio.run(
+        call_asgi(
+            app, "POST", "/v2/sessions/u%3As/summary?x=1&y=%20", host="fs.test",
+            headers=[("Authorization", "Basic k"), ("Content-Type", "application/json")],
+            body=b"{}",
+        )
+    )  # fmt: skip
+    assert (answer.status, answer.body, answer.header("X-A")) == (201, b"hello world", "1")
+    assert answer.header("missing") is None
+    scope = app.scope
+    assert scope["path"] == "/v2/sessions/u:s/summary"
+    assert scope["raw_path"] == b"/v2/sessions/u%3As/summary"
+    assert scope["query_string"] == b"x=1&y=%20"
+    assert scope[IN_PROCESS] is True
+    assert dict(scope["headers"]) == {
+        b"host": b"fs.test",
+        b"authorization": b"Basic k",
+        b"content-type": b"application/json",
+        b"content-length": b"2",
+    }
+    assert app.messages == [
+        {"type": "http.request", "body": b"{}", "more_body": False},
+        {"type": "http.disconnect"},
+    ]
+
+
+def test_a_get_has_no_content_length_and_app_errors_propagate() -> None:
+    async def failing(scope: Scope, receive: Receive, send: Send) -> None:
+        assert not any(name == b"content-length" for name, _ in scope["headers"])
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        asyncio.run(call_asgi(failing, "GET", "/x", host="h"))
+
+
+def test_a_dropped_connection_is_raised_as_under_the_test_transports() -> None:
+    app = create_app(Settings(users=10))
+    key = [("Authorization", "Basic mock-admin-key")]
+
+    async def run() -> Any:
+        rule = b'{"match": {"operation_id": "getMe"}, "action": {"type": "drop_connection"}}'
+        made = await call_asgi(
+            app, "POST", "/__admin/faults", host="h",
+            headers=[("Content-Type", "application/json")], body=rule,
+        )  # fmt: skip
+        assert made.status == 201, made.body
+        return await call_asgi(app, "GET", "/me", host="h", headers=key)
+
+    with pytest.raises(ConnectionDropped):
+        asyncio.run(run())
