@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from mockserver.contract.config import CONFIG_ENV, EXAMPLE
-from mockserver.contract.specs import DEFAULT_EXAMPLES, EXAMPLES_ENV
-from mockserver.contract.targets import (
+from mockserver.contract.environment import (
     ADMIN_TOKEN_ENV,
     BUDGET_ENV,
     KEY_ENV,
@@ -18,6 +17,7 @@ from mockserver.contract.targets import (
     TARGET_ENV,
     WRITES_ENV,
 )
+from mockserver.contract.specs import DEFAULT_EXAMPLES, EXAMPLES_ENV
 
 DESCRIPTION = """\
 Run the contract kit (Schemathesis conformance with provider states, stateful link chains,

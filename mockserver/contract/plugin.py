@@ -16,9 +16,10 @@ import pytest
 
 from mockserver.contract.config import ConfigError, RunConfig
 from mockserver.contract.coverage import coverage_rows, render
+from mockserver.contract.environment import TARGET_ENV
 from mockserver.contract.observe import Observations
 from mockserver.contract.specs import SpecInfo, discover_specs
-from mockserver.contract.targets import TARGET_ENV, Target, TargetError, TargetSpec
+from mockserver.contract.targets import Target, TargetError, TargetSpec
 
 APIS_ENV = "MOCKSERVER_CONTRACT_APIS"
 

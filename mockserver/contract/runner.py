@@ -16,9 +16,10 @@ from pathlib import Path
 
 from mockserver.contract.config import CONFIG_ENV
 from mockserver.contract.drift import CANNOT_COMPARE, CannotCompare, DriftReport, compare_files
+from mockserver.contract.environment import WRITES_ENV
 from mockserver.contract.plugin import APIS_ENV
 from mockserver.contract.specs import EXAMPLES_ENV, PHASES_ENV
-from mockserver.contract.targets import WRITES_ENV, TargetSpec
+from mockserver.contract.targets import TargetSpec
 
 SUITE = "mockserver.contract.suite"
 # The run's own pytest settings, so a user's pytest.ini or pyproject.toml in the current

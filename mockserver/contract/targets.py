@@ -33,19 +33,20 @@ import httpx
 from mockserver.contract.config import RunConfig
 from mockserver.contract.control import ControlPlane
 from mockserver.contract.entries import ApiEntry, entry_for
+from mockserver.contract.environment import (
+    ADMIN_TOKEN_ENV,
+    BUDGET_ENV,
+    KEY_ENV,
+    REAL_KEY_ENV,
+    REAL_OPT_IN_ENV,
+    WRITES_ENV,
+)
 from mockserver.contract.pacing import PacedTransport, Pacer
 from mockserver.contract.specs import LOOPBACK_HOSTS, SpecInfo, is_read_only
 from mockserver.contract.states import refresh_states, resolve_states
 from mockserver.settings import ENV_PREFIX, Settings
 from mockserver.testing.fake import FakeServer, Mode, start_fake_server
 
-TARGET_ENV = "MOCKSERVER_CONTRACT_TARGET"
-REAL_OPT_IN_ENV = "MOCKSERVER_CONTRACT_REAL"
-REAL_KEY_ENV = "FULLSTORY_API_KEY"
-WRITES_ENV = "MOCKSERVER_CONTRACT_WRITES"
-BUDGET_ENV = "MOCKSERVER_CONTRACT_BUDGET"
-KEY_ENV = "MOCKSERVER_CONTRACT_KEY"
-ADMIN_TOKEN_ENV = "MOCKSERVER_CONTRACT_ADMIN_TOKEN"
 DEFAULT_REAL_BUDGET = 300
 CONTRACT_TOKEN = "contract-admin-token"
 MAX_RETRY_AFTER = 60  # seconds; a longer wait means "stop", not "sleep"

@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
+from mockserver.contract.environment import ADMIN_TOKEN_ENV
 from mockserver.contract.runner import RunOptions, suite_command
-from mockserver.contract.targets import ADMIN_TOKEN_ENV, CONTRACT_TOKEN, TargetSpec
+from mockserver.contract.targets import CONTRACT_TOKEN, TargetSpec
 from mockserver.testing.fake import start_fake_server
 from mockserver.testing.server import serve_in_thread
 from tests.contract.proxy import Exchange, Proxy

@@ -8,9 +8,10 @@ import subprocess
 from pathlib import Path
 
 from mockserver.contract.entries import load_entries
+from mockserver.contract.environment import ADMIN_TOKEN_ENV
 from mockserver.contract.runner import RunOptions, suite_command
 from mockserver.contract.specs import discover_specs
-from mockserver.contract.targets import ADMIN_TOKEN_ENV, CONTRACT_TOKEN, TargetSpec
+from mockserver.contract.targets import CONTRACT_TOKEN, TargetSpec
 from mockserver.testing.fake import start_fake_server
 
 

@@ -10,7 +10,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from mockserver.contract.targets import ADMIN_TOKEN_ENV, CONTRACT_TOKEN, TargetSpec
+from mockserver.contract.environment import ADMIN_TOKEN_ENV
+from mockserver.contract.targets import CONTRACT_TOKEN, TargetSpec
 from mockserver.testing.fake import start_fake_server
 from tests.wheel import build_wheel
 
