@@ -78,8 +78,18 @@ def test_links(
                     )
                 raise
 
-    Workflow.run(
-        settings=settings(
-            max_examples=10, stateful_step_count=5, deadline=None, derandomize=True, database=None
+    from schemathesis.core.errors import NoLinksFound
+
+    try:
+        Workflow.run(
+            settings=settings(
+                max_examples=10,
+                stateful_step_count=5,
+                deadline=None,
+                derandomize=True,
+                database=None,
+            )
         )
-    )
+    except NoLinksFound:
+        # Cognigy's links all start at a write (create a profile): a read-only run has none left.
+        pytest.skip("no link left: every link of this spec involves a write (--writes runs them)")
