@@ -42,3 +42,23 @@ def test_a_url_run_answers_2xx_for_every_served_operation(tmp_path: Path) -> Non
     excused = {f"{name} {op}" for name, entry in load_entries().items() for op in entry.unreachable}
     assert {name for name, op in seen.items() if op["successes"] > 0} == served - excused
     assert all(seen[name]["unreachable"] for name in excused & set(seen))
+
+
+def test_a_read_only_url_run_skips_links_that_all_need_a_write(tmp_path: Path) -> None:
+    """Every Cognigy link starts at creating a profile: without --writes none is left, which is
+    a skip with its reason, not Schemathesis' NoLinksFound failing the run."""
+    settings = TargetSpec.parse("uvicorn", environ={}).fake_settings()
+    options = RunOptions(
+        max_examples=1, writes=False, progress=False, apis="cognigy",
+        pytest_args=("-k", "test_links", "-rs"),
+    )  # fmt: skip
+    with start_fake_server(settings, "server") as server:
+        command, env = suite_command(server.base_url, tmp_path / "observations.json", options)
+        env[ADMIN_TOKEN_ENV] = CONTRACT_TOKEN
+        result = subprocess.run(
+            command, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False
+        )
+    assert "NoLinksFound" not in result.stdout, result.stdout[-3000:]
+    assert "no link left: every link of this spec involves a write" in result.stdout, result.stdout[
+        -3000:
+    ]
