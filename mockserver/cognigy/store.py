@@ -168,24 +168,36 @@ class ProfileStore:
         data = dict(body.get("profile") or {})
         contacts = list(body.get("contactIds") or [])
         with self._lock:
-            if len(self._profiles) >= MAX_PROFILES:
-                raise InvalidArgument(f"a tenant may hold at most {MAX_PROFILES} profiles")
+            self._check_room()
             self._check_data(project_id, data)
             self._check_free(project_id, contacts, None)
-            now = self.now()
-            profile = Profile(
-                id=self._ids.make(now),
-                project_id=project_id,
-                data=data,
-                active=bool(body.get("active", True)),
-                contact_ids=contacts,
-                created_at=now,
-                last_changed=now,
-                created_by=user,
-                last_changed_by=user,
+            profile = self._new_profile(
+                project_id, data, contacts, bool(body.get("active", True)), user
             )
-            self._install(profile)
         self.changed()
+        return profile
+
+    def _check_room(self) -> None:
+        if len(self._profiles) >= MAX_PROFILES:
+            raise InvalidArgument(f"a tenant may hold at most {MAX_PROFILES} profiles")
+
+    def _new_profile(
+        self, project_id: str, data: dict[str, Any], contacts: list[str], active: bool, user: str
+    ) -> Profile:
+        """A new profile, installed (the caller holds the lock and has checked the room)."""
+        now = self.now()
+        profile = Profile(
+            id=self._ids.make(now),
+            project_id=project_id,
+            data=data,
+            active=active,
+            contact_ids=contacts,
+            created_at=now,
+            last_changed=now,
+            created_by=user,
+            last_changed_by=user,
+        )
+        self._install(profile)
         return profile
 
     def update(self, profile_id: str, body: Mapping[str, Any], user: str) -> Profile:
@@ -242,20 +254,10 @@ class ProfileStore:
     def unmerge(self, profile_id: str, contact_id: str, user: str) -> Profile:
         """The contact id leaves this profile for a new, empty one of its own."""
         with self._lock:
+            # The split is a new profile: the tenant's bound holds for it as for a create.
+            self._check_room()
             profile = self._drop_contact(profile_id, contact_id, user)
-            now = self.now()
-            split = Profile(
-                id=self._ids.make(now),
-                project_id=profile.project_id,
-                data={},
-                active=True,
-                contact_ids=[contact_id],
-                created_at=now,
-                last_changed=now,
-                created_by=user,
-                last_changed_by=user,
-            )
-            self._install(split)
+            split = self._new_profile(profile.project_id, {}, [contact_id], True, user)
         self.changed()
         return split
 

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 
+from mockserver.cognigy import store as store_module
 from mockserver.cognigy.ids import user_id
 from mockserver.core.keys import ApiKey
 from tests.cognigy.conftest import (
@@ -206,3 +208,16 @@ def test_schema_put_needs_an_admin_key(standard: httpx.Client) -> None:
     path = f"/new/v2.0/profiles/schema/{PROJECT}"
     assert standard.get(path).status_code == 200
     error(standard.put(path, json={"details": []}), 403, 403)
+
+
+def test_unmerge_keeps_the_tenants_profile_bound(
+    cognigy: httpx.Client, create: Create, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unmerge makes a profile: at the bound it is refused; the contact stays where it was."""
+    made = create("a")
+    cognigy.patch(f"{PROFILES}/{made['_id']}", json={"contactIds": ["a", "b"]})
+    monkeypatch.setattr(store_module, "MAX_PROFILES", 1)
+    refused = cognigy.post(f"{PROFILES}/{made['_id']}/unmerge", json={"contactId": "b"})
+    assert refused.status_code == 400, refused.text
+    assert "at most 1 profiles" in refused.text
+    assert cognigy.get(f"{PROFILES}/{made['_id']}").json()["contactIds"] == ["a", "b"]
