@@ -8,6 +8,7 @@ from typing import Any
 from mockserver.cognigy.ids import user_id
 from mockserver.cognigy.store import ListQuery, ProfileStore
 from mockserver.http.pipeline import Call, Handler
+from mockserver.http.rendering import JSON, Reply
 
 Ctx = Call[ProfileStore]
 
@@ -16,7 +17,7 @@ def _user(call: Ctx) -> str:
     return user_id(call.principal.key_id)
 
 
-def index_profiles(call: Ctx) -> dict[str, Any]:
+def index_profiles(call: Ctx) -> dict[str, Any] | Reply:
     q = call.query
     query = ListQuery(
         project_id=q["projectId"],
@@ -27,6 +28,8 @@ def index_profiles(call: Ctx) -> dict[str, Any]:
         next=q.get("next"),
         previous=q.get("previous"),
     )
+    if call.media_type in (None, JSON):  # the common case, pre-encoded; others render a dict
+        return Reply(raw=call.context.list_profiles_json(query))
     return call.context.list_profiles(query)
 
 

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from mockserver.cognigy.ids import MAX_TIMESTAMP, MONGO_ID
 
 
@@ -21,6 +23,10 @@ class Profile:
     created_by: str
     last_changed_by: str
     words: frozenset[str] = field(default=frozenset(), compare=False)  # for the text index
+    # The index item's JSON, made the first time a list page shows the profile and forgotten
+    # on every change (ProfileStore._index): a page joins 25 encoded items instead of building
+    # and encoding 25 dicts per request. Lazy, so profiles never listed cost no memory.
+    _item_json: orjson.Fragment | None = field(default=None, init=False, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         """IProfile_2_0, keys in the documented order (the create example round-trips)."""
@@ -45,6 +51,17 @@ class Profile:
             "lastChanged": self.last_changed,
             "contactIds": list(self.contact_ids),
         }
+
+    def index_item_json(self) -> orjson.Fragment:
+        """:meth:`index_item`, encoded (the same bytes ``orjson.dumps`` gives in a page)."""
+        encoded = self._item_json
+        if encoded is None:
+            encoded = self._item_json = orjson.Fragment(orjson.dumps(self.index_item()))
+        return encoded
+
+    def forget_encoded(self) -> None:
+        """Called after every change: the encoded item no longer says what the profile is."""
+        self._item_json = None
 
     def saved(self) -> dict[str, Any]:
         return {**self.to_json(), "projectId": self.project_id}

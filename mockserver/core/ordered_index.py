@@ -85,9 +85,13 @@ class OrderedIndex:
         backward = before is not None
         boundary = before if backward else after
         ascending = descending == backward  # the walk's direction in key order
-        walk = view.walk(view.start(boundary, ascending), ascending, skip)
-        taken = list(islice(walk, limit))
-        more = next(walk, None) is not None
+        position = view.start(boundary, ascending)
+        if members is None and limit > 0:
+            taken, more = view.take(position, ascending, skip, limit)
+        else:
+            walk = view.walk(position, ascending, skip)
+            taken = list(islice(walk, limit))
+            more = next(walk, None) is not None
         if taken:
             behind = view.exists_beyond(taken[0], not ascending)
         else:
@@ -143,6 +147,21 @@ class _View:
                 skip -= 1
                 continue
             yield key
+
+    def take(self, position: int, ascending: bool, skip: int, limit: int) -> tuple[list[Key], bool]:
+        """What :meth:`walk` gives when every key counts, by one slice: up to ``limit`` keys
+        from ``position`` after ``skip`` (``limit`` > 0), and whether more follow. A list page
+        with no filter is the common case; stepping a generator per key cost more than all the
+        rest of the page."""
+        count = len(self.keys)
+        first = position + skip if ascending else position - skip
+        if not 0 <= first < count:
+            return [], False
+        if ascending:
+            end = min(first + limit, count)
+            return list(self.keys[first:end]), end < count
+        stop = max(first - limit + 1, 0)
+        return list(self.keys[stop : first + 1])[::-1], stop > 0
 
     def exists_beyond(self, key: Key, ascending: bool) -> bool:
         return next(self.walk(self.start(key, ascending), ascending, 0), None) is not None

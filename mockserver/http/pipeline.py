@@ -53,6 +53,9 @@ class Call(Generic[C]):
     inputs: Inputs
     context: C
     origin: str = ""  # scheme://host the client used, for links the fake hands out
+    # The representation negotiated for a successful answer (None: the API answers JSON only),
+    # so a handler may hand JSON over pre-encoded (``Reply.raw``) when that is what is sent.
+    media_type: str | None = None
 
     @property
     def path(self) -> Mapping[str, Any]:
@@ -283,7 +286,12 @@ async def run(
                 _require_json(headers.get("content-type"), body)
         inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
         call = Call(
-            compiled.operation, principal, inputs, mount.context(principal), _origin(scope, headers)
+            compiled.operation,
+            principal,
+            inputs,
+            mount.context(principal),
+            _origin(scope, headers),
+            chosen,
         )
         result = await _settled(compiled.handler(call))
         reply = result if isinstance(result, Reply) else Reply(body=result)

@@ -113,3 +113,43 @@ def test_cursors_belong_to_their_list(cognigy: httpx.Client, people: list[dict[s
     error(cognigy.get(PROFILES, params=both), 400, 1005)
     moved = cognigy.get(PROFILES, params={**params, "next": cursor})
     assert moved.status_code == 200
+
+
+def test_a_listed_profile_shows_every_change_at_once(
+    cognigy: httpx.Client, create: Create, people: list[dict[str, Any]]
+) -> None:
+    """A JSON page joins each profile's item encoded once (until the profile changes); after
+    every kind of write it must say what a freshly built page says (the HAL page, built from
+    dicts on each request) and what reading the profile says."""
+    listing: dict[str, Any] = {"projectId": PROJECT, "limit": 100}
+
+    def check() -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = cognigy.get(PROFILES, params=listing).json()["items"]
+        hal = cognigy.get(PROFILES, params=listing, headers={"Accept": "application/hal+json"})
+        fresh = [{k: v for k, v in item.items() if k != "_links"} for item in hal.json()["items"]]
+        assert items == fresh
+        for item in items:
+            read = cognigy.get(f"{PROFILES}/{item['_id']}").json()
+            assert item == {k: read[k] for k in item if k != "projectId"} | {"projectId": PROJECT}
+        return items
+
+    check()
+    first, second, third = (p["_id"] for p in people[:3])
+    changes = [
+        ("PATCH", first, {"profile": {"firstname": "Zoe", "tasks": ["x"]}, "active": False}),
+        ("PATCH", first, {"contactIds": ["c-0", "c-0b"]}),
+        ("POST", f"{first}/merge", {"contactId": "c-1", "projectId": PROJECT}),
+        ("POST", f"{first}/unmerge", {"contactId": "c-0b"}),
+        ("POST", f"{first}/contactids/remove", {"contactId": "c-0"}),
+        ("POST", f"{third}/data/remove", {}),
+        ("DELETE", third, None),
+    ]
+    for method, path, body in changes:
+        response = cognigy.request(method, f"{PROFILES}/{path}", json=body)
+        assert response.status_code < 300, response.text
+        items = check()
+    by_id = {item["_id"]: item for item in items}
+    assert by_id[first]["profile"]["firstname"] == "Zoe"
+    assert by_id[first]["active"] is False
+    assert second not in by_id  # merged into the first
+    assert third not in by_id

@@ -72,3 +72,38 @@ def test_skip_and_a_cursor_whose_record_is_gone() -> None:
     index.put("r5", 100)  # moving a record re-sorts it
     assert index.page(limit=1, descending=True).keys == [(100, "r5")]
     assert len(index) == 9
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    records=values,
+    limit=st.integers(1, 7),
+    skip=st.integers(0, 8),
+    descending=st.booleans(),
+    side=st.sampled_from(["none", "after", "before"]),
+    boundary=st.tuples(st.integers(-1, 6), st.text("abc", min_size=1, max_size=3)),
+)
+def test_a_page_without_a_filter_is_the_page_of_a_filter_keeping_everything(
+    *,
+    records: dict[str, int],
+    limit: int,
+    skip: int,
+    descending: bool,
+    side: str,
+    boundary: Key,
+) -> None:
+    """No filter takes one slice; a filter keeping every record walks key by key: the same
+    page, the same neighbours, from any boundary (present or not) in either direction."""
+    index = _index(records)
+    after = boundary if side == "after" else None
+    before = boundary if side == "before" else None
+    sliced = index.page(limit=limit, skip=skip, descending=descending, after=after, before=before)
+    walked = index.page(
+        limit=limit,
+        skip=skip,
+        descending=descending,
+        members=set(records),
+        after=after,
+        before=before,
+    )
+    assert sliced == walked
