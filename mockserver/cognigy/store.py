@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +24,7 @@ from mockserver.cognigy.profile import Profile
 from mockserver.cognigy.profile_schema import Field
 from mockserver.core.clock import Clock
 from mockserver.core.merge_patch import fill_in, merge_patch
-from mockserver.core.ordered_index import Key, OrderedIndex
+from mockserver.core.ordered_index import Key, OrderedIndex, Page
 from mockserver.core.stores import Changed, unchanged
 from mockserver.core.text_index import TextIndex, words, words_of
 from mockserver.http.errors import Conflict, InvalidArgument, NotFound
@@ -34,6 +34,7 @@ MAX_PROFILES = 250_000  # per tenant
 MAX_CONTACT_IDS = 100  # per profile, merges included
 MAX_PROFILE_BYTES = 65_536  # the ``profile`` object, encoded, merges included
 MAX_SPARSE_CACHED = 16  # sorted sparse-filter matches kept per project
+MAX_PAGES_CACHED = 32  # encoded list pages kept per tenant (emptied by any change)
 
 
 @dataclass(slots=True)
@@ -73,6 +74,20 @@ class _Project:
 
 
 @dataclass(frozen=True, slots=True)
+class _EncodedPage:
+    """A list page as :meth:`ProfileStore.list_profiles_json` keeps it: cursors aside, the same
+    query on the same profiles gives the same page."""
+
+    page: Page
+    total: int
+    items: orjson.Fragment  # the encoded ``items`` array
+
+
+def _fragment(items: list[orjson.Fragment]) -> orjson.Fragment:
+    return orjson.Fragment(orjson.dumps(items))
+
+
+@dataclass(frozen=True, slots=True)
 class ListQuery:
     project_id: str
     filter: str = ""
@@ -96,6 +111,8 @@ class ProfileStore:
         self._contacts: dict[tuple[str, str], str] = {}  # (project, contact id) → profile id
         self._projects: dict[str, _Project] = {}
         self._schemas: dict[str, tuple[Field, ...]] = {}
+        # Encoded list pages by query (list_profiles_json); any change to a profile empties it.
+        self._pages: OrderedDict[tuple[Any, ...], _EncodedPage] = OrderedDict()
 
     def now(self) -> int:
         return int(self.clock.timestamp())
@@ -116,47 +133,72 @@ class ProfileStore:
 
     def list_profiles(self, query: ListQuery) -> dict[str, Any]:
         """A page as IProfileIndexResponse_2_0 (``items``, ``total`` and the two cursors)."""
-        return self._list(query, Profile.index_item)
+        sort, boundary = self._where(query)
+        with self._lock:
+            page, total = self._page(query, sort, boundary)
+            items = [self._profiles[key[1]].index_item() for key in page.keys]
+        return self._answer(query, sort, page, items, total)
 
     def list_profiles_json(self, query: ListQuery) -> bytes:
-        """:meth:`list_profiles`, encoded: the same bytes, joined from each profile's encoded
-        item (kept until the profile changes) instead of building and encoding every item."""
-        return orjson.dumps(self._list(query, Profile.index_item_json))
+        """:meth:`list_profiles`, encoded: the same bytes. A page's items are encoded once
+        (from each profile's encoded item) and kept until the tenant's profiles change, so
+        asking again for a page costs its cursors, not its walk and its items."""
+        sort, boundary = self._where(query)
+        key = (query.project_id, query.filter, sort, query.limit, query.skip,
+               query.previous is None, boundary)  # fmt: skip
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                page, total = self._page(query, sort, boundary)
+                items = [self._profiles[k[1]].index_item_json() for k in page.keys]
+                found = self._pages[key] = _EncodedPage(page, total, _fragment(items))
+                while len(self._pages) > MAX_PAGES_CACHED:
+                    self._pages.popitem(last=False)
+        return orjson.dumps(self._answer(query, sort, found.page, found.items, found.total))
 
-    def _list(self, query: ListQuery, item: Callable[[Profile], Any]) -> dict[str, Any]:
+    def _where(self, query: ListQuery) -> tuple[tuple[str, bool], Key | None]:
+        """The query's sort, and the key its cursor (if any) points at."""
         sort = parse_sort(query.sort)
         if query.next is not None and query.previous is not None:
             raise InvalidArgument("send next or previous, not both")
         cursor_id = query.next or query.previous
-        boundary = None
-        if cursor_id is not None:
-            cursor = self.cursors.find(cursor_id)
-            if (cursor.project_id, cursor.sort, cursor.filter) != (
-                query.project_id,
-                sort,
-                query.filter,
-            ):
-                raise InvalidArgument(
-                    "this cursor belongs to another list (projectId, sort and filter must stay "
-                    "the same while paging)"
-                )
-            boundary = cursor.key
-        with self._lock:
-            project = self._projects.get(query.project_id) or _Project()
-            members = project.text.matching(query.filter)
-            index = project.sorted[sort[0]]
-            keys = None if members is None else project.member_keys(query.filter, sort[0], members)
-            page = index.page(
-                limit=query.limit,
-                skip=query.skip,
-                descending=sort[1],
-                members=members,
-                member_keys=keys,
-                after=boundary if query.next is not None else None,
-                before=boundary if query.previous is not None else None,
+        if cursor_id is None:
+            return sort, None
+        cursor = self.cursors.find(cursor_id)
+        if (cursor.project_id, cursor.sort, cursor.filter) != (
+            query.project_id,
+            sort,
+            query.filter,
+        ):
+            raise InvalidArgument(
+                "this cursor belongs to another list (projectId, sort and filter must stay "
+                "the same while paging)"
             )
-            items = [item(self._profiles[key[1]]) for key in page.keys]
-            total = len(index) if members is None else len(members)
+        return sort, cursor.key
+
+    def _page(
+        self, query: ListQuery, sort: tuple[str, bool], boundary: Key | None
+    ) -> tuple[Page, int]:
+        """The page's keys and the list's total (the caller holds the lock)."""
+        project = self._projects.get(query.project_id) or _Project()
+        members = project.text.matching(query.filter)
+        index = project.sorted[sort[0]]
+        keys = None if members is None else project.member_keys(query.filter, sort[0], members)
+        page = index.page(
+            limit=query.limit,
+            skip=query.skip,
+            descending=sort[1],
+            members=members,
+            member_keys=keys,
+            after=boundary if query.next is not None else None,
+            before=boundary if query.previous is not None else None,
+        )
+        return page, len(index) if members is None else len(members)
+
+    def _answer(
+        self, query: ListQuery, sort: tuple[str, bool], page: Page, items: Any, total: int
+    ) -> dict[str, Any]:
+        """The response body; every answer hands out cursors of its own."""
 
         def cursor_at(key: Any) -> str:
             return self.cursors.issue(Cursor(query.project_id, sort, query.filter, key))
@@ -331,12 +373,14 @@ class ProfileStore:
 
     def _index(self, profile: Profile, project: _Project) -> None:
         profile.forget_encoded()
+        self._pages.clear()
         profile.words = frozenset(words_of(profile.data) | words(" ".join(profile.contact_ids)))
         for contact in profile.contact_ids:
             self._contacts[(profile.project_id, contact)] = profile.id
         project.put(profile)
 
     def _uninstall(self, profile: Profile) -> None:
+        self._pages.clear()
         del self._profiles[profile.id]
         for contact in profile.contact_ids:
             del self._contacts[(profile.project_id, contact)]
@@ -383,6 +427,7 @@ class ProfileStore:
             fresh._install(profile)
         with self._lock:  # all checked: swap the content in
             self.cursors.clear()  # they point into the content being replaced
+            self._pages.clear()
             self._ids.issued = issued
             self._profiles, self._contacts = fresh._profiles, fresh._contacts
             self._projects, self._schemas = fresh._projects, fresh._schemas
