@@ -70,32 +70,50 @@ async def call_asgi(
         "extensions": {},
         IN_PROCESS: True,
     }
-    sent_body = False
-    finished = asyncio.Event()
-    status = 500
-    response_headers: tuple[tuple[bytes, bytes], ...] = ()
-    chunks: list[bytes] = []
+    answer = _Collector(body)
+    try:
+        await app(scope, answer.receive, answer.send)
+    finally:
+        answer.finish()
+    return DirectResponse(answer.status, answer.headers, b"".join(answer.chunks))
 
-    async def receive() -> Message:
-        nonlocal sent_body
-        if not sent_body:
-            sent_body = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await finished.wait()  # a second read waits for the end, as a client that stays
+
+class _Collector:
+    """The client's side of one call: feeds the body once, collects the answer. A second
+    read waits for the end of the answer (as a client that stays), then reports a disconnect;
+    the wait is only set up if the app reads again (most never do)."""
+
+    __slots__ = ("body", "chunks", "done", "headers", "sent_body", "status", "waiter")
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        self.sent_body = False
+        self.done = False
+        self.waiter: asyncio.Future[None] | None = None
+        self.status = 500
+        self.headers: tuple[tuple[bytes, bytes], ...] = ()
+        self.chunks: list[bytes] = []
+
+    async def receive(self) -> Message:
+        if not self.sent_body:
+            self.sent_body = True
+            return {"type": "http.request", "body": self.body, "more_body": False}
+        if not self.done:
+            if self.waiter is None:
+                self.waiter = asyncio.get_running_loop().create_future()
+            await asyncio.shield(self.waiter)
         return {"type": "http.disconnect"}
 
-    async def send(message: Message) -> None:
-        nonlocal status, response_headers
+    async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            status = message["status"]
-            response_headers = tuple(message.get("headers", ()))
+            self.status = message["status"]
+            self.headers = tuple(message.get("headers", ()))
         elif message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))
+            self.chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
-                finished.set()
+                self.finish()
 
-    try:
-        await app(scope, receive, send)
-    finally:
-        finished.set()
-    return DirectResponse(status, response_headers, b"".join(chunks))
+    def finish(self) -> None:
+        self.done = True
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)

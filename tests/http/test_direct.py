@@ -83,3 +83,42 @@ def test_a_dropped_connection_is_raised_as_under_the_test_transports() -> None:
 
     with pytest.raises(ConnectionDropped):
         asyncio.run(run())
+
+
+class Streamer:
+    """Sends its answer in chunks while a watcher reads on (as the pipeline's stream does to
+    notice a client that leaves): the watcher must see the disconnect only after the end."""
+
+    def __init__(self, cancel_watch: bool) -> None:
+        self.cancel_watch = cancel_watch
+        self.seen: list[str] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def watch() -> None:
+            while (message := await receive())["type"] != "http.disconnect":
+                self.seen.append(message["type"])
+            self.seen.append("disconnect")
+
+        watcher = asyncio.ensure_future(watch())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for chunk in (b"a", b"b"):
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            for _ in range(3):
+                await asyncio.sleep(0)
+            assert not watcher.done()  # the answer is not over: nobody has left
+        if self.cancel_watch:  # the pipeline cancels its watch once the stream is done
+            watcher.cancel()
+            await send({"type": "http.response.body", "body": b"c"})
+            with pytest.raises(asyncio.CancelledError):
+                await watcher
+            return
+        await send({"type": "http.response.body", "body": b"c"})
+        await watcher
+
+
+@pytest.mark.parametrize("cancel_watch", [False, True])
+def test_a_read_during_the_answer_waits_for_its_end(cancel_watch: bool) -> None:
+    app = Streamer(cancel_watch)
+    answer = asyncio.run(call_asgi(app, "GET", "/x", host="h"))
+    assert answer.body == b"abc"
+    assert app.seen == (["http.request"] if cancel_watch else ["http.request", "disconnect"])
