@@ -177,7 +177,7 @@ _UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
 
 def encode_query(params: Mapping[str, str]) -> str:
     """``urllib.parse.urlencode(params)``, the same text, without quoting what needs none (a
-    uid, a limit): quote_plus on every key and value was a tenth of a tool call's cost."""
+    uid, a limit): quote_plus on every key and value cost a tool call about 9 µs of CPU."""
     return "&".join(f"{_plus(name)}={_plus(value)}" for name, value in params.items())
 
 
