@@ -78,3 +78,21 @@ def test_the_cli_starts_without_the_app_the_contract_kit_or_httpx() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_default_app_answers_its_first_listing_without_faker() -> None:
+    """With the default scenario (storefront name and users pinned) a start draws no name, so
+    Faker (~50 ms to import and build) waits for the first draw. A fresh interpreter."""
+    probe = (
+        "import sys\n"
+        "from mockserver.app import create_app\n"
+        "from mockserver.testing.transport import in_process_client\n"
+        "headers = {'Authorization': 'Basic mock-admin-key'}\n"
+        "with in_process_client(create_app(), headers=headers) as client:\n"
+        "    listed = client.get('/sessions/v2', params={'email': 'jane.checkout@example.com'})\n"
+        "print(listed.status_code, 'faker' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["200", "False"]
