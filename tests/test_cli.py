@@ -58,11 +58,11 @@ def test_bad_scenario_exits_2_with_a_message(capsys: pytest.CaptureFixture[str])
 
 
 # What a bare `import mockserver.cli` (every `mockserver ...` start, `--help` included) must not
-# load: the contract kit and httpx (only `contract` needs them), and the app with uvicorn,
+# load: the contract kit, its YAML and httpx (only `contract` needs them), and the app with uvicorn,
 # Starlette, the validators and Faker (only `serve` needs them, and imports them itself).
 NOT_AT_CLI_IMPORT = (
     "httpx", "mockserver.contract.targets", "schemathesis", "mockserver.app", "mockserver.state",
-    "uvicorn", "starlette", "jsonschema_rs", "faker",
+    "uvicorn", "starlette", "jsonschema_rs", "faker", "yaml", "mockserver.contract.specs",
 )  # fmt: skip
 
 
