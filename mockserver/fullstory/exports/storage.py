@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
+from html import escape as html_escape
 from typing import ClassVar
-from xml.sax.saxutils import escape
 
 from mockserver.core.keys import KeyLevel
 from mockserver.core.lifecycle import LifecycleState
@@ -25,6 +26,10 @@ from mockserver.http.pipeline import Call, Handler, RequestInfo
 from mockserver.http.rendering import Reply
 from mockserver.http.spec import Operation
 from mockserver.state import ServerState
+
+# &, < and > as xml.sax.saxutils.escape writes them, without importing xml.sax (and with it
+# urllib.request) at every start.
+escape = partial(html_escape, quote=False)
 
 SIGNED_URL_PRINCIPAL = Principal(key_id="signed-url", tenant=None, level=KeyLevel.STANDARD)
 XML = "application/xml; charset=UTF-8"
