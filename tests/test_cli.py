@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,8 +91,9 @@ NOT_AT_FIRST_ANSWER = (
 )  # fmt: skip
 
 
-def test_the_default_app_answers_its_first_listing_without_what_it_does_not_need() -> None:
-    """Each of these costs a cold start 10 to 50 ms for nothing. A fresh interpreter."""
+def first_answer_loads(modules: tuple[str, ...], env: dict[str, str] | None = None) -> str:
+    """``status [loaded modules]`` after a fresh interpreter's default app answers its first
+    listing."""
     probe = (
         "import sys\n"
         "from mockserver.app import create_app\n"
@@ -98,10 +101,24 @@ def test_the_default_app_answers_its_first_listing_without_what_it_does_not_need
         "headers = {'Authorization': 'Basic mock-admin-key'}\n"
         "with in_process_client(create_app(), headers=headers) as client:\n"
         "    listed = client.get('/sessions/v2', params={'email': 'jane.checkout@example.com'})\n"
-        f"loaded = sorted(m for m in {NOT_AT_FIRST_ANSWER!r} if m in sys.modules)\n"
+        f"loaded = sorted(m for m in {modules!r} if m in sys.modules)\n"
         "print(listed.status_code, loaded)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
     )
-    assert result.stdout.strip() == "200 []"
+    return result.stdout.strip()
+
+
+def test_the_default_app_answers_its_first_listing_without_what_it_does_not_need() -> None:
+    """Each of these costs a cold start 10 to 50 ms for nothing."""
+    assert first_answer_loads(NOT_AT_FIRST_ANSWER) == "200 []"
+
+
+def test_a_second_start_parses_no_yaml(tmp_path: Path) -> None:
+    """The specs and the packaged default scenario come from their JSON copies once the first
+    start has written them, so PyYAML (~15 ms to import) is never loaded."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("MOCKSERVER_YAML_CACHE", None)
+    assert first_answer_loads(("yaml",), env) == "200 ['yaml']"  # the first writes the copies
+    assert first_answer_loads(("yaml",), env) == "200 []"

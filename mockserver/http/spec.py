@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mockserver.core.yaml_cache import load_yaml_cached
+from mockserver.core.yamlio import yaml_error
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -93,7 +92,7 @@ def read_document(path: Path) -> dict[str, Any]:
         # takes about a second per document, paid by every app; then a JSON copy of the
         # result (core/yaml_cache.py), ten times faster again.
         document = load_yaml_cached(path.read_text(encoding="utf-8"), path.name)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml_error()) as exc:
         raise SpecError(f"cannot read OpenAPI document {path}: {exc}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):
         raise SpecError(f"{path} is not an OpenAPI 3.1 document")
