@@ -188,6 +188,11 @@ class _RefResolver:
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self._document = document
+        # Each reference inlined once per depth and the result shared: most operations refer
+        # to the same components (error bodies, ids, page tokens), and inlining them again for
+        # each was most of a start's spec loading. Shared safely: an Operation's schemas are
+        # read-only Mappings.
+        self._inlined: dict[tuple[str, int], Any] = {}
 
     def deref(self, node: Any) -> Any:
         seen = 0
@@ -201,7 +206,14 @@ class _RefResolver:
     def resolve_all(self, node: Any, depth: int = 0) -> Any:
         if depth > 64:
             raise SpecError("schema nesting too deep (a recursive $ref?)")
-        node = self.deref(node)
+        if isinstance(node, dict) and "$ref" in node:  # stands for its target alone
+            key = (node["$ref"], depth)
+            if key not in self._inlined:
+                self._inlined[key] = self._inline(self.deref(node), depth)
+            return self._inlined[key]
+        return self._inline(node, depth)
+
+    def _inline(self, node: Any, depth: int) -> Any:
         if isinstance(node, dict):
             return {k: self.resolve_all(v, depth + 1) for k, v in node.items()}
         if isinstance(node, list):

@@ -38,7 +38,8 @@ from mockserver.resources import data_dir
 
 _AGO = re.compile(r"\s*(\d+)\s*([dhms])")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_FIXTURE = re.compile(r"[A-Za-z0-9_-]+")  # a packaged scenario's name (fixtures/NAME.yaml)
+# A packaged scenario's name (fixtures/NAME.yaml), as state.FIXTURE_NAME spells it.
+_FIXTURE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 class ScenarioError(ValueError):
@@ -142,9 +143,13 @@ def _read_yaml(text: str, source: str) -> Any:
     """A packaged fixture's own text from its JSON copy (core/yaml_cache.py), as the specs are
     read: every start parses the default scenario. Any other text (a file, an upload, a
     snapshot's) is parsed each time, so clients cannot make the server write cache files."""
-    packaged = data_dir("fixtures") / f"{source}.yaml"
-    if _FIXTURE.fullmatch(source) and packaged.is_file() and packaged.read_text("utf-8") == text:
-        return load_yaml_cached(text, f"scenario-{source}.yaml")
+    if _FIXTURE.fullmatch(source):
+        try:
+            packaged = (data_dir("fixtures") / f"{source}.yaml").read_text("utf-8")
+        except OSError:  # not a packaged name
+            packaged = None
+        if packaged == text:
+            return load_yaml_cached(text, f"scenario-{source}.yaml")
     return load_yaml(text)
 
 
