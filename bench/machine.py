@@ -77,7 +77,8 @@ def compile_bytecode() -> str:
     """Compile the package's bytecode, as ``pip install`` of the wheel (and the Docker image)
     does. A checkout is an editable install: run with ``PYTHONDONTWRITEBYTECODE`` set, as here,
     Python never caches its bytecode, and every server a run starts would compile ~150 modules
-    from source first (about 0.25 s of a cold start) that no installed copy compiles."""
+    from source first (about a third of a second of a cold start) that an installed copy never
+    compiles."""
     package = Path(mockserver.__file__).parent
     if not compileall.compile_dir(package, quiet=1):
         return "could not all be compiled: servers compile some modules from source"
