@@ -4,6 +4,7 @@ time, memory and list latency change from 1,000 to 1,000,000 users per tenant.""
 from __future__ import annotations
 
 import contextlib
+import os
 import statistics
 import subprocess
 import time
@@ -61,10 +62,20 @@ def list_url(port: int, email: str) -> str:
     return f"http://127.0.0.1:{port}/sessions/v2?" + str(httpx.QueryParams({"email": email}))
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU seconds the process has used so far (Linux only)."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return None
+
+
 def cold_starts(
     ctx: Context, name: str, command: Callable[[int], list[str]], n: int
-) -> list[float]:
-    times = []
+) -> tuple[list[float], list[float]]:
+    """Seconds to the first 200 of ``n`` starts, and the CPU seconds the started process had
+    used by then (where the system tells)."""
+    times, cpu = [], []
     for _ in range(n):
         port = free_port()
         with poller() as client:
@@ -72,9 +83,12 @@ def cold_starts(
             server = start_server(name, command(port), port, ctx.work)
             try:
                 times.append(first_ok(client, server, list_url(port, PINNED_EMAIL), started))
+                used = cpu_seconds(server.process.pid)
+                if used is not None:
+                    cpu.append(used)
             finally:
                 stop_server(server)
-    return times
+    return times, cpu
 
 
 def serve_command(ctx: Context, port: int) -> list[str]:
@@ -127,14 +141,16 @@ def phases(ctx: Context) -> list[list[str]]:
 def cold_start(ctx: Context) -> Section:
     section = Section("cold_start")
     plan = ctx.plan
-    ours = cold_starts(ctx, "cold-ours", lambda port: serve_command(ctx, port), plan.cold_starts)
+    ours, ours_cpu = cold_starts(
+        ctx, "cold-ours", lambda port: serve_command(ctx, port), plan.cold_starts
+    )
     prism: list[float] = []
     if ctx.prism is None:
         section.problem(f"Prism's cold start: {ctx.prism_problem}")
     else:
         spec_command = ctx.prism.command
         try:
-            prism = cold_starts(
+            prism, _ = cold_starts(
                 ctx, "cold-prism", lambda port: spec_command("fullstory", port),
                 plan.prism_cold_starts,
             )  # fmt: skip
@@ -153,6 +169,11 @@ def cold_start(ctx: Context) -> Section:
         if t
     ]
     section.add(*table(["server", "starts", "median s", "min s", "max s"], rows))
+    if ours_cpu:
+        section.add("", "CPU our server process had used by its first `200` (user + system; on a "
+                    "shared machine less sensitive to the load than the wall time): median "
+                    f"{statistics.median(ours_cpu):.2f} s, min {min(ours_cpu):.2f} s, max "
+                    f"{max(ours_cpu):.2f} s.")  # fmt: skip
     section.add("", "Where our start goes (one fresh interpreter each; `-X importtime` breaks "
                 "the import down further):", "", *table(["phase", "s"], phases(ctx)))  # fmt: skip
     median = statistics.median(ours)
