@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from catalogue import Answer, largest_session_user, prepare
@@ -100,26 +101,26 @@ def caller(app: ASGIApp, a: Answer) -> Callable[[], Awaitable[None]]:
 
 async def rounds_of(
     calls: Sequence[Callable[[], Awaitable[None]]], n: int, rounds: int
-) -> list[float]:
-    """CPU microseconds per call of each of ``calls``: the lowest over ``rounds`` short rounds
-    of ``n // rounds`` calls, the calls taking turns round by round (a neighbour's burst then
+) -> list[list[float]]:
+    """CPU microseconds per call of each of ``calls`` in each of ``rounds`` short rounds of
+    ``n // rounds`` calls, the calls taking turns round by round (a neighbour's burst then
     spoils a round of each, not one's whole measure). After a short warm-up."""
     for once in calls:
         for _ in range(min(200, n)):
             await once()
     size = max(1, n // rounds)
-    best = [float("inf")] * len(calls)
+    found: list[list[float]] = [[] for _ in calls]
     for _ in range(rounds):
         for i, once in enumerate(calls):
             began = time.process_time()
             for _ in range(size):
                 await once()
-            best[i] = min(best[i], (time.process_time() - began) / size * 1e6)
-    return best
+            found[i].append((time.process_time() - began) / size * 1e6)
+    return found
 
 
-def measure(apps: Sequence[ASGIApp], a: Answer, n: int, rounds: int) -> list[float]:
-    """CPU us per request of ``a`` on each app (see :func:`rounds_of`)."""
+def measure(apps: Sequence[ASGIApp], a: Answer, n: int, rounds: int) -> list[list[float]]:
+    """CPU us per request of ``a`` on each app, round by round (see :func:`rounds_of`)."""
     return asyncio.run(rounds_of([caller(app, a) for app in apps], n, rounds))
 
 
@@ -211,10 +212,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     size = max(1, args.n // args.rounds)
     print(f"CPU us/request, in process: lowest of {args.rounds} rounds of {size} calls")
-    print(f"{'API':10} {'endpoint':40} {'ours':>8} {'bare':>8} {'extra':>8}")
+    print(f"{'':51} {'lowest':>17} {'median':>17} {'ours/bare':>6}")
+    print(f"{'API':10} {'endpoint':40} {'ours':>8} {'bare':>8} {'ours':>8} {'bare':>8} "
+          f"{'median':>6}")  # fmt: skip
     for a in chosen:
         ours, base = measure([app, bare], a, args.n, args.rounds)
-        print(f"{a.call.api:10} {a.call.name:40} {ours:8.1f} {base:8.1f} {ours - base:8.1f}")
+        ratios = [o / b for o, b in zip(ours, base, strict=True)]
+        print(f"{a.call.api:10} {a.call.name:40} {min(ours):8.1f} {min(base):8.1f} "
+              f"{median(ours):8.1f} {median(base):8.1f} {median(ratios):6.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

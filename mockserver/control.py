@@ -56,7 +56,10 @@ class ControlGuard:
         decision = tenant.limiter.check(principal.key_id, rate_limit_group(operation))
         if not decision.allowed:
             raise TooManyRequests(decision.retry_after)
-        pick = self.state.faults.pick(
+        faults = self.state.faults
+        if not faults.armed:
+            return None
+        pick = faults.pick(
             FaultRequest(
                 request.method,
                 request.path,

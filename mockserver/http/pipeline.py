@@ -16,7 +16,6 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, Protocol, TypeVar
-from urllib.parse import parse_qs
 
 import orjson
 from starlette.types import Receive, Scope, Send
@@ -33,6 +32,7 @@ from mockserver.http.errors import (
     ServerError,
 )
 from mockserver.http.negotiation import choose
+from mockserver.http.query import parse_query
 from mockserver.http.rendering import JSON, Reply, encode
 from mockserver.http.server_protocol import REFUSAL
 from mockserver.http.spec import Operation
@@ -244,7 +244,7 @@ class _Compiled:
         self.offered = operation.responses[self.success_status].media_types
 
 
-async def run(
+async def run(  # noqa: PLR0915 - the steps in order in one place; each call costs time here
     mount: ApiMount[Any],
     compiled: _Compiled | None,
     scope: Scope,
@@ -256,8 +256,7 @@ async def run(
     operation = compiled.operation if compiled is not None else None
     method: str = scope["method"]
     path: str = scope["path"]
-    raw_query: bytes = scope.get("query_string", b"")
-    query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
+    query = parse_query(scope.get("query_string", b""))
     headers = _headers(scope, mount.header_names)
     info = RequestInfo(method, path, query, operation, None)
     body: bytes | None = None
@@ -285,14 +284,17 @@ async def run(
         call = Call(
             compiled.operation, principal, inputs, mount.context(principal), _origin(scope, headers)
         )
-        result = await _settled(compiled.handler(call))
+        result = compiled.handler(call)
+        if not isinstance(result, _SETTLED) and inspect.isawaitable(result):
+            result = await result  # an Opal tool waited on I/O; plain handlers are synchronous
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status, payload, response_headers, media_type = _answer(
-            mount, compiled, reply, chosen, Rendering(compiled.operation, path, query)
+            mount, compiled, reply, chosen, info
         )
         # Saved before the answer starts; a stream's body is produced afterwards, so its
         # writes (a download changes nothing today) must happen in the handler, not the stream.
-        await _commit(mount, generation, method, status)
+        if _may_commit(mount, generation):
+            await _commit(mount, generation, method, status)
         pause, stream = reply.pause, reply.stream
     except ApiError as error:
         status, payload, response_headers, media_type = _render_error(mount, error, path)
@@ -301,7 +303,8 @@ async def run(
     except Exception:
         log.exception("unexpected error while serving %s %s", method, path)
         status, payload, response_headers, media_type = _render_error(mount, ServerError(), path)
-    await _delay(decision, pause)
+    if pause is not None or (decision is not None and decision.latency_ms):
+        await _delay(decision, pause)
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         _record(mount.recorder, Exchange(info, body, status, payload, label))
@@ -335,6 +338,18 @@ def _unserved(scope: Scope, method: str, path: str, allowed: Mapping[str, Any] |
     return NotFound(f"no route for {method} {path}")
 
 
+# What a handler returns when it did not have to wait: no isawaitable() check (an ABC test).
+_SETTLED = (Reply, dict, list, bytes, str, type(None))
+
+
+def _may_commit(mount: ApiMount[Any], generation: int) -> bool:
+    """Whether :func:`_commit` has anything to do (most reads change nothing)."""
+    durability = mount.durability
+    return durability is not None and (
+        mount.writes_change_state or durability.generation != generation
+    )
+
+
 async def _commit(mount: ApiMount[Any], generation: int, method: str, status: int) -> None:
     """Wait until what this request changed is saved: "acknowledged means on disk"."""
     durability = mount.durability
@@ -355,7 +370,7 @@ def _answer(
     compiled: _Compiled,
     reply: Reply,
     chosen: str | None,
-    rendering: Rendering,
+    request: RequestInfo,
 ) -> tuple[int, bytes, dict[str, str], str]:
     """A handler's reply as status, bytes, headers and media type (checked against the spec
     when response validation is on, then rendered in the negotiated representation)."""
@@ -377,6 +392,7 @@ def _answer(
         and reply.raw is None
         and status == compiled.success_status
     ):
+        rendering = Rendering(compiled.operation, request.path, request.query)
         payload = representations.render(str(chosen), rendering, reply.body)
         media_type = str(chosen)
     return status, payload, response_headers, media_type
@@ -437,12 +453,6 @@ def _origin(scope: Scope, headers: Mapping[str, str]) -> str:
         server = scope.get("server") or ("127.0.0.1", 80)
         host = f"{server[0]}:{server[1]}"
     return f"{scope.get('scheme', 'http')}://{host}"
-
-
-async def _settled(result: Any) -> Any:
-    """A handler's answer; awaited when the handler had to wait on I/O (an Opal tool calling
-    the FullStory API). Plain handlers stay synchronous and serialized on the loop."""
-    return await result if inspect.isawaitable(result) else result
 
 
 async def _delay(

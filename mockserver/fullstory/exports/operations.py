@@ -12,10 +12,10 @@ import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from mockserver.core.clock import Clock, format_rfc3339, parse_rfc3339
+from mockserver.core.clock import Clock, format_microseconds, format_rfc3339, parse_rfc3339
 from mockserver.core.lifecycle import (
     Lifecycle,
     LifecyclePolicies,
@@ -41,7 +41,7 @@ class OperationError(ValueError):
 
 def microseconds(at: datetime) -> str:
     """``2020-09-22T22:40:52.174736Z``: operations show microseconds."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_microseconds(at)
 
 
 @dataclass(slots=True)
