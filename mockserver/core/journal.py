@@ -251,14 +251,7 @@ class Journal:
         limit = self._text_limit
         request_raw, request_truncated = _clip(record.request_raw, limit)
         response_raw, response_truncated = _clip(record.response_raw, limit)
-        target = _Target(self._target_limit)
-        path = target.text(record.path, share=0.5)  # leave room for the query
-        # Most requests have no query or no path parameters: nothing to copy then.
-        query = target.query(record.query) if record.query else {}
-        path_params: dict[str, str] = {}
-        if record.path_params:
-            params = target.query({k: [v] for k, v in record.path_params.items()})
-            path_params = {k: vs[0] for k, vs in params.items()}
+        path, query, path_params, target_truncated = _targeted(record, self._target_limit)
         fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
         with self._lock:
             entry = JournalEntry(
@@ -277,7 +270,7 @@ class Journal:
                 response_raw=response_raw,
                 response_truncated=response_truncated,
                 fault=fault,
-                target_truncated=target.truncated,
+                target_truncated=target_truncated,
             )
             self._next_seq += 1
             entries = self._tenants.get(record.tenant)
@@ -383,6 +376,48 @@ def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:
     if len(data) <= limit:
         return data, False
     return data[:limit].decode("utf-8", errors="ignore").encode(), True
+
+
+def _targeted(
+    record: JournalRecord, budget: int
+) -> tuple[str, dict[str, list[str]], dict[str, str], bool]:
+    """The path, query and path parameters to journal within ``budget`` (see :class:`_Target`),
+    and whether any was cut."""
+    if _surely_fits(record, budget):  # the common case: copied whole, nothing to measure
+        query = {name: list(values) for name, values in record.query.items()}
+        return record.path, query, dict(record.path_params), False
+    target = _Target(budget)
+    path = target.text(record.path, share=0.5)  # leave room for the query
+    # Most requests have no query or no path parameters: nothing to copy then.
+    query = target.query(record.query) if record.query else {}
+    path_params: dict[str, str] = {}
+    if record.path_params:
+        params = target.query({k: [v] for k, v in record.path_params.items()})
+        path_params = {k: vs[0] for k, vs in params.items()}
+    return path, query, path_params, target.truncated
+
+
+# At most what ``sys.getsizeof`` says of a str of n characters is this plus 4 bytes each
+# (CPython's compact strings: a header under 80 bytes, at most 4 bytes a character).
+_STR_HEADER_BOUND = 80
+
+
+def _surely_fits(record: JournalRecord, budget: int) -> bool:
+    """True only when :class:`_Target` would keep all of the target uncut: an upper bound of
+    what it charges (a str's size bounded by its length, every slot and list counted) leaves
+    more than its thresholds to spare at every step."""
+    slot = _Target._SLOT
+    path_cost = _STR_HEADER_BOUND + 4 * len(record.path) + slot
+    if path_cost > budget // 2 - 1:
+        return False
+    total = path_cost
+    for name, values in record.query.items():
+        total += slot + _STR_HEADER_BOUND + 4 * len(name) + slot
+        for value in values:
+            total += _STR_HEADER_BOUND + 4 * len(value) + slot
+    for name, value in record.path_params.items():
+        total += 3 * slot + 2 * _STR_HEADER_BOUND + 4 * (len(name) + len(value))
+    return total + 4 * slot <= budget
 
 
 class _Target:

@@ -6,6 +6,8 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockserver.core.clock import Clock, ClockMode
 from mockserver.core.journal import (
@@ -14,6 +16,8 @@ from mockserver.core.journal import (
     JournalEntry,
     JournalQuery,
     JournalRecord,
+    _Target,
+    _targeted,
 )
 
 
@@ -250,3 +254,32 @@ def test_a_cut_target_says_so_and_keeps_its_start(clock: Clock) -> None:
     whole = journal.record(rec(query={"limit": ["5"]}))
     assert not whole.target_truncated and whole.query == {"limit": ["5"]}
     assert JournalEntry.from_dict(entry.to_dict()) == entry
+
+
+def _measured(record: JournalRecord, budget: int) -> tuple[Any, ...]:
+    """What the byte-measuring _Target keeps of a record's target (the slow path)."""
+    target = _Target(budget)
+    path = target.text(record.path, share=0.5)
+    query = target.query(record.query) if record.query else {}
+    params: dict[str, str] = {}
+    if record.path_params:
+        kept = target.query({k: [v] for k, v in record.path_params.items()})
+        params = {k: vs[0] for k, vs in kept.items()}
+    return path, query, params, target.truncated
+
+
+_TEXT = st.text(alphabet=st.sampled_from("a/é€😀=%"), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    path=_TEXT,
+    query=st.dictionaries(_TEXT, st.lists(_TEXT, max_size=4), max_size=5),
+    params=st.dictionaries(_TEXT, _TEXT, max_size=3),
+    budget=st.integers(0, 3000),
+)
+def test_the_fast_target_path_keeps_what_measuring_keeps(
+    path: str, query: dict[str, list[str]], params: dict[str, str], budget: int
+) -> None:
+    record = JournalRecord("t", None, None, "GET", path, 200, query=query, path_params=params)
+    assert _targeted(record, budget) == _measured(record, budget)

@@ -23,7 +23,8 @@ def test_same_as_parse_qs(raw: bytes) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from([b"a", b"b", b"=", b"&", b"%", b"+", b"%41", b"\xe9", b";", b""])))
+@given(st.lists(st.sampled_from([b"a", b"b", b"=", b"&", b"%", b"+", b"%41", b"\xe9", b";", b"",
+                                 b"%e9", b"%C3%A9", b"%zz", b"%4"])))  # fmt: skip
 def test_same_as_parse_qs_for_any_mix(parts: list[bytes]) -> None:
     raw = b"".join(parts)
     assert parse_query(raw) == expected(raw)
