@@ -13,13 +13,13 @@ from typing import Any
 import orjson
 
 from mockserver.fullstory.context import ContextRequest, ContextRequestError
-from mockserver.fullstory.profile_handlers import profile_errors
 from mockserver.fullstory.profiles.merge import merge_overrides
+from mockserver.fullstory.profiles.store import ProfileNotFound
 from mockserver.fullstory.session_lookup import session_for
 from mockserver.fullstory.summaries.options import LlmOptions, LlmOptionsError
 from mockserver.fullstory.summaries.selection import selected_events
 from mockserver.fullstory.tenant import FullStoryTenant
-from mockserver.http.errors import InvalidArgument
+from mockserver.http.errors import InvalidArgument, NotFound
 from mockserver.http.pipeline import Call, Handler
 from mockserver.http.rendering import Reply
 
@@ -45,8 +45,10 @@ def effective_profile(
     profile it came from, and reused only while that profile is the very same object: an
     update or a re-creation stores a new one, a reset builds a new tenant.
     """
-    with profile_errors():
+    try:
         profile = tenant.profiles.get(profile_id) if profile_id else None
+    except ProfileNotFound as exc:  # as profile_errors() says it, without a context manager
+        raise NotFound(str(exc)) from None
     memo = tenant.summary_profiles
     if memo_key is not None:
         known = memo.peek(memo_key)

@@ -258,7 +258,7 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
     path: str = scope["path"]
     query = parse_query(scope.get("query_string", b""))
     headers = _headers(scope, mount.header_names)
-    info = RequestInfo(method, path, query, operation, None)
+    info: RequestInfo | None = None  # built once the caller is known (or not: see below)
     body: bytes | None = None
     decision: GuardDecision | None = None
     generation = mount.durability.generation if mount.durability is not None else 0
@@ -307,6 +307,8 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
         await _delay(decision, pause)
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
+        if info is None:  # refused before or by authentication: nobody is known
+            info = RequestInfo(method, path, query, operation, None)
         _record(mount.recorder, Exchange(info, body, status, payload, label))
     transport = decision.transport if decision is not None else None
     if stream is not None and transport is None and status < 400:
