@@ -98,7 +98,7 @@ class JournalRecorder:
     def record(self, exchange: Exchange) -> None:
         request = exchange.request
         principal = request.principal
-        self.state.journal.record(
+        self.state.journal.add(
             JournalRecord(
                 tenant=self.tenant_of(request) or UNAUTHENTICATED,
                 key_id=principal.key_id if principal else None,

@@ -206,7 +206,7 @@ class Journal:
         self._capacity = capacity
         self._text_limit = text_limit
         self._next_seq = 1
-        self._tenants: dict[str, deque[JournalEntry]] = {}
+        self._tenants: dict[str, deque[JournalEntry | _Stored]] = {}
         # Rises whenever entries go other than by falling off a full ring (clear, restore, a
         # smaller cap): a copy kept up to date by appending new entries must then start over.
         self._rewrites = 0
@@ -247,37 +247,47 @@ class Journal:
             self._text_limit = text_limit
 
     def record(self, record: JournalRecord) -> JournalEntry:
-        at = self._clock.now()
+        """Journal one exchange; the entry as readers will see it."""
+        return _entry(self._store(record))
+
+    def add(self, record: JournalRecord) -> None:
+        """:meth:`record` for a caller that does not need the entry back (the request path):
+        the entry's fields are kept as a tuple, clipped and bounded as always, and become a
+        :class:`JournalEntry` only when read (most entries never are)."""
+        self._store(record)
+
+    def _store(self, record: JournalRecord) -> _Stored:
+        at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
         request_raw, request_truncated = _clip(record.request_raw, limit)
         response_raw, response_truncated = _clip(record.response_raw, limit)
         path, query, path_params, target_truncated = _targeted(record, self._target_limit)
         fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
         with self._lock:
-            entry = JournalEntry(
-                seq=self._next_seq,
-                time=at,
-                tenant=record.tenant,
-                key_id=record.key_id,
-                operation_id=record.operation_id,
-                method=record.method[:METHOD_LIMIT],
-                path=path,
-                query=query,
-                path_params=path_params,
-                request_raw=request_raw,
-                request_truncated=request_truncated,
-                status=record.status,
-                response_raw=response_raw,
-                response_truncated=response_truncated,
-                fault=fault,
-                target_truncated=target_truncated,
+            stored = (
+                self._next_seq,
+                at,
+                record.tenant,
+                record.key_id,
+                record.operation_id,
+                record.method[:METHOD_LIMIT],
+                path,
+                query,
+                path_params,
+                request_raw,
+                request_truncated,
+                record.status,
+                response_raw,
+                response_truncated,
+                fault,
+                target_truncated,
             )
             self._next_seq += 1
             entries = self._tenants.get(record.tenant)
             if entries is None:
                 entries = self._tenants[record.tenant] = deque(maxlen=self._capacity)
-            entries.append(entry)
-        return entry
+            entries.append(stored)
+        return stored
 
     def query(self, query: JournalQuery | None = None) -> list[JournalEntry]:
         """Matching entries, oldest first."""
@@ -317,9 +327,10 @@ class Journal:
         ``entries`` (every entry); otherwise ``entries`` are the ones to append."""
         with self._lock:
             whole = rewrites != self._rewrites
-            entries = list(self._ordered(None))
+            kept = self._ordered_stored(None)
             if not whole:
-                entries = [entry for entry in entries if entry.seq > seq]
+                kept = (item for item in kept if _seq_of(item) > seq)
+            entries = [_entry(item) for item in kept]
             return entries, whole, self._next_seq, self._rewrites
 
     def settings_snapshot(self) -> dict[str, Any]:
@@ -347,7 +358,7 @@ class Journal:
         text_limit = int(data["text_limit"])
         _check_positive("capacity", capacity)
         _check_positive("text_limit", text_limit, allow_zero=True)
-        tenants: dict[str, deque[JournalEntry]] = {}
+        tenants: dict[str, deque[JournalEntry | _Stored]] = {}
         last_seq = 0
         for raw in data["entries"]:
             entry = JournalEntry.from_dict(raw)
@@ -361,10 +372,29 @@ class Journal:
             self._tenants = tenants
 
     def _ordered(self, tenant: str | None) -> Iterator[JournalEntry]:
+        # Caller holds the lock.
+        return map(_entry, self._ordered_stored(tenant))
+
+    def _ordered_stored(self, tenant: str | None) -> Iterator[JournalEntry | _Stored]:
         # Caller holds the lock. Each deque is already in seq order, so a merge is enough.
         if tenant is not None:
             return iter(list(self._tenants.get(tenant, ())))
-        return heapq.merge(*(list(d) for d in self._tenants.values()), key=lambda e: e.seq)
+        return heapq.merge(*(list(d) for d in self._tenants.values()), key=_seq_of)
+
+
+# A journaled exchange as recorded: JournalEntry's fields in order, its time as a Unix
+# timestamp (a tuple and a float cost a fraction of the entry and its datetime).
+_Stored = tuple[Any, ...]
+
+
+def _entry(item: JournalEntry | _Stored) -> JournalEntry:
+    if isinstance(item, JournalEntry):  # restored from a snapshot or the state file
+        return item
+    return JournalEntry(item[0], datetime.fromtimestamp(item[1], UTC), *item[2:])
+
+
+def _seq_of(item: JournalEntry | _Stored) -> int:
+    return item.seq if isinstance(item, JournalEntry) else int(item[0])
 
 
 def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:

@@ -283,3 +283,26 @@ def test_the_fast_target_path_keeps_what_measuring_keeps(
 ) -> None:
     record = JournalRecord("t", None, None, "GET", path, 200, query=query, path_params=params)
     assert _targeted(record, budget) == _measured(record, budget)
+
+
+def test_added_entries_read_as_recorded_ones(clock: Clock) -> None:
+    """add() keeps an entry as a tuple until it is read; readers see what record() returns."""
+    recorded, added = Journal(clock, text_limit=8), Journal(clock, text_limit=8)
+    records = [
+        rec(),
+        rec(tenant="t2", response=b"x" * 20, query={"q": ["1", "2"]}, fault="fault-1:error"),
+        rec(path_params={"id": "1:2"}, status=404),
+    ]
+    returned = []
+    for record in records:
+        returned.append(recorded.record(record))
+        added.add(record)
+        clock.advance(1.25)
+    assert added.query() == recorded.query() == returned
+    assert added.query(JournalQuery(tenant="t2")) == [returned[1]]
+    assert added.changes_since(1, 0) == recorded.changes_since(1, 0)
+    assert added.snapshot() == recorded.snapshot()
+    restored = Journal(clock)
+    restored.restore(added.snapshot())
+    restored.add(rec())
+    assert [e.seq for e in restored.query()] == [1, 2, 3, 4]
