@@ -210,6 +210,8 @@ class Journal:
         # Rises whenever entries go other than by falling off a full ring (clear, restore, a
         # smaller cap): a copy kept up to date by appending new entries must then start over.
         self._rewrites = 0
+        # (body, limit, its cut): see _clip_response.
+        self._last_cut: tuple[bytes, int, bytes] | None = None
 
     @property
     def capacity(self) -> int:
@@ -256,11 +258,24 @@ class Journal:
         :class:`JournalEntry` only when read (most entries never are)."""
         self._store(record)
 
+    def _clip_response(self, raw: bytes | str, limit: int) -> tuple[bytes, bool]:
+        """:func:`_clip`, reusing the cut of the last long body when the same bytes object is
+        answered again (a cached answer: a large session's events, over and over): the
+        entries then share one immutable cut instead of copying ``limit`` bytes each."""
+        if not isinstance(raw, bytes) or len(raw) <= limit:
+            return _clip(raw, limit)
+        last = self._last_cut
+        if last is not None and last[0] is raw and last[1] == limit:
+            return last[2], True
+        cut = raw[:limit]
+        self._last_cut = (raw, limit, cut)  # holds one body alive, at most
+        return cut, True
+
     def _store(self, record: JournalRecord) -> _Stored:
         at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
         request_raw, request_truncated = _clip(record.request_raw, limit)
-        response_raw, response_truncated = _clip(record.response_raw, limit)
+        response_raw, response_truncated = self._clip_response(record.response_raw, limit)
         path, query, path_params, target_truncated = _targeted(record, self._target_limit)
         fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
         with self._lock:

@@ -306,3 +306,18 @@ def test_added_entries_read_as_recorded_ones(clock: Clock) -> None:
     restored.restore(added.snapshot())
     restored.add(rec())
     assert [e.seq for e in restored.query()] == [1, 2, 3, 4]
+
+
+def test_a_long_body_answered_again_shares_its_cut(clock: Clock) -> None:
+    journal = Journal(clock, text_limit=4)
+    body = b"0123456789"
+    journal.add(rec(response=body))
+    journal.add(rec(response=body))
+    journal.add(rec(response=b"0123456789"[::-1]))
+    journal.set_text_limit(6)
+    journal.add(rec(response=body))
+    first, second, other, wider = journal.query()
+    assert first.response_raw is second.response_raw  # one cut, shared
+    assert (first.response_raw, first.response_truncated) == (b"0123", True)
+    assert other.response_raw == b"9876"
+    assert wider.response_raw == b"012345"
