@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import orjson
 from starlette.types import Receive, Scope, Send
@@ -44,9 +44,12 @@ log = logging.getLogger("mockserver")
 C = TypeVar("C")
 
 
-@dataclass(frozen=True, slots=True)
-class Call(Generic[C]):
-    """Everything a handler may use: validated inputs, who is calling, and its state."""
+class Call(NamedTuple, Generic[C]):
+    """Everything a handler may use: validated inputs, who is calling, and its state.
+
+    A NamedTuple rather than a frozen dataclass, like the request path's other per-request
+    records: as immutable, and built in half the time (a frozen dataclass sets each field
+    through ``object.__setattr__``)."""
 
     operation: Operation
     principal: Principal
@@ -72,8 +75,7 @@ class Call(Generic[C]):
 Handler = Callable[[Call[Any]], Any]
 
 
-@dataclass(frozen=True, slots=True)
-class RequestInfo:
+class RequestInfo(NamedTuple):
     """The facts about a request that guards, faults and the journal look at."""
 
     method: str
