@@ -420,10 +420,7 @@ async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
     million rows went on generating them all.
     """
     receive, send = channel
-    raw_headers = [
-        (b"content-type", media_type.encode("latin-1")),
-        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
-    ]
+    raw_headers = [(b"content-type", media_type.encode("latin-1")), *_encoded(headers)]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     gone = asyncio.ensure_future(_disconnect(receive))
     try:
@@ -528,6 +525,14 @@ def _require_json(content_type: str | None, body: bytes) -> None:
         ) from None
 
 
+_JSON_TYPE = (b"content-type", JSON.encode("latin-1"))
+
+
+def _encoded(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    """Response headers as ASGI sends them (lower-case names, Latin-1 bytes)."""
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+
+
 # The request headers the pipeline itself reads; an API adds its auth scheme's (and Accept).
 _PIPELINE_HEADERS = frozenset({"content-type", "content-length", "host"})
 
@@ -577,10 +582,11 @@ async def _send(
         drop_connection(scope)
         return
     raw_headers = [
-        (b"content-type", media_type.encode("latin-1")),
+        _JSON_TYPE if media_type == JSON else (b"content-type", media_type.encode("latin-1")),
         (b"content-length", str(len(payload)).encode("latin-1")),
-        *((k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()),
     ]
+    if headers:  # most answers add none
+        raw_headers += _encoded(headers)
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     if transport is not None and transport.cut is not None:
         # Content-Length promises the whole body; part of it is sent and the response is never
