@@ -198,9 +198,10 @@ class PathDispatcher:
             for op in operations
         }
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # The pipeline's coroutine itself, not one more coroutine around it (one per request).
         compiled = self.by_method.get(scope["method"])
-        await run(self.mount, compiled, scope, receive, send, allowed=self.by_method)
+        return run(self.mount, compiled, scope, receive, send, allowed=self.by_method)
 
 
 class FallbackDispatcher:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -94,11 +94,11 @@ class SpecRouter:
                 routes.extend(self.templated.get(("", length), []))
         self.fallback = FallbackDispatcher(mounts)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Returns the endpoint's coroutine rather than awaiting it in one more (per request).
         path: str = scope["path"]
         if REFUSAL in scope:  # the protocol refused it: answered in the owning API's envelope
-            await self.fallback(scope, receive, send)
-            return
+            return self.fallback(scope, receive, send)
         dispatcher = self.static.get(path)
         if dispatcher is None:
             first, length = _group(path)
@@ -107,9 +107,7 @@ class SpecRouter:
                 match = regex.fullmatch(path)
                 if match is not None:
                     scope["path_params"] = match.groupdict()
-                    await candidate(scope, receive, send)
-                    return
-            await self.fallback(scope, receive, send)
-            return
+                    return candidate(scope, receive, send)
+            return self.fallback(scope, receive, send)
         scope["path_params"] = {}
-        await dispatcher(scope, receive, send)
+        return dispatcher(scope, receive, send)
