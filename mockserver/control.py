@@ -56,7 +56,10 @@ class ControlGuard:
         decision = tenant.limiter.check(principal.key_id, rate_limit_group(operation))
         if not decision.allowed:
             raise TooManyRequests(decision.retry_after)
-        pick = self.state.faults.pick(
+        faults = self.state.faults
+        if not faults.armed:
+            return None
+        pick = faults.pick(
             FaultRequest(
                 request.method,
                 request.path,
@@ -95,7 +98,7 @@ class JournalRecorder:
     def record(self, exchange: Exchange) -> None:
         request = exchange.request
         principal = request.principal
-        self.state.journal.record(
+        self.state.journal.add(
             JournalRecord(
                 tenant=self.tenant_of(request) or UNAUTHENTICATED,
                 key_id=principal.key_id if principal else None,

@@ -366,6 +366,12 @@ class FaultBook:
         with self._lock:
             return len(self._rules)
 
+    @property
+    def armed(self) -> bool:
+        """Whether any rule is set: when none is, a request need not be described to
+        :meth:`pick` at all (read without the lock, like :meth:`pick`'s own fast path)."""
+        return bool(self._rules)
+
     def pick(self, request: FaultRequest) -> FaultPick | None:
         """Decide the faults for one request (None: no rule fired), updating counters."""
         if not self._rules:  # the common case: no locking, no allocation

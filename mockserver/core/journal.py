@@ -13,9 +13,10 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -31,13 +32,16 @@ METHOD_LIMIT = 32
 FAULT_LIMIT = 256
 
 
-@dataclass(frozen=True, slots=True)
-class JournalRecord:
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class JournalRecord(NamedTuple):
     """One request and its answer as the HTTP layer saw them; the journal adds seq and time.
 
     ``key_id`` is a non-secret label for the API key (never the key). ``operation_id`` is None
     for requests that matched no route. Raw bodies may be ``bytes`` or ``str``; pass ``b""``
     for bodies that are not text (export file downloads). ``fault`` describes an injected fault.
+    A NamedTuple: immutable, and built in half a frozen dataclass's time (one per request).
     """
 
     tenant: str
@@ -46,8 +50,8 @@ class JournalRecord:
     method: str
     path: str
     status: int
-    query: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    path_params: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, Sequence[str]] = _EMPTY
+    path_params: Mapping[str, str] = _EMPTY
     request_raw: bytes | str = b""
     response_raw: bytes | str = b""
     fault: str | None = None
@@ -206,10 +210,12 @@ class Journal:
         self._capacity = capacity
         self._text_limit = text_limit
         self._next_seq = 1
-        self._tenants: dict[str, deque[JournalEntry]] = {}
+        self._tenants: dict[str, deque[JournalEntry | _Stored]] = {}
         # Rises whenever entries go other than by falling off a full ring (clear, restore, a
         # smaller cap): a copy kept up to date by appending new entries must then start over.
         self._rewrites = 0
+        # (body, limit, its cut): see _clip_response.
+        self._last_cut: tuple[bytes, int, bytes] | None = None
 
     @property
     def capacity(self) -> int:
@@ -247,44 +253,60 @@ class Journal:
             self._text_limit = text_limit
 
     def record(self, record: JournalRecord) -> JournalEntry:
-        at = self._clock.now()
+        """Journal one exchange; the entry as readers will see it."""
+        return _entry(self._store(record))
+
+    def add(self, record: JournalRecord) -> None:
+        """:meth:`record` for a caller that does not need the entry back (the request path):
+        the entry's fields are kept as a tuple, clipped and bounded as always, and become a
+        :class:`JournalEntry` only when read (most entries never are)."""
+        self._store(record)
+
+    def _clip_response(self, raw: bytes | str, limit: int) -> tuple[bytes, bool]:
+        """:func:`_clip`, reusing the cut of the last long body when the same bytes object is
+        answered again (a cached answer: a large session's events, over and over): the
+        entries then share one immutable cut instead of copying ``limit`` bytes each."""
+        if not isinstance(raw, bytes) or len(raw) <= limit:
+            return _clip(raw, limit)
+        last = self._last_cut
+        if last is not None and last[0] is raw and last[1] == limit:
+            return last[2], True
+        cut = raw[:limit]
+        self._last_cut = (raw, limit, cut)  # holds one body alive, at most
+        return cut, True
+
+    def _store(self, record: JournalRecord) -> _Stored:
+        at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
         request_raw, request_truncated = _clip(record.request_raw, limit)
-        response_raw, response_truncated = _clip(record.response_raw, limit)
-        target = _Target(self._target_limit)
-        path = target.text(record.path, share=0.5)  # leave room for the query
-        # Most requests have no query or no path parameters: nothing to copy then.
-        query = target.query(record.query) if record.query else {}
-        path_params: dict[str, str] = {}
-        if record.path_params:
-            params = target.query({k: [v] for k, v in record.path_params.items()})
-            path_params = {k: vs[0] for k, vs in params.items()}
+        response_raw, response_truncated = self._clip_response(record.response_raw, limit)
+        path, query, path_params, target_truncated = _targeted(record, self._target_limit)
         fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
         with self._lock:
-            entry = JournalEntry(
-                seq=self._next_seq,
-                time=at,
-                tenant=record.tenant,
-                key_id=record.key_id,
-                operation_id=record.operation_id,
-                method=record.method[:METHOD_LIMIT],
-                path=path,
-                query=query,
-                path_params=path_params,
-                request_raw=request_raw,
-                request_truncated=request_truncated,
-                status=record.status,
-                response_raw=response_raw,
-                response_truncated=response_truncated,
-                fault=fault,
-                target_truncated=target.truncated,
+            stored = (
+                self._next_seq,
+                at,
+                record.tenant,
+                record.key_id,
+                record.operation_id,
+                record.method[:METHOD_LIMIT],
+                path,
+                query,
+                path_params,
+                request_raw,
+                request_truncated,
+                record.status,
+                response_raw,
+                response_truncated,
+                fault,
+                target_truncated,
             )
             self._next_seq += 1
             entries = self._tenants.get(record.tenant)
             if entries is None:
                 entries = self._tenants[record.tenant] = deque(maxlen=self._capacity)
-            entries.append(entry)
-        return entry
+            entries.append(stored)
+        return stored
 
     def query(self, query: JournalQuery | None = None) -> list[JournalEntry]:
         """Matching entries, oldest first."""
@@ -324,9 +346,10 @@ class Journal:
         ``entries`` (every entry); otherwise ``entries`` are the ones to append."""
         with self._lock:
             whole = rewrites != self._rewrites
-            entries = list(self._ordered(None))
+            kept = self._ordered_stored(None)
             if not whole:
-                entries = [entry for entry in entries if entry.seq > seq]
+                kept = (item for item in kept if _seq_of(item) > seq)
+            entries = [_entry(item) for item in kept]
             return entries, whole, self._next_seq, self._rewrites
 
     def settings_snapshot(self) -> dict[str, Any]:
@@ -354,7 +377,7 @@ class Journal:
         text_limit = int(data["text_limit"])
         _check_positive("capacity", capacity)
         _check_positive("text_limit", text_limit, allow_zero=True)
-        tenants: dict[str, deque[JournalEntry]] = {}
+        tenants: dict[str, deque[JournalEntry | _Stored]] = {}
         last_seq = 0
         for raw in data["entries"]:
             entry = JournalEntry.from_dict(raw)
@@ -368,10 +391,29 @@ class Journal:
             self._tenants = tenants
 
     def _ordered(self, tenant: str | None) -> Iterator[JournalEntry]:
+        # Caller holds the lock.
+        return map(_entry, self._ordered_stored(tenant))
+
+    def _ordered_stored(self, tenant: str | None) -> Iterator[JournalEntry | _Stored]:
         # Caller holds the lock. Each deque is already in seq order, so a merge is enough.
         if tenant is not None:
             return iter(list(self._tenants.get(tenant, ())))
-        return heapq.merge(*(list(d) for d in self._tenants.values()), key=lambda e: e.seq)
+        return heapq.merge(*(list(d) for d in self._tenants.values()), key=_seq_of)
+
+
+# A journaled exchange as recorded: JournalEntry's fields in order, its time as a Unix
+# timestamp (a tuple and a float cost a fraction of the entry and its datetime).
+_Stored = tuple[Any, ...]
+
+
+def _entry(item: JournalEntry | _Stored) -> JournalEntry:
+    if isinstance(item, JournalEntry):  # restored from a snapshot or the state file
+        return item
+    return JournalEntry(item[0], datetime.fromtimestamp(item[1], UTC), *item[2:])
+
+
+def _seq_of(item: JournalEntry | _Stored) -> int:
+    return item.seq if isinstance(item, JournalEntry) else int(item[0])
 
 
 def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:
@@ -383,6 +425,48 @@ def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:
     if len(data) <= limit:
         return data, False
     return data[:limit].decode("utf-8", errors="ignore").encode(), True
+
+
+def _targeted(
+    record: JournalRecord, budget: int
+) -> tuple[str, dict[str, list[str]], dict[str, str], bool]:
+    """The path, query and path parameters to journal within ``budget`` (see :class:`_Target`),
+    and whether any was cut."""
+    if _surely_fits(record, budget):  # the common case: copied whole, nothing to measure
+        query = {name: list(values) for name, values in record.query.items()}
+        return record.path, query, dict(record.path_params), False
+    target = _Target(budget)
+    path = target.text(record.path, share=0.5)  # leave room for the query
+    # Most requests have no query or no path parameters: nothing to copy then.
+    query = target.query(record.query) if record.query else {}
+    path_params: dict[str, str] = {}
+    if record.path_params:
+        params = target.query({k: [v] for k, v in record.path_params.items()})
+        path_params = {k: vs[0] for k, vs in params.items()}
+    return path, query, path_params, target.truncated
+
+
+# At most what ``sys.getsizeof`` says of a str of n characters is this plus 4 bytes each
+# (CPython's compact strings: a header under 80 bytes, at most 4 bytes a character).
+_STR_HEADER_BOUND = 80
+
+
+def _surely_fits(record: JournalRecord, budget: int) -> bool:
+    """True only when :class:`_Target` would keep all of the target uncut: an upper bound of
+    what it charges (a str's size bounded by its length, every slot and list counted) leaves
+    more than its thresholds to spare at every step."""
+    slot = _Target._SLOT
+    path_cost = _STR_HEADER_BOUND + 4 * len(record.path) + slot
+    if path_cost > budget // 2 - 1:
+        return False
+    total = path_cost
+    for name, values in record.query.items():
+        total += slot + _STR_HEADER_BOUND + 4 * len(name) + slot
+        for value in values:
+            total += _STR_HEADER_BOUND + 4 * len(value) + slot
+    for name, value in record.path_params.items():
+        total += 3 * slot + 2 * _STR_HEADER_BOUND + 4 * (len(name) + len(value))
+    return total + 4 * slot <= budget
 
 
 class _Target:

@@ -11,6 +11,7 @@ from mockserver.core.lifecycle import LifecyclePolicies
 from mockserver.core.stores import Changed, TenantStore, unchanged
 from mockserver.fullstory.exports.links import LinkStore
 from mockserver.fullstory.exports.operations import OperationStore
+from mockserver.fullstory.profiles.model import Profile
 from mockserver.fullstory.profiles.store import ProfileStore
 from mockserver.fullstory.segments.catalog import BUILT_INS, seeded_segments
 from mockserver.fullstory.segments.model import Segment
@@ -20,6 +21,10 @@ from mockserver.fullstory.world.generator import LruCache, World
 from mockserver.http.rendering import encode
 
 ANSWER_CACHE_SIZE = 1024
+# Effective summary profiles of GET summaries, by (profile id, end_timestamp): see
+# summary_handlers.effective_profile. A few kilobytes each.
+SUMMARY_PROFILE_CACHE_SIZE = 256
+EffectiveProfile = tuple[Profile | None, dict[str, Any], bytes]
 # Events answers run to megabytes for the longest sessions: the cache is bounded in bytes too.
 ANSWER_CACHE_BYTES = 64 * 1024 * 1024
 
@@ -43,6 +48,10 @@ class FullStoryTenant:
         self.latency = latency or GenerationLatency("off", self.clock)
         self._answers: LruCache[Hashable, bytes] = LruCache(
             ANSWER_CACHE_SIZE, weigh=len, max_weight=ANSWER_CACHE_BYTES
+        )
+        # (stored profile it was merged from, effective body, canonical bytes)
+        self.summary_profiles: LruCache[Hashable, EffectiveProfile] = LruCache(
+            SUMMARY_PROFILE_CACHE_SIZE
         )
         fixed = (*BUILT_INS, *seeded_segments(world), *scenario_segments)
         self.segments = SegmentStore(fixed, changed)

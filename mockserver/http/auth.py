@@ -7,7 +7,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import ClassVar, NamedTuple, Protocol
 
 from mockserver.core.keys import ApiKey, KeyLevel, KeyRing
 from mockserver.http.errors import Forbidden, Unauthorized
@@ -25,8 +25,7 @@ class Principal:
 ADMIN_PRINCIPAL = Principal(key_id="admin", tenant=None, level=KeyLevel.ADMIN)
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
+class Credentials(NamedTuple):
     """What an authenticator may look at: the request headers it asked for (lower-case names)
     and the query string (an API may take its key there, as Cognigy's ``api_key`` does)."""
 

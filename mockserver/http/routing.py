@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -55,6 +55,12 @@ def _first_segment(path: str) -> str:
     return "" if first.startswith("{") else first
 
 
+def _group(path: str) -> tuple[str, int]:
+    """Which templates may match ``path``: those with its first segment and as many segments
+    (a parameter is one whole segment, so a template matches only paths of its own length)."""
+    return _first_segment(path), path.count("/")
+
+
 class SpecRouter:
     """The ASGI app behind every spec route. O(1) for static paths, a short ordered regex scan
     for templated ones, and the owning API's 404 for everything else."""
@@ -77,31 +83,31 @@ class SpecRouter:
                 else:
                     self.static[path] = dispatcher
         # Templated routes grouped by their first segment (always a literal in our specs, else
-        # ""), so a request is matched only against its own API's handful of templates.
-        self.templated: dict[str, list[tuple[re.Pattern[str], PathDispatcher]]] = defaultdict(list)
+        # "") and length, so a request is matched only against the handful that may match it.
+        self.templated: dict[tuple[str, int], list[tuple[re.Pattern[str], PathDispatcher]]] = (
+            defaultdict(list)
+        )
         for path, dispatcher in sorted(templated, key=lambda item: route_order(item[0])):
-            self.templated[_first_segment(path)].append((_template_regex(path), dispatcher))
-        if "" in self.templated:  # a template starting with a parameter: tried for every path
-            for group, routes in self.templated.items():
-                if group:
-                    routes.extend(self.templated[""])
+            self.templated[_group(path)].append((_template_regex(path), dispatcher))
+        for (first, length), routes in self.templated.items():
+            if first:  # a template starting with a parameter is tried for every path its length
+                routes.extend(self.templated.get(("", length), []))
         self.fallback = FallbackDispatcher(mounts)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Returns the endpoint's coroutine rather than awaiting it in one more (per request).
         path: str = scope["path"]
         if REFUSAL in scope:  # the protocol refused it: answered in the owning API's envelope
-            await self.fallback(scope, receive, send)
-            return
+            return self.fallback(scope, receive, send)
         dispatcher = self.static.get(path)
         if dispatcher is None:
-            candidates = self.templated.get(_first_segment(path)) or self.templated.get("", [])
+            first, length = _group(path)
+            candidates = self.templated.get((first, length)) or self.templated.get(("", length), [])
             for regex, candidate in candidates:
                 match = regex.fullmatch(path)
                 if match is not None:
                     scope["path_params"] = match.groupdict()
-                    await candidate(scope, receive, send)
-                    return
-            await self.fallback(scope, receive, send)
-            return
+                    return candidate(scope, receive, send)
+            return self.fallback(scope, receive, send)
         scope["path_params"] = {}
-        await dispatcher(scope, receive, send)
+        return dispatcher(scope, receive, send)

@@ -47,6 +47,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_timer: asyncio.TimerHandle | None = None
+        self._head_pending = False  # a request head has begun and is not complete yet
         self._refusal: ApiError | None = None
         self._header_bytes = 0
         self._header_count = 0
@@ -82,8 +83,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_begin()
         self._refusal = None
         self._header_bytes = self._header_count = 0
-        if self._head_timer is None:  # the next request on a kept-alive connection
-            self._arm_head_timer()
+        # The next request on a kept-alive connection: timed from the end of the bytes that
+        # began it (data_received), and only if they did not complete its head: most heads
+        # arrive whole, and then no timer is made and cancelled per request.
+        self._head_pending = True
 
     def on_url(self, url: bytes) -> None:
         limit = self.limits.max_target_bytes
@@ -109,6 +112,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
+        self._head_pending = False
         self._disarm_head_timer()
         if self._refusal is not None:
             self.scope[REFUSAL] = self._refusal  # type: ignore[literal-required]
@@ -124,6 +128,8 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if not getattr(self, "url", b""):  # the parser may refuse a request line before its target
             self._received = (self._received + data)[:_TARGET_SNIFF]
         super().data_received(data)
+        if self._head_pending and self._head_timer is None:
+            self._arm_head_timer()  # a head still incomplete: it has the timeout from now
 
     def send_400_response(self, msg: str) -> None:
         render = self.render

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonschema_rs
 import orjson
@@ -86,27 +86,37 @@ def _cast(text: str, schema: Mapping[str, Any]) -> Any:
     return text
 
 
-@dataclass(frozen=True, slots=True)
 class _CompiledParameter:
-    parameter: Parameter
-    validator: Any
-    default: Any
+    """One parameter, ready to read: what the spec says of it, looked up once."""
+
+    __slots__ = ("default", "in_path", "items", "name", "parameter", "required", "validator")
+
+    def __init__(self, parameter: Parameter) -> None:
+        self.parameter = parameter
+        self.name = parameter.name
+        self.required = parameter.required
+        self.in_path = parameter.location == "path"
+        self.validator: Any = _compile(parameter.schema)
+        self.default: Any = parameter.schema.get("default")
+        schema = parameter.schema
+        self.items: Mapping[str, Any] | None = (
+            schema.get("items", {}) if schema.get("type") == "array" else None
+        )
 
     def read(self, values: list[str]) -> Any:
         schema = self.parameter.schema
-        if schema.get("type") == "array":
-            items = schema.get("items", {})
+        if self.items is not None:
+            items = self.items
             value: Any = [_cast(v, items) for v in values]
         else:
             value = _cast(values[-1], schema)
-        problem = _first_error(self.validator, value, self.parameter.schema)
+        problem = _first_error(self.validator, value, schema)
         if problem is not None:
-            raise InvalidArgument(f"{self.parameter.name} is invalid: {problem}")
+            raise InvalidArgument(f"{self.name} is invalid: {problem}")
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class Inputs:
+class Inputs(NamedTuple):
     """What a handler receives: validated, typed values (defaults applied)."""
 
     path: Mapping[str, Any]
@@ -122,6 +132,11 @@ class QueryRules:
 
     one_of_required: tuple[str, ...] = ()
     exclusive: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def active(self) -> bool:
+        """Whether there is anything to check."""
+        return bool(self.one_of_required or self.exclusive)
 
     @classmethod
     def of(cls, operation: Operation) -> QueryRules:
@@ -148,32 +163,34 @@ class QueryRules:
 class RequestValidator:
     def __init__(self, operation: Operation) -> None:
         self.operation = operation
-        self._parameters = tuple(
-            _CompiledParameter(p, _compile(p.schema), p.schema.get("default"))
-            for p in operation.parameters
-        )
+        self._parameters = tuple(_CompiledParameter(p) for p in operation.parameters)
         self._body = _compile(operation.body.schema) if operation.body is not None else None
         self._rules = QueryRules.of(operation)
 
     def validate(
         self, path: Mapping[str, str], query: Mapping[str, list[str]], body: bytes | None
     ) -> Inputs:
-        values: dict[str, dict[str, Any]] = {"path": {}, "query": {}}
+        path_values: dict[str, Any] = {}
+        query_values: dict[str, Any] = {}
         for compiled in self._parameters:
-            parameter = compiled.parameter
-            source: Mapping[str, list[str]] = (
-                {k: [v] for k, v in path.items()} if parameter.location == "path" else query
-            )
-            raw = source.get(parameter.name)
+            name = compiled.name
+            if compiled.in_path:
+                text = path.get(name)
+                raw = [text] if text is not None else None
+                found = path_values
+            else:
+                raw = query.get(name)
+                found = query_values
             if not raw:
-                if parameter.required:
-                    raise RequiredField(f"{parameter.name} is required")
+                if compiled.required:
+                    raise RequiredField(f"{name} is required")
                 if compiled.default is not None:
-                    values[parameter.location][parameter.name] = compiled.default
+                    found[name] = compiled.default
                 continue
-            values[parameter.location][parameter.name] = compiled.read(raw)
-        self._rules.check({name for name in values["query"] if query.get(name)})
-        return Inputs(path=values["path"], query=values["query"], body=self._read_body(body))
+            found[name] = compiled.read(raw)
+        if self._rules.active:
+            self._rules.check({name for name in query_values if query.get(name)})
+        return Inputs(path=path_values, query=query_values, body=self._read_body(body))
 
     def _read_body(self, body: bytes | None) -> Any:
         spec = self.operation.body

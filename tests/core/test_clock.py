@@ -3,10 +3,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.core.clock import Clock, ClockMode, format_rfc3339, parse_rfc3339
+from mockserver.core.clock import (
+    Clock,
+    ClockMode,
+    format_microseconds,
+    format_rfc3339,
+    parse_rfc3339,
+)
 
 START = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 
@@ -86,3 +92,18 @@ def test_format_then_parse_keeps_milliseconds(moment: datetime) -> None:
     moment = moment.replace(tzinfo=UTC)
     expected = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
     assert parse_rfc3339(format_rfc3339(moment)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(timezones=st.just(UTC)), st.integers(-14 * 60, 14 * 60))
+def test_formats_say_what_strftime_says(moment: datetime, offset_minutes: int) -> None:
+    """The isoformat fast paths write the bytes strftime wrote, in any zone and any year."""
+    zone = timezone(timedelta(minutes=offset_minutes))
+    try:
+        local = moment.astimezone(zone)
+    except OverflowError:  # the first or last day of the calendar, shifted off it
+        return
+    at = moment.astimezone(UTC)
+    fraction = f".{at.microsecond // 1000:03d}" if at.microsecond else ""
+    assert format_rfc3339(local) == at.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z"
+    assert format_microseconds(local) == at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -6,6 +6,8 @@ from typing import Any
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockserver.core.clock import Clock, ClockMode
 from mockserver.core.journal import (
@@ -14,6 +16,8 @@ from mockserver.core.journal import (
     JournalEntry,
     JournalQuery,
     JournalRecord,
+    _Target,
+    _targeted,
 )
 
 
@@ -250,3 +254,70 @@ def test_a_cut_target_says_so_and_keeps_its_start(clock: Clock) -> None:
     whole = journal.record(rec(query={"limit": ["5"]}))
     assert not whole.target_truncated and whole.query == {"limit": ["5"]}
     assert JournalEntry.from_dict(entry.to_dict()) == entry
+
+
+def _measured(record: JournalRecord, budget: int) -> tuple[Any, ...]:
+    """What the byte-measuring _Target keeps of a record's target (the slow path)."""
+    target = _Target(budget)
+    path = target.text(record.path, share=0.5)
+    query = target.query(record.query) if record.query else {}
+    params: dict[str, str] = {}
+    if record.path_params:
+        kept = target.query({k: [v] for k, v in record.path_params.items()})
+        params = {k: vs[0] for k, vs in kept.items()}
+    return path, query, params, target.truncated
+
+
+_TEXT = st.text(alphabet=st.sampled_from("a/é€😀=%"), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    path=_TEXT,
+    query=st.dictionaries(_TEXT, st.lists(_TEXT, max_size=4), max_size=5),
+    params=st.dictionaries(_TEXT, _TEXT, max_size=3),
+    budget=st.integers(0, 3000),
+)
+def test_the_fast_target_path_keeps_what_measuring_keeps(
+    path: str, query: dict[str, list[str]], params: dict[str, str], budget: int
+) -> None:
+    record = JournalRecord("t", None, None, "GET", path, 200, query=query, path_params=params)
+    assert _targeted(record, budget) == _measured(record, budget)
+
+
+def test_added_entries_read_as_recorded_ones(clock: Clock) -> None:
+    """add() keeps an entry as a tuple until it is read; readers see what record() returns."""
+    recorded, added = Journal(clock, text_limit=8), Journal(clock, text_limit=8)
+    records = [
+        rec(),
+        rec(tenant="t2", response=b"x" * 20, query={"q": ["1", "2"]}, fault="fault-1:error"),
+        rec(path_params={"id": "1:2"}, status=404),
+    ]
+    returned = []
+    for record in records:
+        returned.append(recorded.record(record))
+        added.add(record)
+        clock.advance(1.25)
+    assert added.query() == recorded.query() == returned
+    assert added.query(JournalQuery(tenant="t2")) == [returned[1]]
+    assert added.changes_since(1, 0) == recorded.changes_since(1, 0)
+    assert added.snapshot() == recorded.snapshot()
+    restored = Journal(clock)
+    restored.restore(added.snapshot())
+    restored.add(rec())
+    assert [e.seq for e in restored.query()] == [1, 2, 3, 4]
+
+
+def test_a_long_body_answered_again_shares_its_cut(clock: Clock) -> None:
+    journal = Journal(clock, text_limit=4)
+    body = b"0123456789"
+    journal.add(rec(response=body))
+    journal.add(rec(response=body))
+    journal.add(rec(response=b"0123456789"[::-1]))
+    journal.set_text_limit(6)
+    journal.add(rec(response=body))
+    first, second, other, wider = journal.query()
+    assert first.response_raw is second.response_raw  # one cut, shared
+    assert (first.response_raw, first.response_truncated) == (b"0123", True)
+    assert other.response_raw == b"9876"
+    assert wider.response_raw == b"012345"

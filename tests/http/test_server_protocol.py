@@ -119,6 +119,17 @@ def test_a_slow_client_is_disconnected(port: int) -> None:
     assert exchange(port, get(b"/me"))[0] == 401
 
 
+def test_a_slow_head_on_a_kept_alive_connection_is_disconnected(port: int) -> None:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(get(b"/me").replace(b"Connection: close\r\n", b""))
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer) < _expected(answer):
+            answer += conn.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 401")  # answered; the connection stays open
+        conn.sendall(b"GET /me HTTP/1.1\r\nHost: x\r\n")  # and never the end of the head
+        assert conn.recv(1024) == b""  # closed by the server (header timeout), no answer
+
+
 def test_connections_beyond_the_limit_get_503(port: int) -> None:
     idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(20)]
     try:

@@ -13,6 +13,7 @@ from mockserver.fullstory.segments.handlers import paged
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.http.errors import InvalidArgument, NotFound, RequiredField
 from mockserver.http.pipeline import Call, Handler
+from mockserver.http.rendering import Reply
 
 Ctx = Call[FullStoryTenant]
 
@@ -47,9 +48,9 @@ def _operation(call: Ctx) -> ExportOperation:
     return operation
 
 
-def get_operation(call: Ctx) -> dict[str, Any]:
+def get_operation(call: Ctx) -> Reply:
     operation = _operation(call)
-    return operation.to_api(call.context.operations.poll(operation))
+    return Reply(raw=operation.encoded(call.context.operations.poll(operation)))
 
 
 def list_operations(call: Ctx) -> dict[str, Any]:

@@ -11,11 +11,11 @@ import base64
 import hashlib
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from mockserver.core.clock import Clock, format_rfc3339, parse_rfc3339
+from mockserver.core.clock import Clock, format_microseconds, format_rfc3339, parse_rfc3339
 from mockserver.core.lifecycle import (
     Lifecycle,
     LifecyclePolicies,
@@ -26,6 +26,7 @@ from mockserver.core.rng import derive_seed
 from mockserver.core.stores import Changed, unchanged
 from mockserver.fullstory.exports.request import ExportRequest
 from mockserver.fullstory.segments.model import Segment
+from mockserver.http.rendering import encode
 
 KIND = "SEARCH_EXPORT"
 OPERATION_TYPES = ("DELETE_USER", "SEARCH_EXPORT", "DELETE_SESSION", "DELETE_SEGMENT_SESSIONS",
@@ -41,7 +42,7 @@ class OperationError(ValueError):
 
 def microseconds(at: datetime) -> str:
     """``2020-09-22T22:40:52.174736Z``: operations show microseconds."""
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return format_microseconds(at)
 
 
 @dataclass(slots=True)
@@ -52,6 +53,9 @@ class ExportOperation:
     segment: Segment
     lifecycle: Lifecycle
     cancelled_at: datetime | None = None
+    # The last encoded answer and the view it shows: a finished operation is polled with the
+    # same view over and over (see encoded()).
+    _answer: tuple[LifecycleView, bytes] | None = field(default=None, compare=False, repr=False)
 
     @property
     def created_at(self) -> datetime:
@@ -88,6 +92,17 @@ class ExportOperation:
         item["estimatePctComplete"] = view.estimate_pct_complete
         item["step"] = _step(view)
         return item
+
+    def encoded(self, view: LifecycleView) -> bytes:
+        """:meth:`to_api` as JSON bytes. The answer is a function of the view alone (the id,
+        export id and creation time never change), so the last one is reused while the view
+        is equal: every poll of a finished operation, none of a pending one's progress."""
+        last = self._answer
+        if last is not None and last[0] == view:
+            return last[1]
+        raw = encode(self.to_api(view))
+        self._answer = (view, raw)
+        return raw
 
     def snapshot(self) -> dict[str, Any]:
         return {

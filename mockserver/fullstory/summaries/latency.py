@@ -35,6 +35,11 @@ class GenerationLatency:
             raise ValueError(f"summary latency must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
 
+    @property
+    def enabled(self) -> bool:
+        """False when :meth:`seconds` is always 0 (the caller may skip building its key)."""
+        return self.mode != "off"
+
     def seconds(self, key: str, event_count: int, model: str | None) -> float:
         if self.mode == "off":
             return 0.0

@@ -121,6 +121,11 @@ class LruCache(Generic[K, V]):
                 self._items.move_to_end(key)
                 return self._items[key]
         value = factory()
+        self.put(key, value)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        """Store ``value`` as the most recent item, evicting the oldest beyond the bounds."""
         with self._lock:
             previous = self._items.pop(key, None)
             if previous is not None:
@@ -133,7 +138,6 @@ class LruCache(Generic[K, V]):
             ):
                 _, evicted = self._items.popitem(last=False)
                 self._weight -= self._weight_of(evicted)
-        return value
 
     def _weight_of(self, value: V) -> int:
         return self._weigh(value) if self._weigh is not None else 0

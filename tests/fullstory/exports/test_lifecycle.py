@@ -127,3 +127,39 @@ def test_operations_list_filters_and_pages(fullstory: Fake, fullstory_client: ht
     assert wrong.status_code == 400
     others = fullstory_client.get("/operations/v1", params={"type": "DELETE_USER"}).json()
     assert others == {"operations": []}
+
+
+@pytest.mark.mockserver(lifecycle="seconds:30")
+def test_each_poll_answers_the_view_of_its_moment(
+    fullstory: Fake, fullstory_client: httpx.Client
+) -> None:
+    """A poll's answer is reused only while the view is the same (a finished operation's):
+    progress, completion and cancellation each show at once, as the listing shows them."""
+    operation_id = _create(fullstory_client)
+
+    def poll_and_listing() -> tuple[dict[str, Any], dict[str, Any]]:
+        polled = _poll(fullstory_client, operation_id)
+        listed = fullstory_client.get("/operations/v1").json()["operations"][0]
+        return polled, listed
+
+    polled, listed = poll_and_listing()
+    assert polled == listed and polled["estimatePctComplete"] == 0
+    fullstory.advance_clock(10)
+    polled, listed = poll_and_listing()
+    assert polled == listed and polled["estimatePctComplete"] == 33
+    assert fullstory_client.post(f"/operations/v1/{operation_id}/cancel").status_code == 200
+    polled, listed = poll_and_listing()
+    assert polled == listed and polled["state"] == "FAILED"
+    assert _poll(fullstory_client, operation_id) == polled
+
+
+@pytest.mark.mockserver(lifecycle="seconds:30")
+def test_a_finished_operation_answers_the_same_bytes(
+    fullstory: Fake, fullstory_client: httpx.Client
+) -> None:
+    operation_id = _create(fullstory_client)
+    fullstory.advance_clock(31)
+    first = fullstory_client.get(f"/operations/v1/{operation_id}")
+    fullstory.advance_clock(3600)
+    again = fullstory_client.get(f"/operations/v1/{operation_id}")
+    assert first.content == again.content and first.json()["state"] == "COMPLETED"
