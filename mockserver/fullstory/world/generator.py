@@ -39,6 +39,7 @@ from mockserver.fullstory.world.models import (
     Session,
     SessionRef,
     User,
+    epoch_us,
     frozen_map,
 )
 from mockserver.fullstory.world.scenario import PinnedSession, Scenario
@@ -412,6 +413,7 @@ class World:
         if cached is not None:
             return cached
         ref = self._pinned_ref(user, pinned)
+        created_us = epoch_us(ref.created)
         pages: list[Page] = []
         timed: list[tuple[float, int, Event]] = []
         for page_index, page in enumerate(pinned.pages):
@@ -422,9 +424,8 @@ class World:
             started = ref.created + timedelta(seconds=page.at)
             pages.append(Page(view_id, page.url, page.title, page.tab, started))
             for event in page.events:
-                at = ref.created + timedelta(milliseconds=round(event.at * 1000))
                 item = Event(
-                    time=at,
+                    time_us=created_us + round(event.at * 1000) * 1000,
                     type=event.type,
                     page_index=page_index,
                     description=event.description,

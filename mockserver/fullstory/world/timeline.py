@@ -24,7 +24,7 @@ from mockserver.fullstory.ids import ID_MASK
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world.catalog import CURRENCY, Product, Site
 from mockserver.fullstory.world.descriptions import describe_event
-from mockserver.fullstory.world.models import Event, Page, User
+from mockserver.fullstory.world.models import Event, Page, User, epoch_us
 
 # Session size: log-normal around a median of 90 events; P(> 300) ~ 9%, P(> 1000) ~ 0.4%.
 BUDGET_MEDIAN = 90
@@ -92,6 +92,7 @@ class Timeline:
         # Ambient events per page load grow with the budget: big sessions are busy pages too.
         self.ambient = max(2, min(60, budget // 18))
         self._start = start
+        self._start_us = epoch_us(start)  # events carry integer times (models.Event)
         self._view_seeds = SeedFamily(view_seed, "view")  # one hash prefix per session
         self._elapsed_ms = 0
         self._page = -1
@@ -109,13 +110,14 @@ class Timeline:
     def touch(self) -> bool:
         return self.visitor.touch
 
-    def _tick(self, gap: tuple[float, float]) -> datetime:
+    def _tick(self, gap: tuple[float, float]) -> int:
+        """Moves the clock on by a draw from ``gap`` (seconds); the new time in epoch µs."""
         if self.events:  # the first event is the session start itself
             low, high = gap
             # rng.uniform(low, high) inlined (the same arithmetic on the same draw): this runs
             # once per generated event, and exports generate millions.
             self._elapsed_ms += max(1, int((low + (high - low) * self.rng.random()) * 1000))
-        return self._start + timedelta(0, 0, 0, self._elapsed_ms)  # milliseconds
+        return self._start_us + self._elapsed_ms * 1000
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -145,7 +147,10 @@ class Timeline:
         else:
             view_id = str(self._view_seeds.member(self._views) & ID_MASK)
             self._views += 1
-        self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=at))
+        # A page's start stays a datetime in the world epoch's own zone (one per page, not per
+        # event): the page readers format it as they always did.
+        started = self._start + timedelta(milliseconds=self._elapsed_ms)
+        self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=started))
         self._page = len(self.pages) - 1
         self._add(at, "navigate", ep.navigate(reason), None, (definition,) if definition else ())
         if not self._identified and self.visitor.user is not None:
@@ -213,7 +218,7 @@ class Timeline:
             self._elapsed_ms += step if step > 0 else 1
         events.append(
             Event(
-                self._start + timedelta(0, 0, 0, self._elapsed_ms),
+                self._start_us + self._elapsed_ms * 1000,
                 kind,
                 self._page,
                 None,
@@ -231,7 +236,7 @@ class Timeline:
 
     def _add(
         self,
-        at: datetime,
+        at: int,
         kind: str,
         props: dict[str, Any],
         name: str | None,

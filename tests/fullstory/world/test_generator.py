@@ -249,7 +249,7 @@ def test_sessions_do_not_overlap_and_end_before_epoch() -> None:
         previous_end = EPOCH - HISTORY - timedelta(seconds=1)
         for session in sessions:
             assert session is not None
-            times = [event.time for event in session.events]
+            times = [event.at for event in session.events]
             assert times == sorted(times)
             assert times[0] == session.ref.created > previous_end
             previous_end = times[-1]
