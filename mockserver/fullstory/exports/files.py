@@ -14,13 +14,17 @@ from typing import Generic, TypeVar
 from isal import isal_zlib
 
 from mockserver.fullstory.exports.layout import (
+    EventCells,
+    OwnEncoder,
     Run,
     Values,
     csv_cell,
     csv_columns,
     csv_fragment,
+    csv_own,
     default_fields,
     json_fragments,
+    json_own,
     runs_of,
 )
 from mockserver.fullstory.exports.request import ExportFormat, ExportType
@@ -90,36 +94,38 @@ class _RowParts(Generic[T]):
     def __init__(
         self,
         runs: Sequence[Run],
-        encoder: Callable[[Sequence[Run]], Callable[[Values], list[T]]],
+        shared: Callable[[Sequence[Run]], Callable[[Values], list[T]]],
+        own: Callable[[Sequence[Run]], OwnEncoder[T]],
         blank: T,
     ) -> None:
         self.parts: list[T] = [blank] * len(runs)
         self._shared = [i for i, run in enumerate(runs) if not run.per_event]
         self._own = [i for i, run in enumerate(runs) if run.per_event]
-        self._encode_shared: Callable[[Values], list[T]] = encoder([runs[i] for i in self._shared])
-        self._encode_own: Callable[[Values], list[T]] = encoder([runs[i] for i in self._own])
+        self._encode_shared: Callable[[Values], list[T]] = shared([runs[i] for i in self._shared])
+        self._encode_own: OwnEncoder[T] = own([runs[i] for i in self._own])
         self._page: Values | None = None
 
-    def fill(self, page: Values, event: Values) -> list[T]:
+    def fill(self, page: Values, event: EventCells) -> list[T]:
         parts = self.parts
         if page is not self._page:
             self._page = page
             for place, text in zip(self._shared, self._encode_shared(page), strict=True):
                 parts[place] = text
-        for place, text in zip(self._own, self._encode_own(event), strict=True):
-            parts[place] = text
+        if self._own:  # an individual row is all shared part
+            for place, text in zip(self._own, self._encode_own(event), strict=True):
+                parts[place] = text
         return parts
 
 
 def _json_objects(rows: Iterable[Row], runs: Sequence[Run]) -> Iterator[bytes]:
-    parts = _RowParts(runs, json_fragments, b"")
+    parts = _RowParts(runs, json_fragments, json_own, b"")
     fill, join = parts.fill, b",".join
     for page, event in rows:
         yield b"{%b}" % join([part for part in fill(page, event) if part])
 
 
 def _csv_lines(rows: Iterable[Row], columns: list[str], export_type: ExportType) -> Iterator[str]:
-    parts = _RowParts(runs_of(columns, export_type), _csv_encoder, "")
+    parts = _RowParts(runs_of(columns, export_type), _csv_encoder, csv_own, "")
     fill = parts.fill
     # csv writes a row of one empty cell as "" (a blank line would read as no row at all).
     lone = '""' if len(columns) == 1 else ""

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Any
 
 from mockserver.fullstory.exports.columns import individual_row
+from mockserver.fullstory.exports.layout import EventCells
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
 from mockserver.fullstory.exports.session_rows import SessionRows
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
@@ -35,10 +36,10 @@ from mockserver.fullstory.world.models import Event, SessionRef, User, epoch_us
 SESSION_SPAN = timedelta(days=1)
 
 # A row in two parts (session_rows.py): the columns shared by the page's events (the same dict
-# object for all of them, so encoders write it once per page) and the event's own columns. An
+# object for all of them, so encoders write it once per page) and the event's own cells. An
 # individual row is all shared part.
-Row = tuple[Mapping[str, Any], Mapping[str, Any]]
-_NO_VALUES: Mapping[str, Any] = {}
+Row = tuple[Mapping[str, Any], EventCells]
+_NO_CELLS: EventCells = ("", (), {})
 
 
 def export_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
@@ -89,7 +90,7 @@ def _individual_rows(world: World, rule: Rule, request: ExportRequest) -> Iterat
         ):
             continue
         starts = [ref.created for ref in reversed(world.sessions_of(user))]
-        yield individual_row(user, starts, zone), _NO_VALUES
+        yield individual_row(user, starts, zone), _NO_CELLS
 
 
 def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
@@ -108,11 +109,11 @@ def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
             if not chosen:
                 continue
             rows = SessionRows(scanned.session, first_start, zone, time_text)
-            page_values, event_values = rows.page_values, rows.event_values
+            page_values, event_cells = rows.page_values, rows.event_cells
             for event in chosen:
                 at = event.time_us // 1000  # epoch_ms, inlined: once per row
                 if (start is None or at >= start) and (end is None or at < end):
-                    yield page_values(event.page_index), event_values(event, at)
+                    yield page_values(event.page_index), event_cells(event, at)
 
 
 def _chosen(scanned: ScannedSession, rule: Rule, scope: Scope) -> tuple[Event, ...] | list[Event]:

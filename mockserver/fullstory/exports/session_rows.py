@@ -20,6 +20,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from mockserver.fullstory.exports.columns import event_vars, format_time, json_scalar, user_vars
+from mockserver.fullstory.exports.layout import EventCells, own_values
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.segments.event_kinds import click_flavour_of
 from mockserver.fullstory.world.models import Event, Session
@@ -89,7 +90,12 @@ class SessionRows:
         return self._view_starts
 
     def event_values(self, event: Event, at: int) -> Values:
-        """The per-event columns; ``at``: the event's time in epoch milliseconds (``epoch_ms``).
+        """The per-event columns (:meth:`event_cells` as a dict); ``at``: the event's time in
+        epoch milliseconds (``epoch_ms``)."""
+        return own_values(self.event_cells(event, at))
+
+    def event_cells(self, event: Event, at: int) -> EventCells:
+        """The per-event columns as :data:`~mockserver.fullstory.exports.layout.EventCells`.
 
         Runs once per exported row, so the common cases are tested first: a target that is a
         plain dict, text that is already a string, a type that cannot be a flavoured click."""
@@ -100,23 +106,18 @@ class SessionRows:
             target = _NO_VALUES
         text = target.get("text") or props.get("target_text") or ""
         selector = target.get("raw_selector") or props.get("target_selector") or ""
-        values: Values = {
-            "EventStart": self.time_text(at),
-            "EventType": kind,
-            "EventSubType": (
-                str(props.get("navigate_reason", ""))
-                if kind == "navigate"
-                else click_flavour_of(kind, props)
-                if "click" in kind
-                else ""
-            ),
-            "EventCustomName": _custom_name(event) if kind == "custom" else "",
-            "EventTargetText": text if text.__class__ is str else json_scalar(text),
-            "EventTargetSelector": selector if selector.__class__ is str else json_scalar(selector),
-        }
+        if text.__class__ is not str:
+            text = json_scalar(text)
+        if selector.__class__ is not str:
+            selector = json_scalar(selector)
         if kind == "custom":
-            values.update(event_vars(props))
-        return values
+            key = (kind, "", _custom_name(event), text, selector)
+            return self.time_text(at), key, event_vars(props)
+        if kind == "navigate":
+            sub_type = str(props.get("navigate_reason", ""))
+        else:
+            sub_type = click_flavour_of(kind, props) if "click" in kind else ""
+        return self.time_text(at), (kind, sub_type, "", text, selector), _NO_VALUES
 
 
 def _custom_name(event: Event) -> Any:
