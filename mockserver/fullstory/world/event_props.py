@@ -125,9 +125,13 @@ def target(
         "text": "" if masked else text,
         "masked": masked,
         "raw_selector": selector,
-        "element_properties": dict(element_properties or {}),
+        # Fresh containers either way; {} and [] without a call when there is nothing to copy
+        # (nearly every generated element): this runs once per element event.
+        "element_properties": dict(element_properties) if element_properties else {},
         "element_definition_id": element_definition_id,
-        "additional_element_definition_ids": list(additional_element_definition_ids),
+        "additional_element_definition_ids": (
+            list(additional_element_definition_ids) if additional_element_definition_ids else []
+        ),
     }
 
 
