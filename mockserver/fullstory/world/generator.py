@@ -29,6 +29,7 @@ from mockserver.fullstory.world.catalog import (
     pick_location,
     slugify,
 )
+from mockserver.fullstory.world.event_props import UrlShapes
 from mockserver.fullstory.world.fakers import SharedFaker
 from mockserver.fullstory.world.journeys import pick_journey
 from mockserver.fullstory.world.models import (
@@ -186,6 +187,8 @@ class World:
         self._pins = _PinIndex(scenario)
         self._pinned_sessions: dict[str, Session] = {}
         self._pinned_lock = threading.Lock()
+        # Request URL shapes, shared by every session's timeline (event_props.UrlShapes).
+        self._url_shapes = UrlShapes()
 
     # -- users -------------------------------------------------------------------------------
 
@@ -380,6 +383,7 @@ class World:
             derive_seed(seed, "views", index, number),
             visitor=Visitor(user, touch=device.device != "Desktop"),
             budget=draw_budget(rng),
+            url_shapes=self._url_shapes,
         )
         outcome = plan.script(timeline)
         # The user's listing usually holds this ref already (a scan walks it): its ids are two

@@ -86,7 +86,9 @@ class Timeline:
         *,
         visitor: Visitor | None = None,
         budget: int = BUDGET_MEDIAN,
+        url_shapes: ep.UrlShapes | None = None,
     ) -> None:
+        """``url_shapes``: request URL shapes shared with other timelines (the world's)."""
         self.site = site
         self.rng = rng
         self.visitor = visitor or Visitor(None, touch=False)
@@ -103,6 +105,7 @@ class Timeline:
         self.events: list[Event] = []
         self.referrer: str | None = None
         self._identified = False
+        self._url_shapes = url_shapes or ep.UrlShapes()
 
     @property
     def page(self) -> Page:
@@ -294,7 +297,9 @@ class Timeline:
         *,
         gap: tuple[float, float] = (0.05, 0.6),
     ) -> None:
-        props = ep.request(method, self.site.url(path), status, duration_ms)
+        props = ep.request(
+            method, self.site.url(path), status, duration_ms, shapes=self._url_shapes
+        )
         self._record("request", props, None, gap, None)
 
     def thrash(self, selector: str, *, gap: tuple[float, float] = (1.0, 4.0)) -> None:
