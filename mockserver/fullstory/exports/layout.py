@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import orjson
 
@@ -36,9 +36,6 @@ _WILDCARDS = {ALL_USER_VARS: "user_", ALL_EVENT_VARS: "evt_"}
 _CSV_SPECIAL = (",", '"', "\n", "\r")
 
 Values = Mapping[str, Any]
-T = TypeVar("T", bytes, str)
-# Keys cached per export by the own-part encoders (a few hundred occur; this bounds odd worlds).
-MAX_CACHED_KEYS = 8192
 # An event row's own part (session_rows.py), as a tuple rather than a dict (it is made once per
 # row): the ``EventStart`` text, the values of the other ``EVENT_LEVEL_COLUMNS`` in order (the
 # *key*: events repeat a few hundred distinct keys, so encoders cache what a key encodes to),
@@ -113,7 +110,7 @@ def json_fragments(runs: Sequence[Run]) -> Callable[[Values], list[bytes]]:
     """A function from a row part's values to the JSON members (``"k":v,...``, no braces) of
     each of ``runs``, in order; ``b""`` for a run with nothing to write."""
     pickers = [_json_picker(run.names) for run in runs]
-    dedupe = _needs_dedupe([name for run in runs for name in run.names])
+    dedupe = needs_dedupe([name for run in runs for name in run.names])
     dump = orjson.dumps
     if not dedupe:
         return lambda values: [dump(pick(values))[1:-1] for pick in pickers]
@@ -148,7 +145,7 @@ def _json_picker(names: Sequence[str]) -> Callable[[Values], dict[str, Any]]:
     return pick
 
 
-def _needs_dedupe(names: Sequence[str]) -> bool:
+def needs_dedupe(names: Sequence[str]) -> bool:
     """A custom variable may be written twice only when its wildcard and its name both are."""
     return any(
         wildcard in names and any(n.startswith(prefix) and n != wildcard for n in names)
@@ -186,103 +183,3 @@ def json_members(names: Sequence[str]) -> Callable[[Values], bytes]:
     """The JSON members of ``names`` in a row part (one run's worth, no dedupe)."""
     pick, dump = _json_picker(names), orjson.dumps
     return lambda values: dump(pick(values))[1:-1]
-
-
-# -- an event's own part, from its cells --------------------------------------------------------
-
-
-class OwnEncoder(Generic[T]):
-    """Encodes an event row's own runs from its :data:`EventCells`.
-
-    An export holds millions of rows but only a few hundred distinct keys (event type, sub type,
-    custom name, target text and selector), so what a key encodes to is computed once and kept:
-    a row is then its time spliced between the cached text either side of ``EventStart``. Rows
-    with custom variables, values that are not text (``1`` and ``True`` are equal dict keys but
-    encode differently), or layouts that write a key once across runs (dedupe) take the general
-    encoder every time.
-    """
-
-    def __init__(
-        self,
-        runs: Sequence[Run],
-        general: Callable[[Values], list[T]],
-        *,
-        members: Callable[[Sequence[str]], Callable[[Values], T]],
-        splice: Callable[[T, T, bool, bool], tuple[T, T]],
-        time_cell: Callable[[str], T],
-        blank: T,
-        cacheable: bool,
-    ) -> None:
-        self._general: Callable[[Values], list[T]] = general
-        self._members: Callable[[Sequence[str]], Callable[[Values], T]] = members
-        self._splice: Callable[[T, T, bool, bool], tuple[T, T]] = splice
-        self._time_cell: Callable[[str], T] = time_cell
-        self._blank: T = blank
-        self._runs = tuple(runs)
-        names = [name for run in runs for name in run.names]
-        # A name written twice is written once (at its first place): splitting a run at its
-        # time could write it on both sides, so such layouts are not cached.
-        self._cacheable = cacheable and len(set(names)) == len(names)
-        self._hole = next((i for i, run in enumerate(runs) if "EventStart" in run.names), None)
-        self._cache: dict[tuple[Any, ...], tuple[list[T], T, T]] = {}
-
-    def __call__(self, cells: EventCells) -> list[T]:
-        start, key, variables = cells
-        if variables or not self._cacheable or start.__class__ is not str:
-            return self._general(own_values(cells))
-        cached = self._cache.get(key)
-        if cached is None:
-            if not all(value.__class__ is str for value in key):
-                return self._general(own_values(cells))
-            cached = self._encode_key(key)
-        template, before, after = cached
-        if self._hole is None:
-            return template
-        parts = template.copy()
-        parts[self._hole] = before + self._time_cell(start) + after
-        return parts
-
-    def _encode_key(self, key: tuple[Any, ...]) -> tuple[list[T], T, T]:
-        values = own_values(("", key, _NO_VARIABLES))
-        template = self._general(values)
-        before = after = self._blank
-        if self._hole is not None:
-            names = self._runs[self._hole].names
-            at = names.index("EventStart")
-            head, tail = names[:at], names[at + 1 :]
-            before, after = self._splice(
-                self._members(head)(values) if head else before,
-                self._members(tail)(values) if tail else after,
-                bool(head),
-                bool(tail),
-            )
-        if len(self._cache) >= MAX_CACHED_KEYS:
-            self._cache.clear()
-        cached = self._cache[key] = (template, before, after)
-        return cached
-
-
-def json_own(runs: Sequence[Run]) -> OwnEncoder[bytes]:
-    names = [name for run in runs for name in run.names]
-    return OwnEncoder(
-        runs, json_fragments(runs), members=json_members, splice=_json_splice,
-        time_cell=orjson.dumps, blank=b"", cacheable=not _needs_dedupe(names),
-    )  # fmt: skip
-
-
-def _json_splice(head: bytes, tail: bytes, has_head: bool, has_tail: bool) -> tuple[bytes, bytes]:
-    # ``head`` / ``tail`` are members; the time cell comes quoted (orjson.dumps of the text).
-    return (head + b"," if head else b"") + b'"EventStart":', (b"," + tail if tail else b"")
-
-
-def csv_own(runs: Sequence[Run]) -> OwnEncoder[str]:
-    fragments = [csv_fragment(run.names) for run in runs]
-    return OwnEncoder(
-        runs, lambda values: [fragment(values) for fragment in fragments],
-        members=csv_fragment, splice=_csv_splice, time_cell=csv_cell, blank="", cacheable=True,
-    )  # fmt: skip
-
-
-def _csv_splice(head: str, tail: str, has_head: bool, has_tail: bool) -> tuple[str, str]:
-    # Cells, not members: a column before or after the time is a cell even when it is empty.
-    return (head + "," if has_head else ""), ("," + tail if has_tail else "")
