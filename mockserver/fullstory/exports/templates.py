@@ -9,9 +9,11 @@ per page), and a row is one join of six pieces::
     page_head + key_head + time + key_mid + page_mid + key_tail
 
 This fits layouts whose runs (layout.runs_of) are ``[shared] own-with-EventStart [shared]
-[own]``: the default JSON and CSV layouts and most ``fields`` subsets. A row with custom
-variables, or a key whose values are not all text (``1`` and ``True`` are equal dict keys but
-encode differently), goes to the general encoder, as does every row of another layout. Rows are
+[own]``: the default JSON and CSV layouts and most ``fields`` subsets. A custom event's
+variables (``evt_*``) are written per row into the last own run (``key_tail``); a row whose
+variables would land in the timed run, or whose key values are not all text (``1`` and ``True``
+are equal dict keys but encode differently), goes to the general encoder, as does every row of
+another layout. Rows are
 byte for byte what the general encoder writes (tests/fullstory/exports/test_layout.py).
 """
 
@@ -51,6 +53,11 @@ class _Shape:
     tail: tuple[str, ...]
     after: tuple[str, ...] | None
     extra: tuple[str, ...] | None
+
+    @property
+    def variables_timed(self) -> bool:
+        """Whether custom variables would be written in the timed run."""
+        return any(name.startswith("evt_") for name in (*self.head, *self.tail))
 
 
 def _shape_of(runs: Sequence[Run]) -> _Shape | None:
@@ -136,6 +143,7 @@ class RowTemplates(Generic[T]):
         self._tail: Encode[T] = members(shape.tail)
         self._extra: Encode[T] | None = members(shape.extra) if shape.extra else None
         self._keys: dict[tuple[Any, ...], tuple[T, T, T]] = {}
+        self._variables_timed = shape.variables_timed
         self._page: Values | None = None
         self._page_head: T = form.page_head(None)
         self._page_mid: T = form.page_mid(None)
@@ -151,7 +159,7 @@ class RowTemplates(Generic[T]):
         if page is not self._page:
             self._set_page(page)
         start, key, variables = cells
-        if variables or start.__class__ is not str or not start:
+        if start.__class__ is not str or not start:
             return None
         pieces = self._keys.get(key)
         if pieces is None:
@@ -159,6 +167,11 @@ class RowTemplates(Generic[T]):
                 return None
             pieces = self._key_pieces(key)
         head, mid, tail = pieces
+        if variables:  # a custom event's evt_ columns: the last own run, written per row
+            if self._variables_timed:
+                return None
+            extra = self._extra(own_values(cells)) if self._extra else None
+            tail = self._form.key_tail(extra)
         parts = (self._page_head, head, self._form.time_cell(start), mid, self._page_mid, tail)
         return parts[0][:0].join(parts)
 
