@@ -181,7 +181,7 @@ class Timeline:
         self._record("page_properties", ep.page_properties(page_name), None, (0.01, 0.1), None)
         for _ in range(rng.randint(1, max(1, self.ambient // 2))):
             method, path, typical = rng.choice(_PAGE_REQUESTS)
-            duration = int(typical * rng.uniform(0.5, 2.5))
+            duration = int(typical * (0.5 + 2.0 * rng.random()))  # rng.uniform(0.5, 2.5)
             self.request(method, path, 200, duration, gap=(0.02, 0.4))
         if rng.random() < 0.15:
             level, message = rng.choice(_CONSOLE_NOISE)
@@ -284,7 +284,8 @@ class Timeline:
         self._record("change", ep.element_event(element), None, (3.0, 20.0), None)
 
     def seen(self, text: str, selector: str, *, gap: tuple[float, float] = (0.3, 3.0)) -> None:
-        duration = int(self.rng.uniform(400, 20000))
+        # rng.uniform(400, 20000) inlined (its arithmetic on the same draw): once per event.
+        duration = int(400 + 19600 * self.rng.random())
         props = ep.element_seen(ep.target(text, selector), duration_millis=duration)
         self._record("element_seen", props, None, gap, None)
 
