@@ -44,6 +44,19 @@ EventCells = tuple[Any, tuple[Any, ...], Values]
 _NO_VARIABLES: Values = {}
 
 
+class PageValues(dict[str, Any]):
+    """A page's shared columns (session_rows.py): its session's, which are also ``session``
+    (one object for every page of the session, so encoders can write them once per session),
+    and the page's own ``PAGE_COLUMNS``."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: Values, page: Values) -> None:
+        super().__init__(session)
+        self.update(page)
+        self.session = session
+
+
 def own_values(cells: EventCells) -> dict[str, Any]:
     """An event row's own part as columns: ``EVENT_LEVEL_COLUMNS`` in order, then ``evt_*``."""
     start, key, variables = cells

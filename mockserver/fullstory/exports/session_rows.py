@@ -20,7 +20,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from mockserver.fullstory.exports.columns import event_vars, format_time, json_scalar, user_vars
-from mockserver.fullstory.exports.layout import EventCells, own_values
+from mockserver.fullstory.exports.layout import EventCells, PageValues, own_values
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.segments.event_kinds import click_flavour_of
 from mockserver.fullstory.world.models import Event, Session
@@ -70,13 +70,15 @@ class SessionRows:
         values = self._pages.get(page_index)
         if values is None:
             page = self.session.pages[page_index]
-            values = self._pages[page_index] = {
-                **self._session_values,
-                "PageId": page.view_id,
-                # A view's start is its first event (an in-page route change keeps the view).
-                "PageStart": self.time_text(self.view_starts()[page.view_id]),
-                "PageUrl": page.url,
-            }
+            values = self._pages[page_index] = PageValues(
+                self._session_values,
+                {
+                    "PageId": page.view_id,
+                    # A view's start is its first event (an in-page route change keeps the view).
+                    "PageStart": self.time_text(self.view_starts()[page.view_id]),
+                    "PageUrl": page.url,
+                },
+            )
         return values
 
     def view_starts(self) -> dict[str, int]:

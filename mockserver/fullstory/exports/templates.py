@@ -25,8 +25,10 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
+from mockserver.fullstory.exports.columns import PAGE_COLUMNS
 from mockserver.fullstory.exports.layout import (
     EventCells,
+    PageValues,
     Run,
     Values,
     csv_cell,
@@ -91,6 +93,8 @@ class _Format(Generic[T]):
     members without braces, ``b""`` if none; CSV cells joined by commas)."""
 
     members: Callable[[Sequence[str]], Callable[[Values], T]]
+    separator: T  # between the members or cells of two column groups
+    skip_empty: bool  # JSON: a group with nothing to write adds no separator
     time_cell: Callable[[str], T]
     page_head: Callable[[T | None], T]  # the shared run before the time, if the layout has one
     key_head: Callable[[T, bool], T]  # the own run's columns before the time
@@ -105,6 +109,8 @@ def _json_after(part: bytes | None) -> bytes:
 
 JSON: _Format[bytes] = _Format(
     members=json_members,
+    separator=b",",
+    skip_empty=True,
     time_cell=orjson.dumps,  # quoted, as the member's value
     page_head=lambda part: b"{" + part + b"," if part else b"{",
     key_head=lambda part, _: (part + b"," if part else b"") + b'"EventStart":',
@@ -121,6 +127,8 @@ def _csv_after(part: str | None) -> str:
 # CSV: a column is a cell even when it is empty, so separators follow the columns, not the text.
 CSV: _Format[str] = _Format(
     members=csv_fragment,
+    separator=",",
+    skip_empty=False,
     time_cell=csv_cell,
     page_head=lambda part: "" if part is None else part + ",",
     key_head=lambda part, has_columns: part + "," if has_columns else "",
@@ -130,6 +138,44 @@ CSV: _Format[str] = _Format(
 )
 
 
+class _SharedRun(Generic[T]):
+    """A shared run's text for a page. Of a page's shared columns only ``PAGE_COLUMNS`` change
+    within a session, so for a :class:`~mockserver.fullstory.exports.layout.PageValues` the
+    session's columns are written once per session and the page's own per page."""
+
+    def __init__(self, names: Sequence[str], form: _Format[T]) -> None:
+        self._whole: Encode[T] = form.members(names)
+        self._form: _Format[T] = form
+        groups: list[tuple[bool, list[str]]] = []
+        for name in names:
+            per_page = name in PAGE_COLUMNS
+            if groups and groups[-1][0] == per_page:
+                groups[-1][1].append(name)
+            else:
+                groups.append((per_page, [name]))
+        self._groups: list[tuple[bool, Encode[T]]] = [
+            (per_page, form.members(group)) for per_page, group in groups
+        ]
+        self._session: Values | None = None
+        self._session_parts: list[T | None] = []
+
+    def __call__(self, page: Values) -> T:
+        if not isinstance(page, PageValues) or len(self._groups) == 1:
+            return self._whole(page)
+        session = page.session
+        if session is not self._session:
+            self._session = session
+            self._session_parts = [
+                None if per_page else encode(session) for per_page, encode in self._groups
+            ]
+        parts = [
+            encode(page) if written is None else written
+            for (_, encode), written in zip(self._groups, self._session_parts, strict=True)
+        ]
+        form = self._form
+        return form.separator.join([part for part in parts if part] if form.skip_empty else parts)
+
+
 class RowTemplates(Generic[T]):
     """Writes the rows of one export's layout from cached pieces (see the module's doc)."""
 
@@ -137,8 +183,10 @@ class RowTemplates(Generic[T]):
         self._shape = shape
         self._form: _Format[T] = form
         members = form.members
-        self._before: Encode[T] | None = members(shape.before) if shape.before else None
-        self._after: Encode[T] | None = members(shape.after) if shape.after else None
+        self._before: _SharedRun[T] | None = (
+            _SharedRun(shape.before, form) if shape.before else None
+        )
+        self._after: _SharedRun[T] | None = _SharedRun(shape.after, form) if shape.after else None
         self._head: Encode[T] = members(shape.head)
         self._tail: Encode[T] = members(shape.tail)
         self._extra: Encode[T] | None = members(shape.extra) if shape.extra else None

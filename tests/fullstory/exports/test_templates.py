@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mockserver.fullstory.exports import templates
-from mockserver.fullstory.exports.columns import EVENT_COLUMNS, EVENT_LEVEL_COLUMNS
+from mockserver.fullstory.exports.columns import EVENT_COLUMNS, EVENT_LEVEL_COLUMNS, PAGE_COLUMNS
 from mockserver.fullstory.exports.files import encoded
-from mockserver.fullstory.exports.layout import EventCells, runs_of
+from mockserver.fullstory.exports.layout import EventCells, PageValues, runs_of
 from mockserver.fullstory.exports.request import ExportFormat, ExportType
 from mockserver.fullstory.exports.rows import Row
 
@@ -24,9 +24,15 @@ SCALAR = TEXT | st.integers(-3, 3) | st.booleans() | st.none()
 @st.composite
 def rows(draw: st.DrawFn) -> list[Row]:
     out: list[Row] = []
-    for _ in range(draw(st.integers(0, 3))):
-        page: dict[str, Any] = {c: draw(TEXT) for c in SHARED}
-        page.update({"user_plan_str": draw(TEXT), "user_tier_str": "gold"})
+    session: dict[str, Any] = {}
+    for _ in range(draw(st.integers(0, 4))):
+        if not session or draw(st.booleans()):  # a new session, or another page of this one
+            session = {c: draw(TEXT) for c in SHARED if c not in PAGE_COLUMNS}
+            session.update({"user_plan_str": draw(TEXT), "user_tier_str": "gold"})
+        own = {c: draw(TEXT) for c in PAGE_COLUMNS}
+        # As session_rows makes them (the session's columns written once per session), or a
+        # plain dict.
+        page = PageValues(session, own) if draw(st.booleans()) else {**session, **own}
         for _ in range(draw(st.integers(0, 4))):
             start = draw(st.sampled_from(["2026-08-01T00:00:01.000Z", "", None]))
             key = tuple(draw(st.lists(SCALAR, min_size=5, max_size=5)))
@@ -40,7 +46,7 @@ def _file(data: list[Row], fmt: ExportFormat, fields: list[str]) -> bytes:
     return b"".join(encoded(iter(data), fmt, ExportType.EVENT, fields))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     data=rows(),
     fields=st.lists(st.sampled_from(NAMES), unique=True, max_size=8),
