@@ -194,5 +194,11 @@ def csv_cell(value: Any) -> str:
 
 def json_members(names: Sequence[str]) -> Callable[[Values], bytes]:
     """The JSON members of ``names`` in a row part (one run's worth, no dedupe)."""
-    pick, dump = _json_picker(names), orjson.dumps
+    dump = orjson.dumps
+    if len(names) == 1 and names[0] not in _WILDCARDS:
+        # One named column (a page's PageId, PageStart or PageUrl, written once per page): its
+        # key, encoded once, and its value, without a dict built and dumped around it.
+        key, prefix = names[0], dump({names[0]: None})[1:-5]  # '"name":'
+        return lambda values: prefix + dump(values.get(key))
+    pick = _json_picker(names)
     return lambda values: dump(pick(values))[1:-1]

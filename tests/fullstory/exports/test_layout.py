@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from mockserver.fullstory.exports import files
 from mockserver.fullstory.exports.columns import EVENT_COLUMNS, EVENT_LEVEL_COLUMNS
 from mockserver.fullstory.exports.files import encoded
-from mockserver.fullstory.exports.layout import csv_cell, own_cells
+from mockserver.fullstory.exports.layout import csv_cell, json_members, own_cells
 from mockserver.fullstory.exports.request import ExportFormat, ExportType
 from mockserver.fullstory.exports.rows import Row
 
@@ -125,3 +125,13 @@ def test_files_are_whole_whatever_the_piece_size(
     assert file(ExportFormat.CSV).decode() == "PageId,EventType\n" + "".join(
         f"{n},x\n" for n in range(count)
     )
+
+
+@given(
+    st.sampled_from(["PageId", 'we"ird\\name', "é", "user_plan_str"]),
+    st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.booleans(), st.none()),
+)
+def test_one_named_json_member_is_the_general_member(name: str, value: Any) -> None:
+    encode = json_members([name])
+    assert encode({name: value}) == orjson.dumps({name: value})[1:-1]
+    assert encode({}) == orjson.dumps({name: None})[1:-1]
