@@ -55,6 +55,7 @@ SESSION_CACHE_SIZE = 2048
 # events it holds: about 1 KiB of Python objects per event.
 SESSION_CACHE_EVENTS = 60_000
 USER_CACHE_SIZE = 4096
+DEVICE_CACHE_SIZE = 256  # a scan asks for one user's device per session, user after user
 _PLANS: tuple[tuple[str, int], ...] = (("free", 55), ("plus", 30), ("premium", 15))
 _TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
 
@@ -184,6 +185,7 @@ class World:
         self._session_keys: LruCache[str, tuple[int, int] | None] = LruCache(SESSION_CACHE_SIZE)
         self._starts: LruCache[int, tuple[datetime, ...]] = LruCache(USER_CACHE_SIZE)
         self._refs: LruCache[int, tuple[SessionRef, ...]] = LruCache(USER_CACHE_SIZE)
+        self._devices: LruCache[int, Device] = LruCache(DEVICE_CACHE_SIZE)
         self._pins = _PinIndex(scenario)
         self._pinned_sessions: dict[str, Session] = {}
         self._pinned_lock = threading.Lock()
@@ -366,7 +368,11 @@ class World:
         return f"{APP_HOST}/ui/{self.config.org_id}/session/{session_id}"
 
     def _device_of(self, index: int) -> Device:
-        # A device id is a browser cookie, so one user index = one device for all sessions.
+        # A device id is a browser cookie, so one user index = one device for all sessions
+        # (cached: a scan makes every session of a user in a row).
+        return self._devices.get_or_create(index, lambda: self._make_device(index))
+
+    def _make_device(self, index: int) -> Device:
         rng = derive_rng(self.config.seed, "device", index)
         return device_from_profile(pick_device_profile(rng), rng)
 
