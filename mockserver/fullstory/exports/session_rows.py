@@ -99,12 +99,14 @@ class SessionRows:
     def event_cells(self, event: Event, at: int) -> EventCells:
         """The per-event columns as :data:`~mockserver.fullstory.exports.layout.EventCells`.
 
-        Runs once per exported row, so the common cases are tested first: a target that is a
-        plain dict, text that is already a string, a type that cannot be a flavoured click."""
+        Runs once per exported row, so the common cases are tested first: no target or one that
+        is a plain dict, text that is already a string, a type that cannot be a flavoured
+        click."""
         kind = event.type
         props = event.properties
         target = props.get("target")
-        if target.__class__ is not dict and not isinstance(target, Mapping):
+        # Most events (requests, loads...) have none: decided before the ABC isinstance check.
+        if target is None or (target.__class__ is not dict and not isinstance(target, Mapping)):
             target = _NO_VALUES
         text = target.get("text") or props.get("target_text") or ""
         selector = target.get("raw_selector") or props.get("target_selector") or ""
