@@ -137,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before, facts = machine.loadavg_text(), machine.facts()
     command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(argv)
     install = not opts.no_install
+    bytecode = machine.compile_bytecode()
     wrk, wrk_problem = ensure_wrk(install) if "throughput" in chosen else (None, "not needed")
     prism, prism_problem = (
         find_prism(opts.prism_dir or default_dir(), install)
@@ -157,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("took", f"{time.perf_counter() - started:.0f} s"),
         *facts,
         ("load average before", load_before),
+        ("mockserver's bytecode", bytecode),
         ("load average after", machine.loadavg_text()),
         ("wrk", wrk.version or wrk.path if wrk else f"not used: {wrk_problem}"),
         ("Prism", f"{PRISM_PACKAGE} {prism.version}" if prism else f"not used: {prism_problem}"),

@@ -1,10 +1,12 @@
-"""``create_app(settings)``: one Starlette app that owns its state and serves every API."""
+"""``create_app(settings)``: one ASGI app that owns its state and serves every API."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from mockserver.admin.document import with_rate_limit_groups
@@ -21,6 +23,7 @@ from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
 from mockserver.http.envelopes import AdminEnvelope, ErrorEnvelope, FullStoryEnvelope
 from mockserver.http.errors import ApiError, MethodNotAllowed, StorageUnavailable
+from mockserver.http.lifespan import run_lifespan
 from mockserver.http.pipeline import ApiMount
 from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
@@ -33,27 +36,34 @@ from mockserver.resources import spec_path
 from mockserver.settings import Settings
 from mockserver.state import ApiCatalog, ServerState
 
+Lifespan = Callable[[Any], contextlib.AbstractAsyncContextManager[None]]
 
-class MockServerApp(Starlette):
-    """Starlette for the lifespan; every HTTP request goes straight to the spec router.
 
-    Starlette's own routing and middleware are bypassed: its routes answer a plain-text 404 for
-    paths they cannot match (a ``%0A`` in a path parameter, say), and the pipeline already
-    renders every error. Transport faults are settled last (see
-    :mod:`mockserver.http.transport_faults`).
+class MockServerApp:
+    """The ASGI app: every HTTP request goes straight to the spec router, and the lifespan
+    (saving the state file at shutdown) runs around the server's life.
+
+    Not a Starlette application (it was, for the lifespan alone): Starlette's routes answer a
+    plain-text 404 for paths they cannot match (a ``%0A`` in a path parameter, say), and the
+    pipeline already renders every error. Transport faults are settled last (see
+    :mod:`mockserver.http.transport_faults`). ``state.server`` is the :class:`ServerState`.
     """
 
-    def __init__(self, router: SpecRouter, lifespan: Any) -> None:
-        super().__init__(lifespan=lifespan)
+    def __init__(self, router: SpecRouter, lifespan: Lifespan) -> None:
         self.spec_router = router
+        self.lifespan_context = lifespan
+        self.state = SimpleNamespace()
 
     def render_error(self, path: str, error: ApiError) -> bytes:
         """An error body in the envelope of the API that owns ``path`` (for the protocol)."""
         return self.spec_router.fallback.render(path, error)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
-        if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+        if scope["type"] == "lifespan":
+            await run_lifespan(self.lifespan_context(self), receive, send)
+            return None
+        if scope["type"] == "websocket":  # no API here has one (uvicorn runs with ws="none")
+            await send({"type": "websocket.close", "code": 1000, "reason": ""})
             return None
         scope["app"] = self
         await self.spec_router(scope, receive, send)

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
+from mockserver.app import MockServerApp
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
 
@@ -22,19 +22,19 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def app(settings: Settings) -> Starlette:
+def app(settings: Settings) -> MockServerApp:
     from mockserver.app import create_app  # imported late: unit tests of leaf modules stay light
 
     return create_app(settings)
 
 
 @pytest.fixture
-def client(app: Starlette) -> Iterator[httpx.Client]:
+def client(app: MockServerApp) -> Iterator[httpx.Client]:
     with in_process_client(app, headers={"Authorization": f"Basic {ADMIN_KEY}"}) as c:
         yield c
 
 
 @pytest.fixture
-def anon_client(app: Starlette) -> Iterator[httpx.Client]:
+def anon_client(app: MockServerApp) -> Iterator[httpx.Client]:
     with in_process_client(app) as c:
         yield c

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -57,15 +59,67 @@ def test_bad_scenario_exits_2_with_a_message(capsys: pytest.CaptureFixture[str])
     assert "no-such-scenario" in capsys.readouterr().err
 
 
-def test_the_cli_starts_without_the_contract_kit_or_httpx() -> None:
-    """`serve` must not pay for what only `contract` needs: the kit's targets pull httpx and the
-    kit itself (~0.2 s of a cold start). A fresh interpreter, since this one has imported both."""
+# What a bare `import mockserver.cli` (every `mockserver ...` start, `--help` included) must not
+# load: the contract kit, its YAML and httpx (only `contract` needs them), and the app with uvicorn,
+# Starlette, the validators and Faker (only `serve` needs them, and imports them itself).
+NOT_AT_CLI_IMPORT = (
+    "httpx", "mockserver.contract.targets", "schemathesis", "mockserver.app", "mockserver.state",
+    "uvicorn", "starlette", "jsonschema_rs", "faker", "yaml", "mockserver.contract.specs",
+)  # fmt: skip
+
+
+def test_the_cli_starts_without_the_app_the_contract_kit_or_httpx() -> None:
+    """`serve` must not pay for what only `contract` needs (the kit's targets pull httpx and the
+    kit itself, ~0.2 s of a cold start), and `--help` or `keys` not for the app. A fresh
+    interpreter, since this one has imported all of them."""
     probe = (
         "import sys, mockserver.cli; "
-        "print(sorted(m for m in ('httpx', 'mockserver.contract.targets', 'schemathesis') "
-        "if m in sys.modules))"
+        f"print(sorted(m for m in {NOT_AT_CLI_IMPORT!r} if m in sys.modules))"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# What the default app must not have loaded by the time it answers its first listing: Faker
+# (with the default scenario, storefront name and users pinned, nothing is drawn), the summary
+# generator, the XML readers and writers (export errors and XML answers load them), and Starlette
+# (the app runs its lifespan itself: mockserver/http/lifespan.py).
+NOT_AT_FIRST_ANSWER = (
+    "faker", "mockserver.fullstory.summaries.facts", "mockserver.fullstory.summaries.insights",
+    "xml.etree.ElementTree", "xml.sax", "starlette.applications",
+)  # fmt: skip
+
+
+def first_answer_loads(modules: tuple[str, ...], env: dict[str, str] | None = None) -> str:
+    """``status [loaded modules]`` after a fresh interpreter's default app answers its first
+    listing."""
+    probe = (
+        "import sys\n"
+        "from mockserver.app import create_app\n"
+        "from mockserver.testing.transport import in_process_client\n"
+        "headers = {'Authorization': 'Basic mock-admin-key'}\n"
+        "with in_process_client(create_app(), headers=headers) as client:\n"
+        "    listed = client.get('/sessions/v2', params={'email': 'jane.checkout@example.com'})\n"
+        f"loaded = sorted(m for m in {modules!r} if m in sys.modules)\n"
+        "print(listed.status_code, loaded)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
+    )
+    return result.stdout.strip()
+
+
+def test_the_default_app_answers_its_first_listing_without_what_it_does_not_need() -> None:
+    """Each of these costs a cold start 10 to 50 ms for nothing."""
+    assert first_answer_loads(NOT_AT_FIRST_ANSWER) == "200 []"
+
+
+def test_a_second_start_parses_no_yaml(tmp_path: Path) -> None:
+    """The specs and the packaged default scenario come from their JSON copies once the first
+    start has written them, so PyYAML (~15 ms to import) is never loaded."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("MOCKSERVER_YAML_CACHE", None)
+    assert first_answer_loads(("yaml",), env) == "200 ['yaml']"  # the first writes the copies
+    assert first_answer_loads(("yaml",), env) == "200 []"

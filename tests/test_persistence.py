@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -258,11 +258,20 @@ def test_shutdown_saves(tmp_path: Path) -> None:
     with in_process_client(app, headers=KEY) as fs:
         assert fs.get("/me").status_code == 200  # a GET: journaled, not saved yet
 
-    async def lifespan() -> None:
-        async with app.router.lifespan_context(app):
-            pass
+    async def lifespan() -> list[str]:  # as an ASGI server drives it
+        incoming = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+        sent: list[str] = []
 
-    anyio.run(lifespan)
+        async def receive() -> dict[str, str]:
+            return next(incoming)
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            sent.append(message["type"])
+
+        await app({"type": "lifespan"}, receive, send)
+        return sent
+
+    assert anyio.run(lifespan) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     entries = persistence.StateFile(path).journal.read()  # the entries have a file of their own
     assert [e["operation_id"] for e in entries] == ["getMe"]
 

@@ -42,3 +42,16 @@ def test_serve_binds_loopback_and_says_so_in_one_line(served: tuple[str, str]) -
         sessions = client.get("/v2/sessions", params={"uid": "jane-checkout"})
         assert sessions.status_code == 200 and sessions.json()["results"]
         assert client.get("/me/").status_code == 404
+
+
+def test_a_websocket_upgrade_is_answered_as_plain_http(served: tuple[str, str]) -> None:
+    """No API here speaks WebSocket, so uvicorn loads none (a start-up cost): an upgrade
+    request gets the API's own answer, not a bare 403 outside every envelope."""
+    url, _ = served
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}  # fmt: skip
+    with httpx.Client(base_url=url, headers=upgrade) as client:
+        denied = client.get("/v2/sessions", params={"uid": "jane-checkout"})
+        assert denied.status_code == 401 and denied.json()["code"] == "unauthorized"
+        client.headers["Authorization"] = "Basic mock-admin-key"
+        assert client.get("/v2/sessions", params={"uid": "jane-checkout"}).status_code == 200

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+from typing import TYPE_CHECKING
 
-from mockserver.fullstory.world.scenario import Scenario, ScenarioError, parse_scenario
 from mockserver.resources import fixture_names
 from mockserver.settings import SettingsError
-from mockserver.state import scenario_source
+
+if TYPE_CHECKING:
+    from mockserver.fullstory.world.scenario import Scenario
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +33,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: the CLI builds this command's parser on every start, and
+    # the scenario parser and the server state pull in most of the app.
+    from mockserver.fullstory.world.scenario import ScenarioError, parse_scenario
+    from mockserver.state import scenario_source
+
     if args.action == "list":
         for name in fixture_names():
             print(f"{name}\t{_load(name).description}")
@@ -52,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _load(name: str) -> Scenario:
+    from mockserver.fullstory.world.scenario import parse_scenario
+    from mockserver.state import scenario_source
+
     source = scenario_source(name)
     assert source is not None  # a packaged fixture's name is never "none"
     return parse_scenario(source[1], name)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import orjson
-
-from mockserver.http.spec import ApiSpec, SpecError, load_spec
-from mockserver.http.validation import RequestValidator, ResponseValidator
 from mockserver.resources import data_dir
+
+if TYPE_CHECKING:
+    from mockserver.http.spec import ApiSpec
 
 
 def served_apis() -> list[str]:
@@ -43,6 +43,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: the CLI builds this command's parser on every start.
+    import orjson
+
+    from mockserver.http.spec import load_spec
+
     if args.validate:
         return validate(args.validate)
     apis = served_apis()
@@ -59,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def validate(paths: list[Path]) -> int:
+    from mockserver.http.spec import SpecError
+
     failed = 0
     for path in paths:
         try:
@@ -74,6 +81,9 @@ def validate(paths: list[Path]) -> int:
 
 def checked(path: Path) -> ApiSpec:
     """Load ``path`` and compile what the server would: any problem raises."""
+    from mockserver.http.spec import SpecError, load_spec
+    from mockserver.http.validation import RequestValidator, ResponseValidator
+
     spec = load_spec(path.stem, path)
     if not spec.operations:
         raise SpecError("it has no operations")

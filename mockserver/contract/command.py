@@ -7,17 +7,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from mockserver.contract.config import CONFIG_ENV, EXAMPLE
 from mockserver.contract.environment import (
     ADMIN_TOKEN_ENV,
     BUDGET_ENV,
+    CONFIG_ENV,
+    DEFAULT_EXAMPLES,
+    EXAMPLES_ENV,
     KEY_ENV,
     REAL_KEY_ENV,
     REAL_OPT_IN_ENV,
     TARGET_ENV,
     WRITES_ENV,
 )
-from mockserver.contract.specs import DEFAULT_EXAMPLES, EXAMPLES_ENV
 
 DESCRIPTION = """\
 Run the contract kit (Schemathesis conformance with provider states, stateful link chains,
@@ -102,7 +103,7 @@ def add_contract_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
 def contract(args: argparse.Namespace) -> int:
     import os
 
-    from mockserver.contract.config import ConfigError, RunConfig
+    from mockserver.contract.config import EXAMPLE, ConfigError, RunConfig
     from mockserver.contract.runner import RunOptions, run_drift, run_suite
     from mockserver.contract.targets import TargetError
 

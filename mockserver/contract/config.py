@@ -13,7 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-CONFIG_ENV = "MOCKSERVER_CONTRACT_CONFIG"
+from mockserver.contract.environment import CONFIG_ENV
+
 EXAMPLE = Path(__file__).with_name("example-config.toml")
 
 

@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mockserver.contract.config import CONFIG_ENV
 from mockserver.contract.drift import CANNOT_COMPARE, CannotCompare, DriftReport, compare_files
-from mockserver.contract.environment import WRITES_ENV
+from mockserver.contract.environment import CONFIG_ENV, EXAMPLES_ENV, WRITES_ENV
 from mockserver.contract.plugin import APIS_ENV
-from mockserver.contract.specs import EXAMPLES_ENV, PHASES_ENV
+from mockserver.contract.specs import PHASES_ENV
 from mockserver.contract.targets import TargetSpec
 
 SUITE = "mockserver.contract.suite"

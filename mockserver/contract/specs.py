@@ -12,11 +12,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mockserver.contract.entries import MissingState, fill
+from mockserver.contract.environment import DEFAULT_EXAMPLES, EXAMPLES_ENV
 from mockserver.core.yamlio import load_yaml
 from mockserver.resources import data_dir
 
-EXAMPLES_ENV = "MOCKSERVER_CONTRACT_EXAMPLES"
-DEFAULT_EXAMPLES = 25
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # 401/403 are left out on purpose: with a wrong key every answer is 401, and that must fail.

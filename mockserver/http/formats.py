@@ -7,10 +7,12 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
-from xml.etree import ElementTree
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from xml.etree import ElementTree
 
 _XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
@@ -53,6 +55,8 @@ def to_xml(document: Any, root: str) -> bytes:
     """Objects become elements named by their keys (``<entry key="...">`` when a key is not a
     valid XML name), list items ``<item>``, scalars text (booleans ``true``/``false``, null an
     empty element)."""
+    from xml.etree import ElementTree  # here: only XML answers need it, not every start
+
     element = ElementTree.Element(root)
     _fill(element, document)
     body: bytes = ElementTree.tostring(element, encoding="utf-8", xml_declaration=True)
@@ -60,6 +64,8 @@ def to_xml(document: Any, root: str) -> bytes:
 
 
 def _fill(element: ElementTree.Element, value: Any) -> None:
+    from xml.etree import ElementTree  # loaded by to_xml already
+
     if isinstance(value, Mapping):
         for raw_key, item in value.items():
             key = str(raw_key)

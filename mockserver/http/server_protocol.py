@@ -169,4 +169,8 @@ def uvicorn_options(settings: Any, render: Render) -> dict[str, Any]:
         "http": protocol_class(limits, render),
         "limit_concurrency": settings.max_connections,
         "server_header": False,
+        # No WebSockets (no API here has one): "auto" imports the websockets library at every
+        # start (~20 ms), and an upgrade request is then answered by the API as plain HTTP
+        # instead of a bare 403 outside every API's envelope.
+        "ws": "none",
     }

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mockserver.core.yaml_cache import load_yaml_cached
+from mockserver.core.yamlio import yaml_error
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
@@ -93,7 +92,7 @@ def read_document(path: Path) -> dict[str, Any]:
         # takes about a second per document, paid by every app; then a JSON copy of the
         # result (core/yaml_cache.py), ten times faster again.
         document = load_yaml_cached(path.read_text(encoding="utf-8"), path.name)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, yaml_error()) as exc:
         raise SpecError(f"cannot read OpenAPI document {path}: {exc}") from exc
     if not isinstance(document, dict) or not str(document.get("openapi", "")).startswith("3.1"):
         raise SpecError(f"{path} is not an OpenAPI 3.1 document")
@@ -189,6 +188,11 @@ class _RefResolver:
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self._document = document
+        # Each reference inlined once per depth and the result shared: most operations refer
+        # to the same components (error bodies, ids, page tokens), and inlining them again for
+        # each was most of a start's spec loading. Shared safely: an Operation's schemas are
+        # read-only Mappings.
+        self._inlined: dict[tuple[str, int], Any] = {}
 
     def deref(self, node: Any) -> Any:
         seen = 0
@@ -202,7 +206,14 @@ class _RefResolver:
     def resolve_all(self, node: Any, depth: int = 0) -> Any:
         if depth > 64:
             raise SpecError("schema nesting too deep (a recursive $ref?)")
-        node = self.deref(node)
+        if isinstance(node, dict) and "$ref" in node:  # stands for its target alone
+            key = (node["$ref"], depth)
+            if key not in self._inlined:
+                self._inlined[key] = self._inline(self.deref(node), depth)
+            return self._inlined[key]
+        return self._inline(node, depth)
+
+    def _inline(self, node: Any, depth: int) -> Any:
         if isinstance(node, dict):
             return {k: self.resolve_all(v, depth + 1) for k, v in node.items()}
         if isinstance(node, list):

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
+from mockserver.app import MockServerApp
 from mockserver.core.clock import ClockMode
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
@@ -22,13 +22,13 @@ def settings() -> Settings:
 
 
 @pytest.fixture
-def admin(app: Starlette) -> Iterator[httpx.Client]:
+def admin(app: MockServerApp) -> Iterator[httpx.Client]:
     with in_process_client(app) as c:
         yield c
 
 
 @pytest.fixture
-def client_for(app: Starlette) -> Iterator[ClientFor]:
+def client_for(app: MockServerApp) -> Iterator[ClientFor]:
     """FullStory clients for any key secret, all closed at teardown."""
     from contextlib import ExitStack
 

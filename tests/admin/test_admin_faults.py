@@ -7,9 +7,8 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from mockserver.app import create_app
+from mockserver.app import MockServerApp, create_app
 from mockserver.http.transport_faults import ConnectionDropped
 from mockserver.settings import Settings
 from mockserver.testing.server import serve_in_thread
@@ -89,7 +88,9 @@ def test_error_overrides_and_injected_429(admin: httpx.Client, client: httpx.Cli
     assert throttled.json()["code"] == "too_many_requests"
 
 
-def test_match_by_key_and_tenant(admin: httpx.Client, client: httpx.Client, app: Starlette) -> None:
+def test_match_by_key_and_tenant(
+    admin: httpx.Client, client: httpx.Client, app: MockServerApp
+) -> None:
     keys = ok(admin.get("/__admin/keys"))["keys"]
     standard = next(k["key_id"] for k in keys if k["level"] == "standard")
     add(admin, {"match": {"key_id": standard}, "action": {"type": "error", "status": 401}})
@@ -133,7 +134,7 @@ def test_truncate_body_in_process(admin: httpx.Client, client: httpx.Client) -> 
 
 
 def test_drop_connection_in_process(
-    admin: httpx.Client, client: httpx.Client, app: Starlette
+    admin: httpx.Client, client: httpx.Client, app: MockServerApp
 ) -> None:
     add(admin, {**ME_ERROR, "action": {"type": "drop_connection"}, "times": 2})
     with pytest.raises(httpx.RemoteProtocolError):
@@ -148,7 +149,7 @@ def test_drop_connection_in_process(
         anyio.run(raw_call)
 
 
-def test_drop_and_truncate_over_a_real_socket(admin: httpx.Client, app: Starlette) -> None:
+def test_drop_and_truncate_over_a_real_socket(admin: httpx.Client, app: MockServerApp) -> None:
     add(admin, {**ME_ERROR, "action": {"type": "drop_connection"}, "times": 1})
     cut = {"type": "truncate_body", "keep_fraction": 0.5}
     add(admin, {**ME_ERROR, "action": cut, "times": 1})

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from mockserver.app import create_app
+from mockserver.app import MockServerApp, create_app
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
 
@@ -60,13 +59,13 @@ def test_revoke_unknown_key(admin: httpx.Client) -> None:
     admin_error(admin.delete("/__admin/keys/mock-admin-key"), 400)  # a secret is not an id
 
 
-def _made_up(application: Starlette, **extra: object) -> list[str]:
+def _made_up(application: MockServerApp, **extra: object) -> list[str]:
     with in_process_client(application) as admin:
         body = {"tenant": "t", "level": "admin", **extra}
         return [ok(admin.post("/__admin/keys", json=body), 201)["secret"] for _ in range(3)]
 
 
-def test_made_up_secrets_are_unpredictable(app: Starlette, settings: Settings) -> None:
+def test_made_up_secrets_are_unpredictable(app: MockServerApp, settings: Settings) -> None:
     # Another tenant's client knows the seed (the banner prints it): it must not be able to
     # compute this key from it.
     first = _made_up(app)
@@ -75,7 +74,7 @@ def test_made_up_secrets_are_unpredictable(app: Starlette, settings: Settings) -
     assert not set(first) & set(_made_up(create_app(settings), deterministic=True))
 
 
-def test_deterministic_secrets_on_request(app: Starlette, settings: Settings) -> None:
+def test_deterministic_secrets_on_request(app: MockServerApp, settings: Settings) -> None:
     first = _made_up(app, deterministic=True)
     assert len(set(first)) == 3
     assert _made_up(create_app(settings), deterministic=True) == first

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from starlette.applications import Starlette
 
-from mockserver.app import create_app
+from mockserver.app import MockServerApp, create_app
 from mockserver.settings import Settings
 from mockserver.testing.transport import in_process_client
 
@@ -25,12 +24,12 @@ CALLS = [
 
 
 @pytest.fixture
-def app() -> Starlette:
+def app() -> MockServerApp:
     return create_app(Settings(validate_responses=True, admin_token="s3cret"))
 
 
 @pytest.mark.parametrize(("method", "path"), CALLS)
-def test_token_required(app: Starlette, method: str, path: str) -> None:
+def test_token_required(app: MockServerApp, method: str, path: str) -> None:
     with in_process_client(app) as anon:
         admin_error(anon.request(method, path), 401)
     with in_process_client(app, headers={"Authorization": "Bearer wrong"}) as wrong:
@@ -39,18 +38,18 @@ def test_token_required(app: Starlette, method: str, path: str) -> None:
         assert right.request(method, path).status_code == 200
 
 
-def test_health_stays_open(app: Starlette) -> None:
+def test_health_stays_open(app: MockServerApp) -> None:
     with in_process_client(app) as anon:
         assert ok(anon.get("/__admin/health"))["status"] == "ok"
 
 
-def test_fullstory_keys_are_not_admin_tokens(app: Starlette) -> None:
+def test_fullstory_keys_are_not_admin_tokens(app: MockServerApp) -> None:
     with in_process_client(app, headers={"Authorization": "Basic mock-admin-key"}) as fs:
         admin_error(fs.get("/__admin/keys"), 401)
 
 
 @pytest.mark.parametrize("sent", ["café".encode(), b"caf\xe9", b"\xff\xfe", "s3cret€".encode()])
-def test_non_ascii_tokens_are_refused_in_the_envelope(app: Starlette, sent: bytes) -> None:
+def test_non_ascii_tokens_are_refused_in_the_envelope(app: MockServerApp, sent: bytes) -> None:
     # Header values arrive as raw bytes; a non-ASCII one must be a 401, not a 500.
     with in_process_client(app) as anon:
         response = anon.get("/__admin/keys", headers=[(b"Authorization", b"Bearer " + sent)])

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
+from mockserver.app import MockServerApp
 from mockserver.testing.transport import in_process_client
 from tests.conftest import ADMIN_KEY, STANDARD_KEY
 
@@ -42,13 +42,13 @@ def seed_body(project: str = PROJECT, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def cognigy(app: Starlette) -> Iterator[httpx.Client]:
+def cognigy(app: MockServerApp) -> Iterator[httpx.Client]:
     with in_process_client(app, headers={"X-API-Key": ADMIN_KEY}) as client:
         yield client
 
 
 @pytest.fixture
-def standard(app: Starlette) -> Iterator[httpx.Client]:
+def standard(app: MockServerApp) -> Iterator[httpx.Client]:
     with in_process_client(app, headers={"X-API-Key": STANDARD_KEY}) as client:
         yield client
 

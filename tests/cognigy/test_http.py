@@ -9,8 +9,8 @@ from xml.etree import ElementTree
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
+from mockserver.app import MockServerApp
 from mockserver.testing.transport import in_process_client
 from tests.cognigy.conftest import PROFILES, PROJECT, Create, seed_body
 from tests.cognigy.test_profiles import error
@@ -97,7 +97,7 @@ def test_an_unproducible_accept_changes_nothing(cognigy: httpx.Client) -> None:
     assert cognigy.get(PROFILES, params={"projectId": PROJECT}).json()["total"] == 0
 
 
-def test_tenants_are_isolated(app: Starlette, cognigy: httpx.Client, create: Create) -> None:
+def test_tenants_are_isolated(app: MockServerApp, cognigy: httpx.Client, create: Create) -> None:
     made = create("shared")
     state = app.state.server
     other_key = state.create_key("o-OTHER-na1", state.keys.find(ADMIN_KEY).level)
@@ -111,7 +111,7 @@ def test_tenants_are_isolated(app: Starlette, cognigy: httpx.Client, create: Cre
 
 
 def test_fault_rules_and_rate_limits_speak_cognigy(
-    app: Starlette, cognigy: httpx.Client, create: Create
+    app: MockServerApp, cognigy: httpx.Client, create: Create
 ) -> None:
     made = create("a")
     state = app.state.server
@@ -145,7 +145,7 @@ def test_fault_rules_and_rate_limits_speak_cognigy(
     assert cognigy.post(PROFILES, json=seed_body()).status_code == 201  # another group
 
 
-def test_the_journal_records_cognigy_calls(app: Starlette, create: Create) -> None:
+def test_the_journal_records_cognigy_calls(app: MockServerApp, create: Create) -> None:
     from mockserver.core.journal import JournalQuery
 
     made = create("a")

@@ -6,8 +6,8 @@ from datetime import datetime
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
+from mockserver.app import MockServerApp
 from mockserver.fullstory.world.generator import World
 
 JANE = {"uid": "jane-checkout", "email": "jane.checkout@example.com"}
@@ -15,7 +15,7 @@ SAM_EMAIL = "sam.support@example.com"
 JANE_FAILED = "5914802517630194781:7210365481229753190"
 
 
-def _world(app: Starlette) -> World:
+def _world(app: MockServerApp) -> World:
     world: World = app.state.server.tenant("o-MOCK-na1").fullstory.world
     return world
 
@@ -37,7 +37,7 @@ def test_legacy_list_shape_is_camel_case_strings(client: httpx.Client) -> None:
         )
 
 
-def test_lists_are_most_recent_first_and_limited(app: Starlette, client: httpx.Client) -> None:
+def test_lists_are_most_recent_first_and_limited(app: MockServerApp, client: httpx.Client) -> None:
     world = _world(app)
     user = world.user_at(_busy_user_index(world, 4))
     full = client.get("/v2/sessions", params={"uid": user.uid}).json()["results"]
@@ -50,7 +50,7 @@ def test_lists_are_most_recent_first_and_limited(app: Starlette, client: httpx.C
     assert [int(s["createdTime"]) for s in legacy] == [int(t.timestamp()) for t in times[:3]]
 
 
-def test_limit_defaults_to_20(app: Starlette, client: httpx.Client) -> None:
+def test_limit_defaults_to_20(app: MockServerApp, client: httpx.Client) -> None:
     world = _world(app)
     first, second = (world.user_at(i) for i in range(2))
     # Two users' union can pass 20 only with many sessions; check the default by counting.
@@ -69,7 +69,7 @@ def test_any_positive_int64_limit_is_accepted(client: httpx.Client, limit: str) 
 
 
 def test_default_limit_truncates_a_regular_users_sessions(
-    app: Starlette, client: httpx.Client
+    app: MockServerApp, client: httpx.Client
 ) -> None:
     world = _world(app)
     regular = next(
@@ -115,7 +115,7 @@ def test_unknown_user_has_no_sessions(client: httpx.Client) -> None:
 
 
 def test_session_uid_finds_one_session_and_excludes_uid(
-    app: Starlette, client: httpx.Client
+    app: MockServerApp, client: httpx.Client
 ) -> None:
     world = _world(app)
     ref = world.sessions_of(world.user_at(_busy_user_index(world, 1)))[0]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from mockserver.app import create_app
+from mockserver.app import MockServerApp, create_app
 from mockserver.http.auth import Credentials
 from mockserver.http.errors import ApiError
 from mockserver.settings import Settings
@@ -145,7 +144,7 @@ def test_oversized_body_is_413_and_state_survives() -> None:
 
 
 def test_unexpected_exception_is_a_500_in_the_envelope(
-    monkeypatch: pytest.MonkeyPatch, app: Starlette
+    monkeypatch: pytest.MonkeyPatch, app: MockServerApp
 ) -> None:
     from mockserver.fullstory import session_lookup
 
@@ -208,7 +207,7 @@ def test_admin_prefix_owns_only_its_own_paths(client: httpx.Client) -> None:
 
 
 def test_a_failing_recorder_does_not_eat_the_answer(
-    app: Starlette, monkeypatch: pytest.MonkeyPatch
+    app: MockServerApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*_: object) -> None:
         raise RuntimeError("disk full")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import ClassVar
-from xml.sax.saxutils import escape
 
 from mockserver.core.keys import KeyLevel
 from mockserver.core.lifecycle import LifecycleState
@@ -31,6 +30,12 @@ XML = "application/xml; charset=UTF-8"
 # The storage service's error codes for the statuses the pipeline itself raises.
 _CODES = {400: "InvalidArgument", 404: "NoSuchKey", 405: "MethodNotAllowed",
           413: "EntityTooLarge", 500: "InternalError"}  # fmt: skip
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as entities, as ``xml.sax.saxutils.escape`` writes them (without
+    importing xml.sax, and urllib.request with it, at every start)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 class StorageError(ApiError):

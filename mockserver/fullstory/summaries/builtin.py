@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.fullstory.summaries.insights import FUNNEL, INTENTS
+from mockserver.fullstory.summaries.vocabulary import FUNNEL, INTENTS
 
 
 def _s(description: str, enum: tuple[str, ...] = ()) -> dict[str, Any]:

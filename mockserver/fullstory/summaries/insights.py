@@ -11,16 +11,9 @@ import re
 from dataclasses import dataclass
 
 from mockserver.fullstory.summaries.facts import SessionFacts
+from mockserver.fullstory.summaries.vocabulary import FUNNEL
 from mockserver.fullstory.summaries.wording import quoted
 
-FUNNEL: tuple[str, ...] = ("landing", "browse", "product", "cart", "checkout", "purchase")
-INTENTS: tuple[str, ...] = (
-    "exploring",
-    "researching",
-    "ready to buy",
-    "seeking support",
-    "comparing",
-)
 _STAGE_PATHS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("purchase", re.compile(r"confirm|thank|order-complete|receipt|success", re.I)),
     ("checkout", re.compile(r"checkout|payment|billing|shipping", re.I)),

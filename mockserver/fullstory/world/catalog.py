@@ -10,11 +10,13 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-
-from faker import Faker
+from typing import TYPE_CHECKING
 
 from mockserver.core.rng import derive_rng, derive_seed
 from mockserver.fullstory.world.models import Device, Location
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 INDUSTRY = "Retail & E-commerce"
 CURRENCY = "USD"
@@ -260,15 +262,19 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def build_site(seed: int, faker: Faker) -> Site:
-    """The world's storefront: a brand from Faker's company names, a host, ~20 products."""
+def site_name(seed: int, faker: Faker) -> tuple[str, str]:
+    """The storefront's brand (from Faker's company names) and host."""
     faker.seed_instance(derive_seed(seed, "site", "brand"))
     # faker.company() gives "Schmidt-Lopez", "Smith Inc" or "Smith, Jones and Lee": keep the
     # first name-like part and add a retail-sounding suffix.
     core = re.split(r",| and | ", faker.company())[0]
     suffix = _BRAND_SUFFIXES[derive_seed(seed, "site", "suffix") % len(_BRAND_SUFFIXES)]
-    brand = f"{core} {suffix}"
     host = f"www.{slugify(core).replace('-', '')}{slugify(suffix).replace('-', '')}.com"
+    return f"{core} {suffix}", host
+
+
+def build_site(seed: int, brand: str, host: str) -> Site:
+    """The world's storefront under this name (see :func:`site_name`): ~20 products."""
     rng = derive_rng(seed, "site", "catalog")
     products: list[Product] = []
     for category, nouns, (low, high) in _CATEGORIES:

@@ -157,15 +157,11 @@ class World:
         self._codec = IdCodec(config.seed)
         # Re-seeded per entity, so it may be shared with other worlds (a server shares one).
         self.faker = faker or SharedFaker()
-        site = self.faker.site(config.seed)
         pinned_site = scenario.world if scenario is not None else None
-        if pinned_site is not None and (pinned_site.site_brand or pinned_site.site_host):
-            site = replace(
-                site,
-                brand=pinned_site.site_brand or site.brand,
-                host=pinned_site.site_host or site.host,
-            )
-        self.site = site
+        if pinned_site is None:
+            self.site = self.faker.site(config.seed)
+        else:
+            self.site = self.faker.site(config.seed, pinned_site.site_brand, pinned_site.site_host)
         self.org = OrgInfo(
             org_id=config.org_id,
             name=config.org_name or self.site.brand,  # the storefront is the org

@@ -16,11 +16,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mockserver.core.clock import parse_rfc3339
 from mockserver.core.rng import derive_rng, derive_seed
-from mockserver.core.yamlio import load_yaml
+from mockserver.core.yaml_cache import load_yaml_cached
+from mockserver.core.yamlio import load_yaml, yaml_error
 from mockserver.fullstory.ids import InvalidSessionId, SessionId, parse_session_id, stable_int63
 from mockserver.fullstory.segments.model import Segment, parse_definition
 from mockserver.fullstory.segments.rules import RuleError
@@ -35,9 +34,12 @@ from mockserver.fullstory.world.models import (
     frozen_map,
 )
 from mockserver.fullstory.world.scenario_events import LEGACY_TYPES, complete, from_legacy
+from mockserver.resources import data_dir
 
 _AGO = re.compile(r"\s*(\d+)\s*([dhms])")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# A packaged scenario's name (fixtures/NAME.yaml), as state.FIXTURE_NAME spells it.
+_FIXTURE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 class ScenarioError(ValueError):
@@ -131,10 +133,24 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
-        document = load_yaml(text)
-    except yaml.YAMLError as exc:
+        document = _read_yaml(text, source)
+    except yaml_error() as exc:
         raise ScenarioError(source, "<file>", f"is not valid YAML ({exc})") from exc
     return _Reader(source).scenario(document)
+
+
+def _read_yaml(text: str, source: str) -> Any:
+    """A packaged fixture's own text from its JSON copy (core/yaml_cache.py), as the specs are
+    read: every start parses the default scenario. Any other text (a file, an upload, a
+    snapshot's) is parsed each time, so clients cannot make the server write cache files."""
+    if _FIXTURE.fullmatch(source):
+        try:
+            packaged = (data_dir("fixtures") / f"{source}.yaml").read_text("utf-8")
+        except OSError:  # not a packaged name
+            packaged = None
+        if packaged == text:
+            return load_yaml_cached(text, f"scenario-{source}.yaml")
+    return load_yaml(text)
 
 
 class _Reader:

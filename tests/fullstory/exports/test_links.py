@@ -85,3 +85,12 @@ def test_standard_keys_may_not_export(fullstory_client: httpx.Client) -> None:
     assert results.status_code == 403
     assert fullstory_client.get("/segments/v1").status_code == 200
     assert fullstory_client.get("/operations/v1").status_code == 200
+
+
+@pytest.mark.parametrize("text", ["a&b<c>d\"e'f", "&amp;", "<<>>", "plain", "é\n", "&lt;&"])
+def test_storage_errors_escape_as_xml_sax_does(text: str) -> None:
+    from xml.sax.saxutils import escape as sax_escape
+
+    from mockserver.fullstory.exports.storage import escape
+
+    assert escape(text) == sax_escape(text)

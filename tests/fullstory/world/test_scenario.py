@@ -178,6 +178,30 @@ def test_default_scenario_loads_cleanly() -> None:
     assert {p.user.uid for p in scenario.users} == {"jane-checkout", "sam-support"}
 
 
+def test_the_packaged_text_parses_from_its_json_copy_as_from_yaml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("MOCKSERVER_YAML_CACHE", raising=False)
+    text = DEFAULT.read_text(encoding="utf-8")
+    parsed = parse_scenario(text, "default")  # writes the copy
+    assert list(tmp_path.rglob("scenario-default.yaml-*.json"))
+    assert parse_scenario(text, "default") == parsed
+    assert parsed == replace(load_scenario(DEFAULT), source="default")  # parsed from YAML
+
+
+@pytest.mark.parametrize("label", ["0" * 5000, "../default", "default/", "<uploaded>"])
+def test_any_source_label_parses_without_touching_the_cache(
+    label: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a packaged fixture's own text is read through the JSON copies: a label that is no
+    fixture name (an upload's, a snapshot's) is parsed, never looked up as a file name."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("MOCKSERVER_YAML_CACHE", raising=False)
+    assert parse_scenario(DEFAULT.read_text(encoding="utf-8"), label).users
+    assert not list(tmp_path.rglob("*.json"))
+
+
 MINIMAL_SESSION = "pages: [{url: 'https://shop.example.com/', title: Home}]"
 USER = "users: [{uid: a, email: a@x.com, sessions: ["
 PAGE = USER + "{pages: [{url: 'https://x.com/', title: T, "
