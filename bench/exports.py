@@ -119,6 +119,7 @@ def measure_pipeline(rows: int, fmt: str, level: int) -> dict[str, Any]:
     are one object for its events, as the real rows hand them out)."""
     from mockserver.fullstory.exports.columns import EVENT_COLUMNS, EVENT_LEVEL_COLUMNS
     from mockserver.fullstory.exports.files import encoded, gzipped
+    from mockserver.fullstory.exports.layout import EventCells, own_cells
     from mockserver.fullstory.exports.request import ExportFormat, ExportType
 
     shared = [c for c in EVENT_COLUMNS if c not in EVENT_LEVEL_COLUMNS]
@@ -129,12 +130,14 @@ def measure_pipeline(rows: int, fmt: str, level: int) -> dict[str, Any]:
     # hand them out.
     pages = [{column: f"value of {column} {n}" for column in shared} for n in range(1000)]
     events = [
-        {column: f"value of {column} {n}" for column in own}
-        | {"EventStart": f"2026-08-01T00:00:{n % 60:02d}.000Z"}
+        own_cells(
+            {column: f"value of {column} {n}" for column in own}
+            | {"EventStart": f"2026-08-01T00:00:{n % 60:02d}.000Z"}
+        )
         for n in range(5000)
     ]
 
-    def synthetic() -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    def synthetic() -> Iterator[tuple[dict[str, Any], EventCells]]:
         for n in range(rows):
             yield pages[n // 5 % 1000], events[n % 5000]
 

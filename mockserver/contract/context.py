@@ -14,7 +14,7 @@ import pytest
 from hypothesis import settings
 
 from mockserver.contract.control import ControlPlane
-from mockserver.contract.targets import Binding
+from mockserver.contract.targets import REQUEST_TIMEOUT, Binding
 from mockserver.testing.fake import FakeServer
 
 PROPERTY_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, database=None)
@@ -67,12 +67,15 @@ class PropertyContext:
         return self.binding.server
 
     def unpaced(self, headers: dict[str, str] | None = None) -> httpx.Client:
-        """A client that sees 429 as it is (for properties about rate limiting)."""
+        """A client that sees 429 as it is (for properties about rate limiting), with the run's
+        timeout: httpx's default (5 s) once failed an export download on a loaded machine, the
+        file being generated whole before its first byte."""
         return httpx.Client(
             base_url=self.binding.base_url,
             headers=self.binding.headers if headers is None else headers,
             transport=_Borrowed(self.binding.transport),
             event_hooks={"request": [lambda _: self.binding.target.count()]},
+            timeout=REQUEST_TIMEOUT,
         )
 
 

@@ -53,6 +53,10 @@ MAX_RETRY_AFTER = 60  # seconds; a longer wait means "stop", not "sleep"
 
 Kind = Literal["inprocess", "uvicorn", "url", "real"]
 
+# Seconds any request of a run may take (each read, the connect, the write): an export download
+# is a whole file generated before its first byte on a small world, seconds on a loaded machine.
+REQUEST_TIMEOUT = 30.0
+
 
 class TargetError(ValueError):
     """A target string that cannot be used (or is not allowed without an opt-in)."""
@@ -198,7 +202,7 @@ class Binding:
             headers=self.headers if authenticated else {},
             transport=PacedTransport(self.transport, self.target.pacer),
             event_hooks=hooks,
-            timeout=30.0,
+            timeout=REQUEST_TIMEOUT,
             **kwargs,
         )
 
@@ -281,7 +285,9 @@ class Target:
             token = self.environ.get(ADMIN_TOKEN_ENV) or (
                 self.environ.get(self.config.admin_token_env or "") or None
             )
-        plain = self._stack.enter_context(httpx.Client(base_url=base, transport=transport))
+        plain = self._stack.enter_context(
+            httpx.Client(base_url=base, transport=transport, timeout=REQUEST_TIMEOUT)
+        )
         control = ControlPlane(plain, token) if self.spec.kind != "real" else None
         if control is not None and not control.reachable():
             control = None

@@ -212,19 +212,19 @@ def apply_slice(events: Sequence[Event], spec: SliceSpec) -> list[Event]:
     * LAST: the latest ``event_limit`` events, within ``duration_limit_ms`` of the last one.
     * Filters run before the slice (INFERRED): the limit counts events that reach the context.
     """
-    kept = [e for e in events if spec.end_timestamp is None or e.time < spec.end_timestamp]
+    kept = [e for e in events if spec.end_timestamp is None or e.at < spec.end_timestamp]
     if spec.start_timestamp is not None:
-        kept = [e for e in kept if e.time >= spec.start_timestamp]
+        kept = [e for e in kept if e.at >= spec.start_timestamp]
     if not kept:
         return kept
     duration = timedelta(milliseconds=spec.duration_limit_ms)
     if spec.mode == "LAST":
         if spec.duration_limit_ms > 0:
-            kept = [e for e in kept if kept[-1].time - e.time <= duration]
+            kept = [e for e in kept if kept[-1].at - e.at <= duration]
         return kept[-spec.event_limit :] if spec.event_limit > 0 else kept
-    anchor = spec.start_timestamp or kept[0].time
+    anchor = spec.start_timestamp or kept[0].at
     if spec.duration_limit_ms > 0:
-        kept = [e for e in kept if e.time - anchor <= duration]
+        kept = [e for e in kept if e.at - anchor <= duration]
     return kept[: spec.event_limit] if spec.event_limit > 0 else kept
 
 
@@ -284,7 +284,7 @@ def render_event(event: Event, request: ContextRequest) -> dict[str, Any]:
     if request.include_descriptions:
         rendered["description"] = event_description(event)
     if not spec.exclude_event_timestamps:
-        rendered["timestamp"] = format_event_time(event.time)
+        rendered["timestamp"] = format_event_time(event.at)
     element = event.properties.get("target")
     if event.type in ("copy", "highlight") and isinstance(element, Mapping) and element.get("text"):
         rendered["content"] = element["text"]  # the copied / highlighted text itself

@@ -97,7 +97,7 @@ def _shared_events(session: Session, events: Sequence[Event] | None = None) -> l
             "device_id": device_id,
             "session_id": session_part,
             "view_id": pages[event.page_index].view_id,
-            "event_time": format_event_time(event.time),
+            "event_time": format_event_time(event.at),
             "event_type": event.type,
             "event_properties": event_properties(event),
             "source_type": "web",

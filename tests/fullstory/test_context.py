@@ -27,6 +27,7 @@ from mockserver.fullstory.world.models import (
     Session,
     SessionRef,
     User,
+    epoch_us,
     frozen_map,
 )
 from mockserver.fullstory.world.scenario_events import complete, from_legacy
@@ -52,7 +53,9 @@ def ev(
     converted exactly as scenario files are."""
     kind, shaped = from_legacy(kind, props)
     shaped = complete(kind, shaped)
-    return Event(at(seconds), kind, page, f"{kind} at {seconds}", name, frozen_map(shaped), defs)
+    return Event(
+        epoch_us(at(seconds)), kind, page, f"{kind} at {seconds}", name, frozen_map(shaped), defs
+    )
 
 
 def make_session() -> Session:
@@ -478,7 +481,7 @@ def quiet_session() -> Session:
         ev(3, "identify", 0, user_id="jane"),
         ev(4, "console_message", 0, message="ready", level="log"),
     )
-    events = tuple(sorted((*SESSION.events, *extra), key=lambda e: e.time))
+    events = tuple(sorted((*SESSION.events, *extra), key=lambda e: e.time_us))
     return Session(SESSION.ref, SESSION.device, SESSION.pages, events, "x", "y", None)
 
 

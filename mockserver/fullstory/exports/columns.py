@@ -91,6 +91,9 @@ def individual_row(user: User, starts: list[datetime], zone: tzinfo) -> dict[str
     }
 
 
+# The shared columns that change from one page of a session to the next; every other shared
+# column is the session's (layout.PageValues).
+PAGE_COLUMNS: tuple[str, ...] = ("PageId", "PageStart", "PageUrl")
 # Columns that change from one event to the next, in file order; every other column of an event
 # row is the same for all events of a page (user, session and page columns), so encoders write
 # those once per page (files.py). An event's own part holds these first, in this order, then its

@@ -14,6 +14,7 @@ from typing import Generic, TypeVar
 from isal import isal_zlib
 
 from mockserver.fullstory.exports.layout import (
+    EventCells,
     Run,
     Values,
     csv_cell,
@@ -21,10 +22,12 @@ from mockserver.fullstory.exports.layout import (
     csv_fragment,
     default_fields,
     json_fragments,
+    own_values,
     runs_of,
 )
 from mockserver.fullstory.exports.request import ExportFormat, ExportType
 from mockserver.fullstory.exports.rows import Row
+from mockserver.fullstory.exports.templates import CSV, JSON, RowTemplates
 
 # Rows are encoded into pieces of about this size before compressing: one zlib call per piece
 # instead of one per row, and a piece is what goes out on the wire.
@@ -84,8 +87,9 @@ def _framed(lines: Iterable[T], frame: _Frame[T], encode: Callable[[T], bytes]) 
 
 
 class _RowParts(Generic[T]):
-    """Fills a row's runs in place: the shared ones only when the page changes (the rows of a
-    page share one values object), the event's own ones every row."""
+    """The general encoder: fills a row's runs in place, the shared ones only when the page
+    changes (the rows of a page share one values object), the event's own ones every row.
+    Rows the templates (templates.py) cannot write come here."""
 
     def __init__(
         self,
@@ -100,31 +104,43 @@ class _RowParts(Generic[T]):
         self._encode_own: Callable[[Values], list[T]] = encoder([runs[i] for i in self._own])
         self._page: Values | None = None
 
-    def fill(self, page: Values, event: Values) -> list[T]:
+    def fill(self, page: Values, event: EventCells) -> list[T]:
         parts = self.parts
         if page is not self._page:
             self._page = page
             for place, text in zip(self._shared, self._encode_shared(page), strict=True):
                 parts[place] = text
-        for place, text in zip(self._own, self._encode_own(event), strict=True):
-            parts[place] = text
+        if self._own:  # an individual row is all shared part
+            for place, text in zip(self._own, self._encode_own(own_values(event)), strict=True):
+                parts[place] = text
         return parts
 
 
 def _json_objects(rows: Iterable[Row], runs: Sequence[Run]) -> Iterator[bytes]:
     parts = _RowParts(runs, json_fragments, b"")
     fill, join = parts.fill, b",".join
+    templates = RowTemplates.of(runs, JSON)
+    templated = templates.row if templates is not None else _no_template
     for page, event in rows:
-        yield b"{%b}" % join([part for part in fill(page, event) if part])
+        row = templated(page, event)
+        yield row if row is not None else b"{%b}" % join([p for p in fill(page, event) if p])
 
 
 def _csv_lines(rows: Iterable[Row], columns: list[str], export_type: ExportType) -> Iterator[str]:
-    parts = _RowParts(runs_of(columns, export_type), _csv_encoder, "")
+    runs = runs_of(columns, export_type)
+    parts = _RowParts(runs, _csv_encoder, "")
     fill = parts.fill
+    templates = RowTemplates.of(runs, CSV)
+    templated = templates.row if templates is not None else _no_template
     # csv writes a row of one empty cell as "" (a blank line would read as no row at all).
     lone = '""' if len(columns) == 1 else ""
     for page, event in rows:
-        yield ",".join(fill(page, event)) or lone
+        row = templated(page, event)
+        yield row if row is not None else ",".join(fill(page, event)) or lone
+
+
+def _no_template(page: Values, event: EventCells) -> None:
+    return None
 
 
 def _csv_encoder(runs: Sequence[Run]) -> Callable[[Values], list[str]]:

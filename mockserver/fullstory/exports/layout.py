@@ -36,6 +36,42 @@ _WILDCARDS = {ALL_USER_VARS: "user_", ALL_EVENT_VARS: "evt_"}
 _CSV_SPECIAL = (",", '"', "\n", "\r")
 
 Values = Mapping[str, Any]
+# An event row's own part (session_rows.py), as a tuple rather than a dict (it is made once per
+# row): the ``EventStart`` text, the values of the other ``EVENT_LEVEL_COLUMNS`` in order (the
+# *key*: events repeat a few hundred distinct keys, so encoders cache what a key encodes to),
+# and the event's ``evt_`` custom variables (empty for all but custom events).
+EventCells = tuple[Any, tuple[Any, ...], Values]
+_NO_VARIABLES: Values = {}
+
+
+class PageValues(dict[str, Any]):
+    """A page's shared columns (session_rows.py): its session's, which are also ``session``
+    (one object for every page of the session, so encoders can write them once per session),
+    and the page's own ``PAGE_COLUMNS``."""
+
+    __slots__ = ("session",)
+
+    def __init__(self, session: Values, page: Values) -> None:
+        super().__init__(session)
+        self.update(page)
+        self.session = session
+
+
+def own_values(cells: EventCells) -> dict[str, Any]:
+    """An event row's own part as columns: ``EVENT_LEVEL_COLUMNS`` in order, then ``evt_*``."""
+    start, key, variables = cells
+    values = dict(zip(EVENT_LEVEL_COLUMNS, (start, *key), strict=True))
+    values.update(variables)
+    return values
+
+
+def own_cells(values: Values) -> EventCells:
+    """The inverse of :func:`own_values` (a missing column is None)."""
+    return (
+        values.get("EventStart"),
+        tuple(values.get(name) for name in EVENT_LEVEL_COLUMNS[1:]),
+        {k: v for k, v in values.items() if k.startswith("evt_")} or _NO_VARIABLES,
+    )
 
 
 def default_fields(export_type: ExportType) -> tuple[str, ...]:
@@ -87,28 +123,10 @@ def json_fragments(runs: Sequence[Run]) -> Callable[[Values], list[bytes]]:
     """A function from a row part's values to the JSON members (``"k":v,...``, no braces) of
     each of ``runs``, in order; ``b""`` for a run with nothing to write."""
     pickers = [_json_picker(run.names) for run in runs]
-    dedupe = _needs_dedupe([name for run in runs for name in run.names])
+    dedupe = needs_dedupe([name for run in runs for name in run.names])
     dump = orjson.dumps
     if not dedupe:
-
-        def general(values: Values) -> list[bytes]:
-            return [dump(pick(values))[1:-1] for pick in pickers]
-
-        if [run.names for run in runs] != [EVENT_LEVEL_COLUMNS, (ALL_EVENT_VARS,)]:
-            return general
-        # The default event row's own runs. An event's part is EVENT_LEVEL_COLUMNS in order,
-        # then only its ``evt_`` variables (session_rows.py): the first run is its first items,
-        # the second the rest. Most events have no variables and are encoded whole; a custom
-        # event is split by position (picking the runs by name cost ~20 µs a custom row).
-        size = len(EVENT_LEVEL_COLUMNS)
-
-        def default_own(values: Values) -> list[bytes]:
-            if len(values) == size:
-                return [dump(values)[1:-1], b""]
-            items = list(values.items())
-            return [dump(dict(items[:size]))[1:-1], dump(dict(items[size:]))[1:-1]]
-
-        return default_own
+        return lambda values: [dump(pick(values))[1:-1] for pick in pickers]
 
     def fragments(values: Values) -> list[bytes]:
         written: set[str] = set()
@@ -140,7 +158,7 @@ def _json_picker(names: Sequence[str]) -> Callable[[Values], dict[str, Any]]:
     return pick
 
 
-def _needs_dedupe(names: Sequence[str]) -> bool:
+def needs_dedupe(names: Sequence[str]) -> bool:
     """A custom variable may be written twice only when its wildcard and its name both are."""
     return any(
         wildcard in names and any(n.startswith(prefix) and n != wildcard for n in names)
@@ -172,3 +190,15 @@ def csv_cell(value: Any) -> str:
         if special in text:
             return '"' + text.replace('"', '""') + '"'
     return text
+
+
+def json_members(names: Sequence[str]) -> Callable[[Values], bytes]:
+    """The JSON members of ``names`` in a row part (one run's worth, no dedupe)."""
+    dump = orjson.dumps
+    if len(names) == 1 and names[0] not in _WILDCARDS:
+        # One named column (a page's PageId, PageStart or PageUrl, written once per page): its
+        # key, encoded once, and its value, without a dict built and dumped around it.
+        key, prefix = names[0], dump({names[0]: None})[1:-5]  # '"name":'
+        return lambda values: prefix + dump(values.get(key))
+    pick = _json_picker(names)
+    return lambda values: dump(pick(values))[1:-1]

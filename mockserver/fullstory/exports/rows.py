@@ -16,8 +16,10 @@ from datetime import timedelta
 from typing import Any
 
 from mockserver.fullstory.exports.columns import individual_row
+from mockserver.fullstory.exports.layout import EventCells
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
-from mockserver.fullstory.exports.session_rows import SessionRows, event_instant
+from mockserver.fullstory.exports.session_rows import SessionRows
+from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.segments.membership import (
     ScannedSession,
     TimeRange,
@@ -27,17 +29,17 @@ from mockserver.fullstory.segments.membership import (
 )
 from mockserver.fullstory.segments.rules import Rule
 from mockserver.fullstory.world.generator import World
-from mockserver.fullstory.world.models import Event, SessionRef, User
+from mockserver.fullstory.world.models import Event, SessionRef, User, epoch_us
 
 # A session's events happen within a day of its start: sessions that start earlier than that
 # before the range cannot have events inside it.
 SESSION_SPAN = timedelta(days=1)
 
 # A row in two parts (session_rows.py): the columns shared by the page's events (the same dict
-# object for all of them, so encoders write it once per page) and the event's own columns. An
+# object for all of them, so encoders write it once per page) and the event's own cells. An
 # individual row is all shared part.
-Row = tuple[Mapping[str, Any], Mapping[str, Any]]
-_NO_VALUES: Mapping[str, Any] = {}
+Row = tuple[Mapping[str, Any], EventCells]
+_NO_CELLS: EventCells = ("", (), {})
 
 
 def export_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
@@ -57,12 +59,23 @@ def _candidates(world: World, user: User, window: TimeRange) -> list[SessionRef]
     ]
 
 
+def ms_bounds(window: TimeRange) -> tuple[int | None, int | None]:
+    """``window`` in epoch milliseconds, ``[low, high)``: an event's millisecond time ``at`` is
+    inside ``window`` when ``low <= at < high`` (bounds rounded up: at * 1000 µs >= start µs
+    exactly when at >= ceil(start / 1000))."""
+    low = -(-epoch_us(window.start) // 1000) if window.start is not None else None
+    high = -(-epoch_us(window.end) // 1000) if window.end is not None else None
+    return low, high
+
+
 def _has_events_in(scan: UserScan, user: User, ref: SessionRef, window: TimeRange) -> bool:
     if window.contains(ref.created):
         return True  # every session opens with an event at its start (its first page load)
     scanned = scan.session(user, ref)
+    low, high = ms_bounds(window)
     return scanned is not None and any(
-        window.contains(event_instant(e)) for e in scanned.session.events
+        (low is None or at >= low) and (high is None or at < high)
+        for at in (epoch_ms(e.time_us) for e in scanned.session.events)
     )
 
 
@@ -77,12 +90,13 @@ def _individual_rows(world: World, rule: Rule, request: ExportRequest) -> Iterat
         ):
             continue
         starts = [ref.created for ref in reversed(world.sessions_of(user))]
-        yield individual_row(user, starts, zone), _NO_VALUES
+        yield individual_row(user, starts, zone), _NO_CELLS
 
 
 def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
     zone, window, scan = request.zone, request.time_range, UserScan(world)
-    start, end = window.start, window.end
+    start, end = ms_bounds(window)
+    time_text = TimeText(zone)
     for user in all_users(world):
         if not is_member(scan, user, rule, request.segment_time_range):
             continue
@@ -94,12 +108,12 @@ def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
             chosen = _chosen(scanned, rule, request.scope)
             if not chosen:
                 continue
-            rows = SessionRows(scanned.session, first_start, zone)
-            page_values, event_values = rows.page_values, rows.event_values
+            rows = SessionRows(scanned.session, first_start, zone, time_text)
+            page_values, event_cells = rows.page_values, rows.event_cells
             for event in chosen:
-                at = event_instant(event)
+                at = event.time_us // 1000  # epoch_ms, inlined: once per row
                 if (start is None or at >= start) and (end is None or at < end):
-                    yield page_values(event.page_index), event_values(event, at)
+                    yield page_values(event.page_index), event_cells(event, at)
 
 
 def _chosen(scanned: ScannedSession, rule: Rule, scope: Scope) -> tuple[Event, ...] | list[Event]:

@@ -16,35 +16,29 @@ the events endpoint's answer.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from mockserver.fullstory.exports.columns import event_vars, format_time, json_scalar, user_vars
+from mockserver.fullstory.exports.layout import EventCells, PageValues, own_values
+from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.segments.event_kinds import click_flavour_of
 from mockserver.fullstory.world.models import Event, Session
 
 Values = dict[str, Any]
 _NO_VALUES: Mapping[str, Any] = {}
-# The tails of an ISO time in milliseconds: "SS" and ".mmmZ".
-_SECONDS: tuple[str, ...] = tuple(f"{second:02d}" for second in range(60))
-_MILLIS: tuple[str, ...] = tuple(f".{milli:03d}Z" for milli in range(1000))
-
-
-def event_instant(event: Event) -> datetime:
-    """The event's time as the endpoint writes it (milliseconds): the instant the export's time
-    range and time zone apply to."""
-    at = event.time
-    extra = at.microsecond % 1000
-    return at if not extra else at.replace(microsecond=at.microsecond - extra)
 
 
 class SessionRows:
-    """The row parts of one session's events in one time zone."""
+    """The row parts of one session's events in one time zone; ``time_text`` formats instants
+    in that zone (one per export: it caches per minute)."""
 
-    def __init__(self, session: Session, user_created: datetime, zone: tzinfo) -> None:
+    def __init__(
+        self, session: Session, user_created: datetime, zone: tzinfo, time_text: TimeText
+    ) -> None:
         self.session = session
         self.zone = zone
-        self._utc = zone is UTC
+        self.time_text = time_text
         user, device = session.user, session.device
         location = user.location
         self._session_values: Values = {
@@ -69,74 +63,65 @@ class SessionRows:
             **user_vars(user),
         }
         self._pages: dict[int, Values] = {}
-        self._view_starts: dict[str, datetime] | None = None
-        # "YYYY-MM-DDTHH:MM:" by (year, month, day, hour, minute): a session spans at most a
-        # day, so this holds at most 1,440 strings.
-        self._minutes: dict[tuple[int, int, int, int, int], str] = {}
+        self._view_starts: dict[str, int] | None = None
 
     def page_values(self, page_index: int) -> Values:
         """The columns shared by the events of page ``page_index`` (the same dict each time)."""
         values = self._pages.get(page_index)
         if values is None:
             page = self.session.pages[page_index]
-            values = self._pages[page_index] = {
-                **self._session_values,
-                "PageId": page.view_id,
-                # A view's start is its first event (an in-page route change keeps the view).
-                "PageStart": format_time(self.view_starts()[page.view_id], self.zone),
-                "PageUrl": page.url,
-            }
+            values = self._pages[page_index] = PageValues(
+                self._session_values,
+                {
+                    "PageId": page.view_id,
+                    # A view's start is its first event (an in-page route change keeps the view).
+                    "PageStart": self.time_text(self.view_starts()[page.view_id]),
+                    "PageUrl": page.url,
+                },
+            )
         return values
 
-    def view_starts(self) -> dict[str, datetime]:
+    def view_starts(self) -> dict[str, int]:
+        """Each view's start in epoch milliseconds."""
         if self._view_starts is None:
-            starts: dict[str, datetime] = {}
+            starts: dict[str, int] = {}
             pages = self.session.pages
             for event in self.session.events:  # in time order
-                starts.setdefault(pages[event.page_index].view_id, event_instant(event))
+                starts.setdefault(pages[event.page_index].view_id, epoch_ms(event.time_us))
             self._view_starts = starts
         return self._view_starts
 
-    def event_values(self, event: Event, at: datetime) -> Values:
-        """The per-event columns; ``at``: :func:`event_instant` of ``event``.
+    def event_values(self, event: Event, at: int) -> Values:
+        """The per-event columns (:meth:`event_cells` as a dict); ``at``: the event's time in
+        epoch milliseconds (``epoch_ms``)."""
+        return own_values(self.event_cells(event, at))
 
-        Runs once per exported row, so the common cases are tested first: a target that is a
-        plain dict, text that is already a string, a type that cannot be a flavoured click."""
+    def event_cells(self, event: Event, at: int) -> EventCells:
+        """The per-event columns as :data:`~mockserver.fullstory.exports.layout.EventCells`.
+
+        Runs once per exported row, so the common cases are tested first: no target or one that
+        is a plain dict, text that is already a string, a type that cannot be a flavoured
+        click."""
         kind = event.type
         props = event.properties
         target = props.get("target")
-        if target.__class__ is not dict and not isinstance(target, Mapping):
+        # Most events (requests, loads...) have none: decided before the ABC isinstance check.
+        if target is None or (target.__class__ is not dict and not isinstance(target, Mapping)):
             target = _NO_VALUES
         text = target.get("text") or props.get("target_text") or ""
         selector = target.get("raw_selector") or props.get("target_selector") or ""
-        if self._utc and at.tzinfo is UTC:
-            # The endpoint's own form (format_event_time), without a zone conversion and
-            # without isoformat (~3 µs a call): the minute's prefix is formatted once, seconds
-            # and milliseconds come from tables. ``at`` is in whole milliseconds.
-            minute = (at.year, at.month, at.day, at.hour, at.minute)
-            prefix = self._minutes.get(minute)
-            if prefix is None:
-                prefix = self._minutes[minute] = at.isoformat()[:17]
-            start = prefix + _SECONDS[at.second] + _MILLIS[at.microsecond // 1000]
-        else:
-            start = format_time(at, self.zone)
-        values: Values = {
-            "EventStart": start,
-            "EventType": kind,
-            "EventSubType": (
-                str(props.get("navigate_reason", ""))
-                if kind == "navigate"
-                else click_flavour_of(kind, props)
-                if "click" in kind
-                else ""
-            ),
-            "EventCustomName": _custom_name(event) if kind == "custom" else "",
-            "EventTargetText": text if text.__class__ is str else json_scalar(text),
-            "EventTargetSelector": selector if selector.__class__ is str else json_scalar(selector),
-        }
+        if text.__class__ is not str:
+            text = json_scalar(text)
+        if selector.__class__ is not str:
+            selector = json_scalar(selector)
         if kind == "custom":
-            values.update(event_vars(props))
-        return values
+            key = (kind, "", _custom_name(event), text, selector)
+            return self.time_text(at), key, event_vars(props)
+        if kind == "navigate":
+            sub_type = str(props.get("navigate_reason", ""))
+        else:
+            sub_type = click_flavour_of(kind, props) if "click" in kind else ""
+        return self.time_text(at), (kind, sub_type, "", text, selector), _NO_VALUES
 
 
 def _custom_name(event: Event) -> Any:

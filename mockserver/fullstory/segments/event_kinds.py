@@ -27,6 +27,12 @@ _ALIASES: Mapping[str, tuple[str, ...]] = {
     "element-seen": ("element_seen",),
 }
 _CLICK_FLAVOURS = ("rage", "dead", "error")
+# Per flavour: the property names that flag it, then the two count names (see _flag). Spelled
+# out once: exports ask for a click's flavour once per exported click.
+_FLAG_NAMES: tuple[tuple[tuple[str, ...], str, str], ...] = tuple(
+    ((f, f"is_{f}", f"{f}_click", f"is_{f}_click"), f"{f}_click_count", f"{f}_count")
+    for f in _CLICK_FLAVOURS
+)
 
 KNOWN_KINDS: frozenset[str] = frozenset(
     {
@@ -82,11 +88,12 @@ def click_flavour_of(event_type: str, properties: Mapping[str, Any]) -> str:
 def _flag(properties: Mapping[str, Any], flavour: str) -> bool:
     # INFERRED names: FullStory's raw property names for click flavours are not confirmed by a
     # first-party source (events-model.md), so any of the plausible spellings counts.
-    for name in (flavour, f"is_{flavour}", f"{flavour}_click", f"is_{flavour}_click"):
+    names, click_count, count_name = _FLAG_NAMES[_CLICK_FLAVOURS.index(flavour)]
+    for name in names:
         value = properties.get(name)
         if value:
             return True
-    count = properties.get(f"{flavour}_click_count", properties.get(f"{flavour}_count"))
+    count = properties.get(click_count, properties.get(count_name))
     return isinstance(count, int) and count > 0
 
 

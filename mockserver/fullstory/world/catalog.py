@@ -44,7 +44,7 @@ class Site:
         return f"https://{self.host}"
 
     def url(self, path: str) -> str:
-        return self.base_url + path
+        return "https://" + self.host + path  # base_url + path, without a property per event
 
 
 # (category, noun choices, price range)

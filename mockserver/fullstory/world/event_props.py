@@ -57,6 +57,27 @@ def url_properties(url: str) -> dict[str, Any]:
     return split_url_properties(url)
 
 
+class UrlShapes:
+    """:func:`url_properties` of URLs seen before, shared: a page's own API calls repeat the
+    same few URLs on every page load of every session, and shaping one costs more than the
+    rest of its event. The shapes are shared between events as every nested part of an event's
+    properties may be (models.Event: nobody mutates them; answers are deep copies). Bounded:
+    emptied when full (unique URLs, such as paging cursors, pass through it)."""
+
+    MAX_URLS = 1024
+
+    def __init__(self) -> None:
+        self._shapes: dict[str, dict[str, Any]] = {}
+
+    def of(self, url: str) -> dict[str, Any]:
+        shape = self._shapes.get(url)
+        if shape is None:
+            if len(self._shapes) >= self.MAX_URLS:
+                self._shapes.clear()
+            shape = self._shapes[url] = url_properties(url)
+        return shape
+
+
 def split_url_properties(url: str) -> dict[str, Any]:
     """:func:`url_properties` of any URL, by urlsplit and parse_qs."""
     parts = urlsplit(url)
@@ -125,9 +146,13 @@ def target(
         "text": "" if masked else text,
         "masked": masked,
         "raw_selector": selector,
-        "element_properties": dict(element_properties or {}),
+        # Fresh containers either way; {} and [] without a call when there is nothing to copy
+        # (nearly every generated element): this runs once per element event.
+        "element_properties": dict(element_properties) if element_properties else {},
         "element_definition_id": element_definition_id,
-        "additional_element_definition_ids": list(additional_element_definition_ids),
+        "additional_element_definition_ids": (
+            list(additional_element_definition_ids) if additional_element_definition_ids else []
+        ),
     }
 
 
@@ -173,11 +198,19 @@ def mouse_thrash(element: Mapping[str, Any]) -> dict[str, Any]:
     return {"target": dict(element)}
 
 
-def request(method: str, url: str, status: int, duration_millis: int) -> dict[str, Any]:
-    """A captured network request; network errors are requests with status >= 400."""
+def request(
+    method: str,
+    url: str,
+    status: int,
+    duration_millis: int,
+    *,
+    shapes: UrlShapes | None = None,
+) -> dict[str, Any]:
+    """A captured network request; network errors are requests with status >= 400.
+    ``shapes``: a cache of URL shapes to take ``request_url`` from (see :class:`UrlShapes`)."""
     return {
         "request_method": method,
-        "request_url": url_properties(url),
+        "request_url": shapes.of(url) if shapes is not None else url_properties(url),
         "request_status": status,
         "request_duration_millis": duration_millis,
     }

@@ -29,6 +29,7 @@ from mockserver.fullstory.world.catalog import (
     pick_location,
     slugify,
 )
+from mockserver.fullstory.world.event_props import UrlShapes
 from mockserver.fullstory.world.fakers import SharedFaker
 from mockserver.fullstory.world.journeys import pick_journey
 from mockserver.fullstory.world.models import (
@@ -39,6 +40,7 @@ from mockserver.fullstory.world.models import (
     Session,
     SessionRef,
     User,
+    epoch_us,
     frozen_map,
 )
 from mockserver.fullstory.world.scenario import PinnedSession, Scenario
@@ -53,6 +55,7 @@ SESSION_CACHE_SIZE = 2048
 # events it holds: about 1 KiB of Python objects per event.
 SESSION_CACHE_EVENTS = 60_000
 USER_CACHE_SIZE = 4096
+DEVICE_CACHE_SIZE = 256  # a scan asks for one user's device per session, user after user
 _PLANS: tuple[tuple[str, int], ...] = (("free", 55), ("plus", 30), ("premium", 15))
 _TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
 
@@ -182,9 +185,12 @@ class World:
         self._session_keys: LruCache[str, tuple[int, int] | None] = LruCache(SESSION_CACHE_SIZE)
         self._starts: LruCache[int, tuple[datetime, ...]] = LruCache(USER_CACHE_SIZE)
         self._refs: LruCache[int, tuple[SessionRef, ...]] = LruCache(USER_CACHE_SIZE)
+        self._devices: LruCache[int, Device] = LruCache(DEVICE_CACHE_SIZE)
         self._pins = _PinIndex(scenario)
         self._pinned_sessions: dict[str, Session] = {}
         self._pinned_lock = threading.Lock()
+        # Request URL shapes, shared by every session's timeline (event_props.UrlShapes).
+        self._url_shapes = UrlShapes()
 
     # -- users -------------------------------------------------------------------------------
 
@@ -362,7 +368,11 @@ class World:
         return f"{APP_HOST}/ui/{self.config.org_id}/session/{session_id}"
 
     def _device_of(self, index: int) -> Device:
-        # A device id is a browser cookie, so one user index = one device for all sessions.
+        # A device id is a browser cookie, so one user index = one device for all sessions
+        # (cached: a scan makes every session of a user in a row).
+        return self._devices.get_or_create(index, lambda: self._make_device(index))
+
+    def _make_device(self, index: int) -> Device:
         rng = derive_rng(self.config.seed, "device", index)
         return device_from_profile(pick_device_profile(rng), rng)
 
@@ -379,6 +389,7 @@ class World:
             derive_seed(seed, "views", index, number),
             visitor=Visitor(user, touch=device.device != "Desktop"),
             budget=draw_budget(rng),
+            url_shapes=self._url_shapes,
         )
         outcome = plan.script(timeline)
         # The user's listing usually holds this ref already (a scan walks it): its ids are two
@@ -412,6 +423,7 @@ class World:
         if cached is not None:
             return cached
         ref = self._pinned_ref(user, pinned)
+        created_us = epoch_us(ref.created)
         pages: list[Page] = []
         timed: list[tuple[float, int, Event]] = []
         for page_index, page in enumerate(pinned.pages):
@@ -422,9 +434,8 @@ class World:
             started = ref.created + timedelta(seconds=page.at)
             pages.append(Page(view_id, page.url, page.title, page.tab, started))
             for event in page.events:
-                at = ref.created + timedelta(milliseconds=round(event.at * 1000))
                 item = Event(
-                    time=at,
+                    time_us=created_us + round(event.at * 1000) * 1000,
                     type=event.type,
                     page_index=page_index,
                     description=event.description,

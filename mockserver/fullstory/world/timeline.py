@@ -24,7 +24,7 @@ from mockserver.fullstory.ids import ID_MASK
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world.catalog import CURRENCY, Product, Site
 from mockserver.fullstory.world.descriptions import describe_event
-from mockserver.fullstory.world.models import Event, Page, User
+from mockserver.fullstory.world.models import Event, Page, User, epoch_us
 
 # Session size: log-normal around a median of 90 events; P(> 300) ~ 9%, P(> 1000) ~ 0.4%.
 BUDGET_MEDIAN = 90
@@ -56,6 +56,8 @@ _CONSOLE_NOISE: tuple[tuple[str, str], ...] = (
     ("info", "Service worker registered"),
     ("warn", "Image with src lazy-loaded after viewport intersection"),
 )
+# Event's fields, in order, for _record's direct construction (checked: tests/fullstory/world).
+_new_event = tuple.__new__
 SEL_PRODUCT_CARD = "main#results > ul.product-grid > li.product-card > a.product-card__link"
 
 
@@ -84,7 +86,9 @@ class Timeline:
         *,
         visitor: Visitor | None = None,
         budget: int = BUDGET_MEDIAN,
+        url_shapes: ep.UrlShapes | None = None,
     ) -> None:
+        """``url_shapes``: request URL shapes shared with other timelines (the world's)."""
         self.site = site
         self.rng = rng
         self.visitor = visitor or Visitor(None, touch=False)
@@ -92,6 +96,7 @@ class Timeline:
         # Ambient events per page load grow with the budget: big sessions are busy pages too.
         self.ambient = max(2, min(60, budget // 18))
         self._start = start
+        self._start_us = epoch_us(start)  # events carry integer times (models.Event)
         self._view_seeds = SeedFamily(view_seed, "view")  # one hash prefix per session
         self._elapsed_ms = 0
         self._page = -1
@@ -100,6 +105,7 @@ class Timeline:
         self.events: list[Event] = []
         self.referrer: str | None = None
         self._identified = False
+        self._url_shapes = url_shapes or ep.UrlShapes()
 
     @property
     def page(self) -> Page:
@@ -109,13 +115,14 @@ class Timeline:
     def touch(self) -> bool:
         return self.visitor.touch
 
-    def _tick(self, gap: tuple[float, float]) -> datetime:
+    def _tick(self, gap: tuple[float, float]) -> int:
+        """Moves the clock on by a draw from ``gap`` (seconds); the new time in epoch µs."""
         if self.events:  # the first event is the session start itself
             low, high = gap
             # rng.uniform(low, high) inlined (the same arithmetic on the same draw): this runs
             # once per generated event, and exports generate millions.
             self._elapsed_ms += max(1, int((low + (high - low) * self.rng.random()) * 1000))
-        return self._start + timedelta(0, 0, 0, self._elapsed_ms)  # milliseconds
+        return self._start_us + self._elapsed_ms * 1000
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -145,7 +152,10 @@ class Timeline:
         else:
             view_id = str(self._view_seeds.member(self._views) & ID_MASK)
             self._views += 1
-        self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=at))
+        # A page's start stays a datetime in the world epoch's own zone (one per page, not per
+        # event): the page readers format it as they always did.
+        started = self._start + timedelta(milliseconds=self._elapsed_ms)
+        self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=started))
         self._page = len(self.pages) - 1
         self._add(at, "navigate", ep.navigate(reason), None, (definition,) if definition else ())
         if not self._identified and self.visitor.user is not None:
@@ -171,7 +181,7 @@ class Timeline:
         self._record("page_properties", ep.page_properties(page_name), None, (0.01, 0.1), None)
         for _ in range(rng.randint(1, max(1, self.ambient // 2))):
             method, path, typical = rng.choice(_PAGE_REQUESTS)
-            duration = int(typical * rng.uniform(0.5, 2.5))
+            duration = int(typical * (0.5 + 2.0 * rng.random()))  # rng.uniform(0.5, 2.5)
             self.request(method, path, 200, duration, gap=(0.02, 0.4))
         if rng.random() < 0.15:
             level, message = rng.choice(_CONSOLE_NOISE)
@@ -205,21 +215,28 @@ class Timeline:
     ) -> None:
         """:meth:`act` for a ``props`` dict no one else holds (the builders' fresh ones), with
         :meth:`_tick` and :meth:`_add` inlined: this runs once per generated event. Never a
-        navigate (which needs its description now: :meth:`visit`)."""
+        navigate (which needs its description now: :meth:`visit`).
+
+        The event is made by ``tuple.__new__`` with every field given, in order: the same
+        named tuple as ``Event(...)`` makes, without its generated ``__new__`` (a Python-level
+        function call, about a tenth of the cost of generating an event)."""
         events = self.events
         if events:  # the first event is the session start itself
             low, high = gap
             step = int((low + (high - low) * self.rng.random()) * 1000)
             self._elapsed_ms += step if step > 0 else 1
         events.append(
-            Event(
-                self._start + timedelta(0, 0, 0, self._elapsed_ms),
-                kind,
-                self._page,
-                None,
-                name,
-                MappingProxyType(props),
-                (definition,) if definition else (),
+            _new_event(
+                Event,
+                (
+                    self._start_us + self._elapsed_ms * 1000,
+                    kind,
+                    self._page,
+                    None,
+                    name,
+                    MappingProxyType(props),
+                    (definition,) if definition else (),
+                ),
             )
         )
 
@@ -231,7 +248,7 @@ class Timeline:
 
     def _add(
         self,
-        at: datetime,
+        at: int,
         kind: str,
         props: dict[str, Any],
         name: str | None,
@@ -267,7 +284,8 @@ class Timeline:
         self._record("change", ep.element_event(element), None, (3.0, 20.0), None)
 
     def seen(self, text: str, selector: str, *, gap: tuple[float, float] = (0.3, 3.0)) -> None:
-        duration = int(self.rng.uniform(400, 20000))
+        # rng.uniform(400, 20000) inlined (its arithmetic on the same draw): once per event.
+        duration = int(400 + 19600 * self.rng.random())
         props = ep.element_seen(ep.target(text, selector), duration_millis=duration)
         self._record("element_seen", props, None, gap, None)
 
@@ -280,7 +298,9 @@ class Timeline:
         *,
         gap: tuple[float, float] = (0.05, 0.6),
     ) -> None:
-        props = ep.request(method, self.site.url(path), status, duration_ms)
+        props = ep.request(
+            method, self.site.url(path), status, duration_ms, shapes=self._url_shapes
+        )
         self._record("request", props, None, gap, None)
 
     def thrash(self, selector: str, *, gap: tuple[float, float] = (1.0, 4.0)) -> None:

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from mockserver.fullstory.exports import files
 from mockserver.fullstory.exports.columns import EVENT_COLUMNS, EVENT_LEVEL_COLUMNS
 from mockserver.fullstory.exports.files import encoded
-from mockserver.fullstory.exports.layout import csv_cell
+from mockserver.fullstory.exports.layout import csv_cell, json_members, own_cells
 from mockserver.fullstory.exports.request import ExportFormat, ExportType
+from mockserver.fullstory.exports.rows import Row
 
 SHARED = [c for c in EVENT_COLUMNS if c not in EVENT_LEVEL_COLUMNS]
 OWN = [c for c in EVENT_COLUMNS if c in EVENT_LEVEL_COLUMNS]
@@ -33,6 +34,11 @@ def project(row: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         else:
             out[name] = row.get(name)
     return out
+
+
+def as_cells(rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[Row]:
+    """Rows as the encoders take them: the event part as cells."""
+    return [(page, own_cells(event)) for page, event in rows]
 
 
 def rows_of(pages: list[int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -55,12 +61,12 @@ def rows_of(pages: list[int]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
 )
 def test_json_rows_hold_the_fields_in_order(fields: list[str], pages: list[int]) -> None:
     rows = rows_of(pages)
-    data = b"".join(encoded(iter(rows), ExportFormat.NDJSON, ExportType.EVENT, fields))
+    data = b"".join(encoded(iter(as_cells(rows)), ExportFormat.NDJSON, ExportType.EVENT, fields))
     lines = [orjson.loads(line) for line in data.splitlines()]
     wanted = [project({**page, **event}, fields or [*EVENT_COLUMNS, "user_*", "evt_*"])
               for page, event in rows]  # fmt: skip
     assert [list(line.items()) for line in lines] == [list(row.items()) for row in wanted]
-    array = b"".join(encoded(iter(rows), ExportFormat.JSON, ExportType.EVENT, fields))
+    array = b"".join(encoded(iter(as_cells(rows)), ExportFormat.JSON, ExportType.EVENT, fields))
     assert orjson.loads(array) == lines
 
 
@@ -71,7 +77,7 @@ def test_json_rows_hold_the_fields_in_order(fields: list[str], pages: list[int])
 )
 def test_csv_rows_read_back_as_the_values(fields: list[str], pages: list[int]) -> None:
     rows = rows_of(pages)
-    data = b"".join(encoded(iter(rows), ExportFormat.CSV, ExportType.EVENT, fields))
+    data = b"".join(encoded(iter(as_cells(rows)), ExportFormat.CSV, ExportType.EVENT, fields))
     header, *lines = list(csv.reader(io.StringIO(data.decode())))
     columns = [c for name in fields for c in (["user_plan_str", "user_signup_date_str",
                "user_loyalty_tier_str", "user_marketing_opt_in_str"] if name == "user_*"
@@ -94,7 +100,7 @@ def test_a_csv_cell_is_what_the_csv_module_writes(value: Any) -> None:
 
 def test_a_lone_empty_csv_cell_is_quoted_and_an_empty_array_is_empty() -> None:
     rows: list[tuple[dict[str, Any], dict[str, Any]]] = [({"PageId": ""}, {})]
-    data = b"".join(encoded(iter(rows), ExportFormat.CSV, ExportType.EVENT, ["PageId"]))
+    data = b"".join(encoded(iter(as_cells(rows)), ExportFormat.CSV, ExportType.EVENT, ["PageId"]))
     assert data == b'PageId\n""\n'
     assert b"".join(encoded(iter([]), ExportFormat.JSON, ExportType.EVENT, ())) == b"[\n]\n"
     assert b"".join(encoded(iter([]), ExportFormat.NDJSON, ExportType.EVENT, ())) == b""
@@ -110,7 +116,7 @@ def test_files_are_whole_whatever_the_piece_size(
     fields = ["PageId", "EventType"]
 
     def file(fmt: ExportFormat) -> bytes:
-        return b"".join(encoded(iter(rows), fmt, ExportType.EVENT, fields))
+        return b"".join(encoded(iter(as_cells(rows)), fmt, ExportType.EVENT, fields))
 
     wanted = [{"PageId": str(n), "EventType": "x"} for n in range(count)]
     assert orjson.loads(file(ExportFormat.JSON)) == wanted
@@ -119,3 +125,19 @@ def test_files_are_whole_whatever_the_piece_size(
     assert file(ExportFormat.CSV).decode() == "PageId,EventType\n" + "".join(
         f"{n},x\n" for n in range(count)
     )
+
+
+@given(
+    st.sampled_from(["PageId", 'we"ird\\name', "é", "user_plan_str"]),
+    st.one_of(
+        st.text(),
+        st.integers(-(2**63), 2**63 - 1),  # what JSON (orjson) writes
+        st.floats(allow_nan=False),
+        st.booleans(),
+        st.none(),
+    ),
+)
+def test_one_named_json_member_is_the_general_member(name: str, value: Any) -> None:
+    encode = json_members([name])
+    assert encode({name: value}) == orjson.dumps({name: value})[1:-1]
+    assert encode({}) == orjson.dumps({name: None})[1:-1]

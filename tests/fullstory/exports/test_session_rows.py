@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from mockserver.fullstory.events_model import session_events
 from mockserver.fullstory.exports.columns import EVENT_LEVEL_COLUMNS, format_time, user_vars
-from mockserver.fullstory.exports.session_rows import SessionRows, event_instant
+from mockserver.fullstory.exports.session_rows import SessionRows
+from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.segments.event_kinds import click_flavour
 from mockserver.fullstory.segments.membership import all_users
 from mockserver.fullstory.world.generator import World, WorldConfig
@@ -103,11 +104,11 @@ def _kind(value: Any) -> str:
 
 
 def fast_rows(session: Session, zone: tzinfo) -> list[dict[str, Any]]:
-    rows = SessionRows(session, world().sessions_of(session.user)[-1].created, zone)
+    rows = SessionRows(session, world().sessions_of(session.user)[-1].created, zone, TimeText(zone))
     out = []
     for event in session.events:
         shared: Mapping[str, Any] = rows.page_values(event.page_index)
-        out.append({**shared, **rows.event_values(event, event_instant(event))})
+        out.append({**shared, **rows.event_values(event, epoch_ms(event.time_us))})
     return out
 
 
@@ -142,7 +143,7 @@ def test_the_page_part_is_one_object_per_page() -> None:
     ref = world().sessions_of(users()[-1])[0]
     session = world().session(ref.session_id)
     assert session is not None
-    rows = SessionRows(session, ref.created, UTC)
+    rows = SessionRows(session, ref.created, UTC, TimeText(UTC))
     first = session.events[0].page_index
     assert rows.page_values(first) is rows.page_values(first)
 
@@ -153,8 +154,8 @@ def test_an_event_part_starts_with_the_event_columns_in_file_order() -> None:
         for ref in world().sessions_of(user):
             session = world().session(ref.session_id)
             assert session is not None
-            rows = SessionRows(session, ref.created, UTC)
+            rows = SessionRows(session, ref.created, UTC, TimeText(UTC))
             for event in session.events:
-                own = list(rows.event_values(event, event_instant(event)))
+                own = list(rows.event_values(event, epoch_ms(event.time_us)))
                 assert tuple(own[: len(EVENT_LEVEL_COLUMNS)]) == EVENT_LEVEL_COLUMNS
                 assert all(name.startswith("evt_") for name in own[len(EVENT_LEVEL_COLUMNS) :])

@@ -24,7 +24,7 @@ from mockserver.fullstory.world.generator import (
     World,
     WorldConfig,
 )
-from mockserver.fullstory.world.models import User
+from mockserver.fullstory.world.models import Event, User
 
 EPOCH = datetime(2026, 9, 1, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[3]
@@ -249,7 +249,7 @@ def test_sessions_do_not_overlap_and_end_before_epoch() -> None:
         previous_end = EPOCH - HISTORY - timedelta(seconds=1)
         for session in sessions:
             assert session is not None
-            times = [event.time for event in session.events]
+            times = [event.at for event in session.events]
             assert times == sorted(times)
             assert times[0] == session.ref.created > previous_end
             previous_end = times[-1]
@@ -368,3 +368,19 @@ def test_a_scan_reads_sessions_without_filling_the_session_cache() -> None:
     assert scanned == [world.session(ref.session_id) for ref in refs]
     cached = world.session(refs[0].session_id)
     assert world.scanned_session(refs[0].session_id) is cached  # a cached one is reused
+
+
+def test_generated_events_are_events_with_integer_times() -> None:
+    # The timeline builds events with tuple.__new__ (fields in order), not Event(...).
+    world = make_world()
+    for index in range(20):
+        for ref in world.sessions_of(world.user_at(index)):
+            session = world.session(ref.session_id)
+            assert session is not None
+            for event in session.events:
+                assert type(event) is Event
+                assert event == Event(*event)
+                assert isinstance(event.time_us, int)
+                assert isinstance(event.type, str)
+                assert isinstance(event.page_index, int)
+                assert isinstance(event.definition_ids, tuple)

@@ -104,7 +104,7 @@ def test_support_visits_copy_and_paste_an_order_number() -> None:
     for session in of_journey("support_visit"):
         copy = next(e for e in session.events if e.type == "copy")
         paste = next(e for e in session.events if e.type == "paste")
-        assert copy.time < paste.time
+        assert copy.at < paste.at
         assert any("/help/search?q=" in page.url for page in session.pages)
         assert any(page.url.endswith("/contact") for page in session.pages)
 
@@ -135,7 +135,7 @@ def test_every_page_starts_with_its_navigate_event() -> None:
         navigates = [e for e in session.events if e.type == "navigate"]
         assert [e.page_index for e in navigates] == list(range(len(session.pages)))
         for event, page in zip(navigates, session.pages, strict=True):
-            assert event.time == page.started
+            assert event.at == page.started
             assert event.description == f"Navigated to {page.url}"
             assert event.properties["navigate_reason"] in ("navigate", "reload", "back_forward")
         assert all(0 <= e.page_index < len(session.pages) for e in session.events)
@@ -143,10 +143,10 @@ def test_every_page_starts_with_its_navigate_event() -> None:
 
 def test_events_are_ordered_and_sessions_are_plausibly_long() -> None:
     for session in SESSIONS:
-        span = (session.events[-1].time - session.events[0].time).total_seconds()
+        span = (session.events[-1].at - session.events[0].at).total_seconds()
         assert span < 4 * 3600
         for before, after in zip(session.events, session.events[1:], strict=False):
-            assert 0 < (after.time - before.time).total_seconds() < 60
+            assert 0 < (after.at - before.at).total_seconds() < 60
 
 
 def test_devices_are_consistent() -> None:

@@ -73,7 +73,7 @@ def test_pinned_sessions_are_time_ordered_with_implicit_navigates() -> None:
     world = default_world()
     session = world.session_by_id("5914802517630194781:7210365481229753190")
     assert session is not None
-    times = [e.time for e in session.events]
+    times = [e.at for e in session.events]
     assert times == sorted(times)
     navigates = [e for e in session.events if e.type == "navigate"]
     assert len(navigates) == len(session.pages)
