@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message
@@ -24,8 +24,9 @@ from mockserver.http.transport_faults import IN_PROCESS
 CLIENT_ADDRESS = ("127.0.0.1", 123)  # who an in-process call comes from (httpx uses the same)
 
 
-@dataclass(frozen=True, slots=True)
-class DirectResponse:
+class DirectResponse(NamedTuple):
+    """The whole answer. A NamedTuple: a frozen dataclass cost ~2 µs to build per call."""
+
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
