@@ -12,19 +12,21 @@ exception from the app propagates, as with httpx's ``raise_app_exceptions``.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message
 
+from mockserver.http.query import STRUCTURED_QUERY
 from mockserver.http.transport_faults import IN_PROCESS
 
 CLIENT_ADDRESS = ("127.0.0.1", 123)  # who an in-process call comes from (httpx uses the same)
 
 
-@dataclass(frozen=True, slots=True)
-class DirectResponse:
+class DirectResponse(NamedTuple):
+    """The whole answer. A NamedTuple: a frozen dataclass cost ~2 µs to build per call."""
+
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
@@ -46,10 +48,13 @@ async def call_asgi(
     host: str,
     headers: Sequence[tuple[str, str]] = (),
     body: bytes = b"",
+    query: Mapping[str, str] | None = None,
 ) -> DirectResponse:
     """``method target`` (an encoded path and optional ``?query``) on ``app``, as a request to
-    ``http://host``; the whole answer, once the app has finished."""
-    raw_path, _, query = target.partition("?")
+    ``http://host``; the whole answer, once the app has finished. ``query`` (one value per
+    name) is the query given as values instead of text in ``target``: the pipeline takes it as
+    it would take it parsed from the text, without encoding and parsing it."""
+    raw_path, _, query_text = target.partition("?")
     scope_headers = [(b"host", host.encode("latin-1"))]
     scope_headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
     if body or method not in ("GET", "HEAD", "DELETE"):
@@ -62,7 +67,7 @@ async def call_asgi(
         "scheme": "http",
         "path": unquote(raw_path),
         "raw_path": raw_path.encode("latin-1"),
-        "query_string": query.encode("latin-1"),
+        "query_string": query_text.encode("latin-1"),
         "root_path": "",
         "headers": scope_headers,
         "server": (host, 80),
@@ -70,6 +75,10 @@ async def call_asgi(
         "extensions": {},
         IN_PROCESS: True,
     }
+    if query is not None:
+        if query_text:
+            raise ValueError("give the query as text in the target or as values, not both")
+        scope[STRUCTURED_QUERY] = {name: [value] for name, value in query.items()}
     answer = _Collector(body)
     try:
         await app(scope, answer.receive, answer.send)

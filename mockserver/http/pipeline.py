@@ -32,7 +32,7 @@ from mockserver.http.errors import (
     ServerError,
 )
 from mockserver.http.negotiation import choose
-from mockserver.http.query import parse_query
+from mockserver.http.query import query_of
 from mockserver.http.rendering import JSON, Reply, encode
 from mockserver.http.server_protocol import REFUSAL
 from mockserver.http.spec import Operation
@@ -262,7 +262,7 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
     operation = compiled.operation if compiled is not None else None
     method: str = scope["method"]
     path: str = scope["path"]
-    query = parse_query(scope.get("query_string", b""))
+    query = query_of(scope)
     headers = _headers(scope, mount.header_names)
     info: RequestInfo | None = None  # built once the caller is known (or not: see below)
     body: bytes | None = None

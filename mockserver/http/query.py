@@ -8,7 +8,23 @@ those with a ``+`` or a ``%`` are decoded, the same way ``parse_qs`` decodes the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import unquote
+
+# Where an in-process caller that holds the query as values (mockserver.http.direct) puts it,
+# already as ``{name: [values]}``: what parsing its urlencoded text gives back (urlencode and
+# this parser are inverses, tests/http/test_query.py), without the cost of both (about 7 µs of
+# a 170 µs Opal tool call). Its ``query_string`` is then empty.
+STRUCTURED_QUERY = "mockserver.query"
+
+
+def query_of(scope: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The request's query: the structured one if the caller gave it, else the parsed text."""
+    given: dict[str, list[str]] | None = scope.get(STRUCTURED_QUERY)
+    if given is not None:
+        return given
+    return parse_query(scope.get("query_string", b""))
 
 
 def parse_query(raw: bytes) -> dict[str, list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
@@ -122,3 +123,40 @@ def test_a_read_during_the_answer_waits_for_its_end(cancel_watch: bool) -> None:
     answer = asyncio.run(call_asgi(app, "GET", "/x", host="h"))
     assert answer.body == b"abc"
     assert app.seen == (["http.request"] if cancel_watch else ["http.request", "disconnect"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"uid": "jane-checkout", "limit": "20"},
+        {"email": "a b+c@x.io", "limit": "3"},  # quoted in the text: "+" and " " and "@"
+        {"uid": "ä&=%41", "limit": "0"},  # an invalid limit: the same 400
+        {},
+    ],
+)
+def test_a_query_given_as_values_is_served_as_its_text_would_be(params: dict[str, str]) -> None:
+    """Same status, headers, body and journal entry (but its number and time) either way."""
+    app = create_app(Settings(users=10))
+    key = [("Authorization", "Basic mock-admin-key")]
+    journal = app.state.server.journal
+
+    async def both() -> list[tuple[Any, ...]]:
+        text = f"/sessions/v2?{urlencode(params)}" if params else "/sessions/v2"
+        as_text = await call_asgi(app, "GET", text, host="h", headers=key)
+        as_values = await call_asgi(app, "GET", "/sessions/v2", host="h", headers=key, query=params)
+        return [(a.status, a.headers, a.body) for a in (as_text, as_values)]
+
+    made = asyncio.run(both())
+    assert made[0] == made[1]
+    entries = [e.to_dict() for e in journal.query()][-2:]
+    for entry in entries:
+        entry.pop("seq")
+        entry.pop("time", None)
+        entry.pop("timestamp", None)
+    assert entries[0] == entries[1]
+    assert entries[0]["query"] == {name: [value] for name, value in params.items()}
+
+
+def test_a_query_is_given_once() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        asyncio.run(call_asgi(Echo(), "GET", "/x?a=1", host="h", query={"a": "1"}))

@@ -1,4 +1,5 @@
-"""The in-process requester's query text: the same as urlencode's, character for character."""
+"""The in-process requester hands its query to the pipeline as values: what the pipeline would
+have parsed from the urlencoded text (the text an HTTP client sends), name for name."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from urllib.parse import urlencode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.opal.client import encode_query
+from mockserver.http.query import STRUCTURED_QUERY, parse_query, query_of
 
 texts = st.one_of(
     st.text(max_size=12),
@@ -18,10 +19,8 @@ texts = st.one_of(
 
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(texts, texts, max_size=5))
-def test_encode_query_is_urlencode(params: dict[str, str]) -> None:
-    assert encode_query(params) == urlencode(params)
-
-
-def test_plain_values_are_left_as_they_are() -> None:
-    assert encode_query({"uid": "jane-checkout", "limit": "20"}) == "uid=jane-checkout&limit=20"
-    assert encode_query({"email": "a b+c@x.io"}) == "email=a+b%2Bc%40x.io"
+def test_values_are_what_their_urlencoded_text_parses_to(params: dict[str, str]) -> None:
+    as_values = {name: [value] for name, value in params.items()}
+    assert parse_query(urlencode(params).encode("latin-1")) == as_values
+    assert query_of({STRUCTURED_QUERY: as_values, "query_string": b""}) == as_values
+    assert query_of({"query_string": urlencode(params).encode("latin-1")}) == as_values
