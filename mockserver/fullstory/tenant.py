@@ -8,6 +8,7 @@ from typing import Any
 
 from mockserver.core.clock import Clock
 from mockserver.core.lifecycle import LifecyclePolicies
+from mockserver.core.lru import LruCache
 from mockserver.core.stores import Changed, TenantStore, unchanged
 from mockserver.fullstory.exports.links import LinkStore
 from mockserver.fullstory.exports.operations import OperationStore
@@ -17,7 +18,7 @@ from mockserver.fullstory.segments.catalog import BUILT_INS, seeded_segments
 from mockserver.fullstory.segments.model import Segment
 from mockserver.fullstory.segments.store import SegmentStore
 from mockserver.fullstory.summaries.latency import GenerationLatency
-from mockserver.fullstory.world.generator import LruCache, World
+from mockserver.fullstory.world.generator import World
 from mockserver.http.rendering import encode
 
 ANSWER_CACHE_SIZE = 1024

@@ -9,6 +9,7 @@ from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import APP_HOST
 from mockserver.http.errors import InvalidArgument, NotFound
 from mockserver.http.pipeline import Call, Handler
+from mockserver.http.rendering import Reply, encode
 
 Ctx = Call[FullStoryTenant]
 
@@ -23,33 +24,54 @@ def page_token(call: Ctx) -> str | None:
 
 
 def paged(call: Ctx, items: list[Any], limit: int, params: object) -> tuple[list[Any], str | None]:
+    return paged_from(page_token(call), items, limit, params)
+
+
+def paged_from(
+    token: str | None, items: list[Any], limit: int, params: object
+) -> tuple[list[Any], str | None]:
     try:
-        return page(items, page_token(call), limit, params)
+        return page(items, token, limit, params)
     except BadPageToken as error:
         raise InvalidArgument(f"paginationToken {error}") from None
 
 
-def list_segments(call: Ctx) -> dict[str, Any]:
+def list_segments(call: Ctx) -> Reply:
     tenant = call.context
     creator = call.query.get("creator")
     wanted = creator.strip().lower() if creator else None
-    segments = [
-        s for s in tenant.segments.all() if wanted is None or (s.creator or "").lower() == wanted
-    ]
-    chosen, next_token = paged(call, segments, call.query["limit"], {"creator": wanted})
+    token, limit = page_token(call), call.query["limit"]
     org_id = tenant.world.config.org_id
-    answer: dict[str, Any] = {"segments": [s.to_api(APP_HOST, org_id) for s in chosen]}
-    if next_token is not None:  # "present only if there are more results"
-        answer["nextPaginationToken"] = next_token
-    return answer
+
+    def build() -> bytes:
+        segments = [
+            s
+            for s in tenant.segments.all()
+            if wanted is None or (s.creator or "").lower() == wanted
+        ]
+        # Tokens are a pure function of (offset, creator): a cached page's token stays valid.
+        chosen, next_token = paged_from(token, segments, limit, {"creator": wanted})
+        answer: dict[str, Any] = {"segments": [s.to_api(APP_HOST, org_id) for s in chosen]}
+        if next_token is not None:  # "present only if there are more results"
+            answer["nextPaginationToken"] = next_token
+        return encode(answer)
+
+    # A refused token raises in build(): errors are never cached.
+    return Reply(raw=tenant.segments.answer(("list", org_id, wanted, limit, token), build))
 
 
-def get_segment(call: Ctx) -> dict[str, Any]:
+def get_segment(call: Ctx) -> Reply:
     tenant = call.context
-    segment = tenant.segments.get(call.path["id"])
-    if segment is None:
-        raise NotFound(f"segment {call.path['id']} does not exist")
-    return segment.to_api(APP_HOST, tenant.world.config.org_id)
+    segment_id = call.path["id"]
+    org_id = tenant.world.config.org_id
+
+    def build() -> bytes:
+        segment = tenant.segments.get(segment_id)
+        if segment is None:  # raised, so an unknown id is never cached
+            raise NotFound(f"segment {segment_id} does not exist")
+        return encode(segment.to_api(APP_HOST, org_id))
+
+    return Reply(raw=tenant.segments.answer(("get", org_id, segment_id), build))
 
 
 def handlers() -> dict[str, Handler]:

@@ -4,13 +4,18 @@ at runtime through the admin API, which are tenant state (snapshots, state file,
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
+from mockserver.core.lru import ChangeCache, LruCache
 from mockserver.core.stores import Changed, unchanged
 from mockserver.fullstory.segments.model import Segment
 
 MAX_RUNTIME_SEGMENTS = 1000
+# Encoded answers (list pages, single segments) kept until the segments change: a page holds at
+# most 100 segments of a few hundred bytes, so the byte bound only matters for long names.
+ANSWER_CACHE_SIZE = 256
+ANSWER_CACHE_BYTES = 4 * 1024 * 1024
 
 
 class SegmentError(ValueError):
@@ -23,6 +28,16 @@ class SegmentStore:
         self._runtime: dict[str, Segment] = {}
         self._changed = changed
         self._lock = threading.Lock()
+        self._answers: ChangeCache[Hashable, bytes] = ChangeCache(
+            LruCache(ANSWER_CACHE_SIZE, weigh=len, max_weight=ANSWER_CACHE_BYTES)
+        )
+
+    def answer(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        """The encoded answer ``build()`` gives, kept under ``key`` until the segments change
+        (a runtime segment defined, replaced or removed; a restore). ``key`` must hold every
+        input of the answer besides the segments. The fixed segments never change: a reset or
+        another scenario builds a new store."""
+        return self._answers.get_or_create(key, build)
 
     def all(self) -> list[Segment]:
         """Built-ins, then seeded and scenario segments, then runtime ones in definition order."""
@@ -44,6 +59,7 @@ class SegmentStore:
             if segment.id not in self._runtime and len(self._runtime) >= MAX_RUNTIME_SEGMENTS:
                 raise SegmentError(f"a tenant holds at most {MAX_RUNTIME_SEGMENTS} segments")
             self._runtime[segment.id] = segment
+            self._answers.invalidate()
         self._changed()
         return segment
 
@@ -52,6 +68,8 @@ class SegmentStore:
             if segment_id in self._fixed:
                 raise SegmentError(f"segment {segment_id!r} is built in or seeded")
             removed = self._runtime.pop(segment_id, None)
+            if removed is not None:
+                self._answers.invalidate()
         if removed is not None:
             self._changed()
         return removed
@@ -69,3 +87,4 @@ class SegmentStore:
             raise ValueError(f"segments: ids taken by fixed segments {clash} or too many")
         with self._lock:
             self._runtime = {segment.id: segment for segment in segments}
+            self._answers.invalidate()

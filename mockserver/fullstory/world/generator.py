@@ -9,12 +9,11 @@ Two bounded LRU caches (owned by the instance, never module-level) keep hot user
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
 
+from mockserver.core.lru import LruCache
 from mockserver.core.rng import derive_rng, derive_seed
 from mockserver.fullstory.ids import (
     IdCodec,
@@ -59,9 +58,6 @@ DEVICE_CACHE_SIZE = 256  # a scan asks for one user's device per session, user a
 _PLANS: tuple[tuple[str, int], ...] = (("free", 55), ("plus", 30), ("premium", 15))
 _TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
-
 
 @dataclass(frozen=True, slots=True)
 class WorldConfig:
@@ -88,62 +84,6 @@ class WorldConfig:
             org_name=w.org_name or self.org_name,
             epoch=w.epoch or self.epoch,
         )
-
-
-class LruCache(Generic[K, V]):
-    """A small thread-safe LRU map. Values are built outside the lock: generation is pure, so
-    two threads racing on one key build equal values and either may win."""
-
-    def __init__(
-        self,
-        capacity: int,
-        *,
-        weigh: Callable[[V], int] | None = None,
-        max_weight: int | None = None,
-    ) -> None:
-        """At most ``capacity`` items and, with ``weigh``, at most ``max_weight`` in total
-        (the most recent item is always kept, however heavy)."""
-        self._capacity = capacity
-        self._weigh = weigh
-        self._max_weight = max_weight
-        self._weight = 0
-        self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def peek(self, key: K) -> V | None:
-        """The cached value, without making it the most recent."""
-        with self._lock:
-            return self._items.get(key)
-
-    def get_or_create(self, key: K, factory: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = factory()
-        self.put(key, value)
-        return value
-
-    def put(self, key: K, value: V) -> None:
-        """Store ``value`` as the most recent item, evicting the oldest beyond the bounds."""
-        with self._lock:
-            previous = self._items.pop(key, None)
-            if previous is not None:
-                self._weight -= self._weight_of(previous)
-            self._items[key] = value
-            self._weight += self._weight_of(value)
-            while len(self._items) > 1 and (
-                len(self._items) > self._capacity
-                or (self._max_weight is not None and self._weight > self._max_weight)
-            ):
-                _, evicted = self._items.popitem(last=False)
-                self._weight -= self._weight_of(evicted)
-
-    def _weight_of(self, value: V) -> int:
-        return self._weigh(value) if self._weigh is not None else 0
 
 
 class World:

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockserver.core.lru import LruCache
 from mockserver.fullstory.ids import MAX_SESSIONS_PER_USER, SessionId, parse_session_id
 from mockserver.fullstory.world.generator import (
     HISTORY,
     SESSION_CACHE_EVENTS,
     SESSION_CACHE_SIZE,
-    LruCache,
     World,
     WorldConfig,
 )
