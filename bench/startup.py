@@ -104,7 +104,9 @@ marks = [time.perf_counter()]
 import mockserver.cli
 marks.append(time.perf_counter())
 with mockserver.cli.collector_paused():  # as `serve` builds the app
-    import uvicorn
+    from mockserver.http.uvicorn_parts import lazy_uvicorn_package
+    lazy_uvicorn_package()  # as `serve` does: uvicorn without uvicorn.main
+    import uvicorn.config, uvicorn.server
     from mockserver.app import create_app
     from mockserver.settings import Settings
     marks.append(time.perf_counter())

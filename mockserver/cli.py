@@ -104,6 +104,9 @@ def _serve(settings: Settings) -> int:
     with collector_paused():
         # Imported here, not at the top: `mockserver --help` and the commands that print and
         # end need neither uvicorn nor the app.
+        from mockserver.http.uvicorn_parts import lazy_uvicorn_package
+
+        lazy_uvicorn_package()  # before anything imports uvicorn: serve never needs uvicorn.main
         import uvicorn
         from uvicorn.config import LOG_LEVELS  # names to numbers, "trace" (5) included
 

@@ -62,13 +62,13 @@ def test_download_streams_in_chunks_over_a_real_socket() -> None:
 
 
 def test_a_failing_stream_drops_the_connection(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mockserver.fullstory.exports import storage
+    from mockserver.fullstory.exports import files  # the download imports gzipped at its call
 
     def broken(*args: object, **kwargs: object) -> Iterator[bytes]:
         yield b"partial"
         raise RuntimeError("the world broke")
 
-    monkeypatch.setattr(storage, "gzipped", broken)
+    monkeypatch.setattr(files, "gzipped", broken)
     with _client(3) as client:
         location = _location(client)
         with pytest.raises(httpx.HTTPError):
@@ -76,7 +76,7 @@ def test_a_failing_stream_drops_the_connection(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_a_client_that_goes_away_stops_the_stream(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mockserver.fullstory.exports import storage
+    from mockserver.fullstory.exports import files  # the download imports gzipped at its call
 
     produced: list[int] = []
     closed = threading.Event()
@@ -89,7 +89,7 @@ def test_a_client_that_goes_away_stops_the_stream(monkeypatch: pytest.MonkeyPatc
         finally:
             closed.set()
 
-    monkeypatch.setattr(storage, "gzipped", endless)
+    monkeypatch.setattr(files, "gzipped", endless)
     headers = {"Authorization": "Basic mock-admin-key"}
     with (
         serve_in_thread(_app(3)) as base_url,

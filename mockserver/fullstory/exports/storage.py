@@ -14,10 +14,8 @@ from typing import ClassVar
 
 from mockserver.core.keys import KeyLevel
 from mockserver.core.lifecycle import LifecycleState
-from mockserver.fullstory.exports.files import encoded, gzipped
 from mockserver.fullstory.exports.links import STORAGE_PREFIX
 from mockserver.fullstory.exports.operations import ExportOperation
-from mockserver.fullstory.exports.rows import export_rows
 from mockserver.http.auth import Credentials, Principal
 from mockserver.http.errors import ApiError
 from mockserver.http.pipeline import Call, Handler, RequestInfo
@@ -92,6 +90,10 @@ def download_export_file(call: Call[ServerState]) -> Reply:
     view = operation.view(poll=False) if operation is not None else None
     if operation is None or view is None or view.state is not LifecycleState.COMPLETED:
         raise _no_such_key(object_name)
+    # Export generation (rows, templates, gzip) loads on the first download, not at every start.
+    from mockserver.fullstory.exports.files import encoded, gzipped
+    from mockserver.fullstory.exports.rows import export_rows
+
     request = operation.request
     rows = export_rows(fullstory.world, operation.segment.rule, request)
     stream = gzipped(encoded(rows, request.format, request.type, request.fields))
