@@ -23,6 +23,7 @@ from mockserver.cognigy.listing import SORT_FIELDS, Cursor, CursorBook, parse_so
 from mockserver.cognigy.profile import Profile
 from mockserver.cognigy.profile_schema import Field
 from mockserver.core.clock import Clock
+from mockserver.core.lru import ChangeCache, LruCache
 from mockserver.core.merge_patch import fill_in, merge_patch
 from mockserver.core.ordered_index import Key, OrderedIndex, Page
 from mockserver.core.stores import Changed, unchanged
@@ -112,7 +113,9 @@ class ProfileStore:
         self._projects: dict[str, _Project] = {}
         self._schemas: dict[str, tuple[Field, ...]] = {}
         # Encoded list pages by query (list_profiles_json); any change to a profile empties it.
-        self._pages: OrderedDict[tuple[Any, ...], _EncodedPage] = OrderedDict()
+        self._pages: ChangeCache[tuple[Any, ...], _EncodedPage] = ChangeCache(
+            LruCache(MAX_PAGES_CACHED)
+        )
 
     def now(self) -> int:
         return int(self.clock.timestamp())
@@ -147,13 +150,13 @@ class ProfileStore:
         key = (query.project_id, query.filter, sort, query.limit, query.skip,
                query.previous is None, boundary)  # fmt: skip
         with self._lock:
-            found = self._pages.get(key)
-            if found is None:
+
+            def encoded_page() -> _EncodedPage:
                 page, total = self._page(query, sort, boundary)
                 items = [self._profiles[k[1]].index_item_json() for k in page.keys]
-                found = self._pages[key] = _EncodedPage(page, total, _fragment(items))
-                while len(self._pages) > MAX_PAGES_CACHED:
-                    self._pages.popitem(last=False)
+                return _EncodedPage(page, total, _fragment(items))
+
+            found = self._pages.get_or_create(key, encoded_page)
         return orjson.dumps(self._answer(query, sort, found.page, found.items, found.total))
 
     def _where(self, query: ListQuery) -> tuple[tuple[str, bool], Key | None]:
@@ -373,14 +376,14 @@ class ProfileStore:
 
     def _index(self, profile: Profile, project: _Project) -> None:
         profile.forget_encoded()
-        self._pages.clear()
+        self._pages.invalidate()
         profile.words = frozenset(words_of(profile.data) | words(" ".join(profile.contact_ids)))
         for contact in profile.contact_ids:
             self._contacts[(profile.project_id, contact)] = profile.id
         project.put(profile)
 
     def _uninstall(self, profile: Profile) -> None:
-        self._pages.clear()
+        self._pages.invalidate()
         del self._profiles[profile.id]
         for contact in profile.contact_ids:
             del self._contacts[(profile.project_id, contact)]
@@ -427,7 +430,7 @@ class ProfileStore:
             fresh._install(profile)
         with self._lock:  # all checked: swap the content in
             self.cursors.clear()  # they point into the content being replaced
-            self._pages.clear()
+            self._pages.invalidate()
             self._ids.issued = issued
             self._profiles, self._contacts = fresh._profiles, fresh._contacts
             self._projects, self._schemas = fresh._projects, fresh._schemas
