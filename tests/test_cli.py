@@ -87,12 +87,14 @@ def test_the_cli_starts_without_the_app_the_contract_kit_or_httpx() -> None:
 # (with the default scenario, storefront name and users pinned, nothing is drawn), the summary
 # generator, the XML readers and writers (export errors and XML answers load them), and Starlette
 # (the app runs its lifespan itself: mockserver/http/lifespan.py), and export generation (rows,
-# file templates, gzip: the first download loads them).
+# file templates, gzip: the first download loads them), and the Opal tools (the first request
+# under /opal that a tool or the discovery document serves loads them).
 NOT_AT_FIRST_ANSWER = (
     "faker", "mockserver.fullstory.summaries.facts", "mockserver.fullstory.summaries.insights",
     "xml.etree.ElementTree", "xml.sax", "starlette.applications",
     "mockserver.fullstory.exports.files", "mockserver.fullstory.exports.rows",
     "mockserver.fullstory.exports.templates", "isal",
+    "mockserver.opal.service", "mockserver.opal.catalog", "mockserver.opal.client",
 )  # fmt: skip
 
 
