@@ -30,6 +30,8 @@ REMOTE_TENANT = "opal-remote"
 
 @dataclass(frozen=True, slots=True)
 class OpalConfig:
+    """The FullStory connector's configuration, as Opal's settings give it."""
+
     fullstory_key: str = "mock-admin-key"
     fullstory_url: str | None = None  # None: this server's own FullStory API, in process
     bearer_token: str | None = None  # the SDK's static_token auth mode when set
@@ -53,6 +55,9 @@ def _connector_principal(key: ApiKey) -> ConnectorPrincipal:
 
 @dataclass(frozen=True, slots=True)
 class OpalAuthenticator:
+    """Authenticates calls to the tools: the SDK's bearer token when one is configured, else
+    an optional Basic FullStory key (see the module)."""
+
     config: OpalConfig
     keys: KeyRing
     local_keys_only: bool  # in process: a Basic key must be one this server holds
