@@ -103,7 +103,8 @@ import sys, time
 marks = [time.perf_counter()]
 import mockserver.cli
 marks.append(time.perf_counter())
-with mockserver.cli.collector_paused():  # as `serve` builds the app
+from mockserver.core.code_cache import dataclass_code_cached
+with mockserver.cli.collector_paused(), dataclass_code_cached():  # as `serve` builds the app
     from mockserver.http.uvicorn_parts import lazy_uvicorn_package
     lazy_uvicorn_package()  # as `serve` does: uvicorn without uvicorn.main
     import uvicorn.config, uvicorn.server

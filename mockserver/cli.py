@@ -110,9 +110,11 @@ def collector_paused() -> Iterator[None]:
 
 
 def _serve(settings: Settings) -> int:
-    with collector_paused():
-        # Imported here, not at the top: `mockserver --help` and the commands that print and
-        # end need neither uvicorn nor the app.
+    # Imported here, not at the top: `mockserver --help` and the commands that print and end
+    # need neither uvicorn nor the app (nor the cache of the dataclasses' compiled methods).
+    from mockserver.core.code_cache import dataclass_code_cached
+
+    with collector_paused(), dataclass_code_cached():
         from mockserver.http.uvicorn_parts import lazy_uvicorn_package
 
         lazy_uvicorn_package()  # before anything imports uvicorn: serve never needs uvicorn.main
