@@ -44,7 +44,8 @@ ENV XDG_CACHE_HOME=/var/cache/mockserver
 # starts warm (a start reads them, compiling and parsing nothing). `serve --check` builds what
 # serve builds, then exits: no port, no state file. A read-only container just reads them; a
 # container started with other settings (another scenario) writes what it adds at its start.
-RUN mockserver serve --check
+# Readable by all (the files are made 0600): `docker run --user N` starts warm too.
+RUN mockserver serve --check && chmod -R a+rX "$XDG_CACHE_HOME"
 VOLUME /var/lib/mockserver
 EXPOSE 8787
 

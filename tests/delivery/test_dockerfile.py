@@ -83,7 +83,7 @@ def test_the_start_caches_are_written_at_build_time_by_the_user_that_serves(
     reads and as the user that serves, in a folder that user owns outside the state volume
     and outside /tmp (a read-only container's usual tmpfs would hide it)."""
     order = [keyword for keyword, _ in dockerfile.instructions]
-    (warm,) = [i for i, (kw, args) in enumerate(dockerfile.instructions) if args == WARM]
+    (warm,) = [i for i, (_, args) in enumerate(dockerfile.instructions) if args.startswith(WARM)]
     assert order[warm] == "RUN"
     assert max(i for i, kw in enumerate(order) if kw in {"ENV", "USER"}) < warm
     assert warm < order.index("VOLUME")  # nothing of the build lands on the state volume
@@ -91,6 +91,8 @@ def test_the_start_caches_are_written_at_build_time_by_the_user_that_serves(
     user, volume = dockerfile.last("USER"), Path(dockerfile.last("VOLUME"))
     assert volume not in cache.parents and Path("/tmp") not in cache.parents
     assert any(f"chown {user} " in run and str(cache) in run for run in dockerfile.all("RUN"))
+    # Readable by any user a container is started as (`docker run --user N`).
+    assert dockerfile.instructions[warm][1] == f'{WARM} && chmod -R a+rX "$XDG_CACHE_HOME"'
 
 
 def test_healthcheck_calls_the_health_endpoint(dockerfile: Dockerfile) -> None:
