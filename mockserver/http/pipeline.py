@@ -15,6 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 import orjson
@@ -250,7 +251,18 @@ class _Compiled:
         self.offered = operation.responses[self.success_status].media_types
 
 
-async def run(  # noqa: PLR0915 - the steps in order in one place; each call costs time here
+class Outcome(NamedTuple):
+    """A request's answer as :func:`serve` decides it, before it is sent (or handed over)."""
+
+    status: int
+    payload: bytes
+    headers: dict[str, str]
+    media_type: str
+    transport: TransportFault | None  # a fault below HTTP to apply instead of a whole answer
+    stream: Iterable[bytes] | None  # a successful reply's body, produced while it is sent
+
+
+async def run(
     mount: ApiMount[Any],
     compiled: _Compiled | None,
     scope: Scope,
@@ -259,11 +271,63 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
     *,
     allowed: Mapping[str, Any] | None,
 ) -> None:
-    operation = compiled.operation if compiled is not None else None
-    method: str = scope["method"]
-    path: str = scope["path"]
-    query = query_of(scope)
+    """The pipeline behind an ASGI request: the scope read, :func:`serve`, the answer sent."""
     headers = _headers(scope, mount.header_names)
+    request = Incoming(
+        scope["method"],
+        scope["path"],
+        query_of(scope),
+        headers,
+        scope.get("path_params", _NO_PARAMS),
+        _origin(scope, headers),
+    )
+    refusal: ApiError | None = scope.get(REFUSAL) if compiled is None else None
+    outcome = await serve(mount, compiled, request, receive, refusal=refusal, allowed=allowed)
+    status, payload, response_headers, media_type, transport, stream = outcome
+    if stream is not None and transport is None and status < 400:
+        await _send_stream(scope, (receive, send), status, stream, response_headers, media_type)
+        return
+    await _send(
+        scope,
+        send,
+        status=status,
+        payload=payload,
+        headers=response_headers,
+        media_type=media_type,
+        transport=transport,
+    )
+
+
+class Incoming(NamedTuple):
+    """What :func:`serve` reads of a request besides its body: already decoded (from an ASGI
+    scope, or given as values by an in-process caller, :mod:`mockserver.http.direct_entry`)."""
+
+    method: str
+    path: str  # percent-decoded, as the scope's ``path``
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]  # lower-case names; only those the API reads are looked at
+    path_params: Mapping[str, str]
+    origin: str  # scheme://host the client used
+
+
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+
+
+async def serve(  # the steps in order in one place: each call costs time here
+    mount: ApiMount[Any],
+    compiled: _Compiled | None,
+    request: Incoming,
+    body_source: Receive | bytes,
+    *,
+    refusal: ApiError | None = None,
+    allowed: Mapping[str, Any] | None,
+) -> Outcome:
+    """Every step but reading the scope and sending: auth, guards, validation, handler,
+    rendering, save, delay and journal. ``body_source`` is the ASGI ``receive`` to read the
+    body from, or the body itself; ``compiled`` None means no operation serves the request
+    (``refusal`` says why when the protocol refused it; else 405 if ``allowed``, else 404)."""
+    operation = compiled.operation if compiled is not None else None
+    method, path, query, headers = request.method, request.path, request.query, request.headers
     info: RequestInfo | None = None  # built once the caller is known (or not: see below)
     body: bytes | None = None
     decision: GuardDecision | None = None
@@ -272,7 +336,7 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
     stream: Iterable[bytes] | None = None  # a successful reply's body, produced while sent
     try:
         if compiled is None:
-            raise _unserved(scope, method, path, allowed)
+            raise _unserved(refusal, method, path, allowed)
         principal = mount.authenticator.authenticate(
             Credentials(headers, query), compiled.operation
         )
@@ -283,16 +347,16 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
                 raise decision.error
         chosen = _negotiate(mount.representations, headers.get("accept"), compiled.offered)
         if compiled.operation.body is not None:  # a body sent to a GET is ignored, unread
-            body = await _read_body(scope, receive, headers, mount.max_body_bytes)
+            body = await _body(body_source, headers, mount.max_body_bytes)
             if body.strip():
                 _require_json(headers.get("content-type"), body)
-        inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
+        inputs = compiled.validator.validate(request.path_params, query, body)
         call = Call(
             compiled.operation,
             principal,
             inputs,
             mount.context(principal),
-            _origin(scope, headers),
+            request.origin,
             chosen,
         )
         result = compiled.handler(call)
@@ -322,28 +386,18 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
             info = RequestInfo(method, path, query, operation, None)
         _record(mount.recorder, Exchange(info, body, status, payload, label))
     transport = decision.transport if decision is not None else None
-    if stream is not None and transport is None and status < 400:
-        await _send_stream(scope, (receive, send), status, stream, response_headers, media_type)
-        return
-    await _send(
-        scope,
-        send,
-        status=status,
-        payload=payload,
-        headers=response_headers,
-        media_type=media_type,
-        transport=transport,
-    )
+    return Outcome(status, payload, response_headers, media_type, transport, stream)
 
 
 # Answers about HTTP itself, not an operation: no spec lists them (README fidelity table).
 _HTTP_ONLY = frozenset({405, 413, 414, 431})
 
 
-def _unserved(scope: Scope, method: str, path: str, allowed: Mapping[str, Any] | None) -> ApiError:
+def _unserved(
+    refusal: ApiError | None, method: str, path: str, allowed: Mapping[str, Any] | None
+) -> ApiError:
     """Why a request reached no handler: the protocol refused it (a too long target or too
     many headers, see :mod:`mockserver.http.server_protocol`), a wrong method, or no route."""
-    refusal: ApiError | None = scope.get(REFUSAL)
     if refusal is not None:
         return refusal
     if allowed is not None:
@@ -429,7 +483,7 @@ async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
     million rows went on generating them all.
     """
     receive, send = channel
-    raw_headers = [(b"content-type", media_type.encode("latin-1")), *_encoded(headers)]
+    raw_headers = response_headers(media_type, headers, None)
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     gone = asyncio.ensure_future(_disconnect(receive))
     try:
@@ -537,6 +591,21 @@ def _require_json(content_type: str | None, body: bytes) -> None:
 _JSON_TYPE = (b"content-type", JSON.encode("latin-1"))
 
 
+def response_headers(
+    media_type: str, headers: Mapping[str, str], length: int | None
+) -> list[tuple[bytes, bytes]]:
+    """An answer's headers as ASGI sends them: its type, its length (None: a stream, whose
+    length is unknown until the end), then the reply's own."""
+    raw_headers = [
+        _JSON_TYPE if media_type == JSON else (b"content-type", media_type.encode("latin-1"))
+    ]
+    if length is not None:
+        raw_headers.append((b"content-length", str(length).encode("latin-1")))
+    if headers:  # most answers add none
+        raw_headers += _encoded(headers)
+    return raw_headers
+
+
 def _encoded(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
     """Response headers as ASGI sends them (lower-case names, Latin-1 bytes)."""
     return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
@@ -555,9 +624,17 @@ def _headers(scope: Scope, wanted: frozenset[bytes]) -> dict[str, str]:
     return found
 
 
-async def _read_body(
-    scope: Scope, receive: Receive, headers: Mapping[str, str], limit: int
-) -> bytes:
+async def _body(source: Receive | bytes, headers: Mapping[str, str], limit: int) -> bytes:
+    """The request body: given whole by an in-process caller, or read from ``receive`` (the
+    same limit and error either way: a declared length is the length of what is given)."""
+    if isinstance(source, bytes):
+        if len(source) > limit:
+            raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+        return source
+    return await _read_body(source, headers, limit)
+
+
+async def _read_body(receive: Receive, headers: Mapping[str, str], limit: int) -> bytes:
     declared = headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body exceeds {limit} bytes")
@@ -590,12 +667,7 @@ async def _send(
     if transport is not None and transport.cut is None:
         drop_connection(scope)
         return
-    raw_headers = [
-        _JSON_TYPE if media_type == JSON else (b"content-type", media_type.encode("latin-1")),
-        (b"content-length", str(len(payload)).encode("latin-1")),
-    ]
-    if headers:  # most answers add none
-        raw_headers += _encoded(headers)
+    raw_headers = response_headers(media_type, headers, len(payload))
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     if transport is not None and transport.cut is not None:
         # Content-Length promises the whole body; part of it is sent and the response is never

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, ClassVar
 
-from starlette.types import ASGIApp
-
 from mockserver.core.keys import ApiKey, KeyLevel, KeyRing
 from mockserver.core.made_once import MadeOnce
 from mockserver.http.auth import Credentials, Principal
+from mockserver.http.direct_entry import DirectEntry
 from mockserver.http.errors import InvalidArgument, NotFound, Unauthorized
 from mockserver.http.pipeline import ApiMount, Call, Handler
 from mockserver.http.rendering import Reply, encode
@@ -159,7 +158,7 @@ def handlers() -> dict[str, Handler]:
     return found
 
 
-def backend_for(config: OpalConfig, app: Callable[[], ASGIApp]) -> Backend:
+def backend_for(config: OpalConfig, app: Callable[[], DirectEntry]) -> Backend:
     if config.fullstory_url:
         return HttpBackend(config.fullstory_url)
     return InProcessBackend(app)
@@ -189,7 +188,7 @@ def opal_config(settings: Settings) -> OpalConfig:
 def opal_mount(
     state: ServerState,
     spec: ApiSpec,
-    app: Callable[[], ASGIApp],
+    app: Callable[[], DirectEntry],
     config: OpalConfig | None = None,
     **options: Any,
 ) -> ApiMount[Connector]:
