@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast
 
 import orjson
 from starlette.types import Receive, Scope, Send
@@ -262,42 +262,6 @@ class Outcome(NamedTuple):
     stream: Iterable[bytes] | None  # a successful reply's body, produced while it is sent
 
 
-async def run(
-    mount: ApiMount[Any],
-    compiled: _Compiled | None,
-    scope: Scope,
-    receive: Receive,
-    send: Send,
-    *,
-    allowed: Mapping[str, Any] | None,
-) -> None:
-    """The pipeline behind an ASGI request: the scope read, :func:`serve`, the answer sent."""
-    headers = _headers(scope, mount.header_names)
-    request = Incoming(
-        scope["method"],
-        scope["path"],
-        query_of(scope),
-        headers,
-        scope.get("path_params", _NO_PARAMS),
-        _origin(scope, headers),
-    )
-    refusal: ApiError | None = scope.get(REFUSAL) if compiled is None else None
-    outcome = await serve(mount, compiled, request, receive, refusal=refusal, allowed=allowed)
-    status, payload, response_headers, media_type, transport, stream = outcome
-    if stream is not None and transport is None and status < 400:
-        await _send_stream(scope, (receive, send), status, stream, response_headers, media_type)
-        return
-    await _send(
-        scope,
-        send,
-        status=status,
-        payload=payload,
-        headers=response_headers,
-        media_type=media_type,
-        transport=transport,
-    )
-
-
 class Incoming(NamedTuple):
     """What :func:`serve` reads of a request besides its body: already decoded (from an ASGI
     scope, or given as values by an in-process caller, :mod:`mockserver.http.direct_entry`)."""
@@ -313,21 +277,71 @@ class Incoming(NamedTuple):
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
-async def serve(  # the steps in order in one place: each call costs time here
+def run(
+    mount: ApiMount[Any],
+    compiled: _Compiled | None,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    *,
+    allowed: Mapping[str, Any] | None,
+) -> Awaitable[None]:
+    """The pipeline behind an ASGI request: the scope read, then :func:`_pipeline`, which
+    sends the answer. Returns its coroutine rather than awaiting it in one more."""
+    headers = _headers(scope, mount.header_names)
+    request = (
+        scope["method"],
+        scope["path"],
+        query_of(scope),
+        headers,
+        scope.get("path_params", _NO_PARAMS),
+        _origin(scope, headers),
+    )
+    refusal: ApiError | None = scope.get(REFUSAL) if compiled is None else None
+    sink = (scope, receive, send)
+    # The coroutine answers None when it has a sink (it sends the answer itself).
+    return cast(
+        "Awaitable[None]", _pipeline(mount, compiled, request, receive, sink, refusal, allowed)
+    )
+
+
+def serve(
     mount: ApiMount[Any],
     compiled: _Compiled | None,
     request: Incoming,
-    body_source: Receive | bytes,
+    body: bytes,
     *,
-    refusal: ApiError | None = None,
     allowed: Mapping[str, Any] | None,
-) -> Outcome:
-    """Every step but reading the scope and sending: auth, guards, validation, handler,
-    rendering, save, delay and journal. ``body_source`` is the ASGI ``receive`` to read the
-    body from, or the body itself; ``compiled`` None means no operation serves the request
-    (``refusal`` says why when the protocol refused it; else 405 if ``allowed``, else 404)."""
+) -> Awaitable[Outcome]:
+    """Every step but reading a scope and sending: auth, guards, validation, handler,
+    rendering, save, delay and journal, for a request already decoded and its whole body.
+    ``compiled`` None means no operation serves the request (405 if ``allowed``, else 404).
+    The answer is handed back as it would be sent."""
+    # With no sink the coroutine answers the Outcome (it has nowhere to send it).
+    return cast(
+        "Awaitable[Outcome]", _pipeline(mount, compiled, request, body, None, None, allowed)
+    )
+
+
+# An Incoming's fields: what the ASGI path builds is a plain tuple (building the NamedTuple on
+# every request cost more than the rest of the split between run and _pipeline).
+_Request = tuple[str, str, Mapping[str, list[str]], Mapping[str, str], Mapping[str, str], str]
+
+
+async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call costs time here
+    mount: ApiMount[Any],
+    compiled: _Compiled | None,
+    request: _Request,
+    body_source: Receive | bytes,
+    sink: tuple[Scope, Receive, Send] | None,
+    refusal: ApiError | None,
+    allowed: Mapping[str, Any] | None,
+) -> Outcome | None:
+    """The pipeline's steps, for :func:`run` (``body_source`` its ``receive``; the answer sent
+    to ``sink``) and :func:`serve` (the body given; no sink: the answer handed back).
+    ``refusal`` says why no operation serves the request when the protocol refused it."""
     operation = compiled.operation if compiled is not None else None
-    method, path, query, headers = request.method, request.path, request.query, request.headers
+    method, path, query, headers, path_params, origin = request
     info: RequestInfo | None = None  # built once the caller is known (or not: see below)
     body: bytes | None = None
     decision: GuardDecision | None = None
@@ -350,13 +364,13 @@ async def serve(  # the steps in order in one place: each call costs time here
             body = await _body(body_source, headers, mount.max_body_bytes)
             if body.strip():
                 _require_json(headers.get("content-type"), body)
-        inputs = compiled.validator.validate(request.path_params, query, body)
+        inputs = compiled.validator.validate(path_params, query, body)
         call = Call(
             compiled.operation,
             principal,
             inputs,
             mount.context(principal),
-            request.origin,
+            origin,
             chosen,
         )
         result = compiled.handler(call)
@@ -386,7 +400,22 @@ async def serve(  # the steps in order in one place: each call costs time here
             info = RequestInfo(method, path, query, operation, None)
         _record(mount.recorder, Exchange(info, body, status, payload, label))
     transport = decision.transport if decision is not None else None
-    return Outcome(status, payload, response_headers, media_type, transport, stream)
+    if sink is None:
+        return Outcome(status, payload, response_headers, media_type, transport, stream)
+    scope, receive, send = sink
+    if stream is not None and transport is None and status < 400:
+        await _send_stream(scope, (receive, send), status, stream, response_headers, media_type)
+        return None
+    await _send(
+        scope,
+        send,
+        status=status,
+        payload=payload,
+        headers=response_headers,
+        media_type=media_type,
+        transport=transport,
+    )
+    return None
 
 
 # Answers about HTTP itself, not an operation: no spec lists them (README fidelity table).
