@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from types import MappingProxyType
+from types import CoroutineType, MappingProxyType
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast
 
 import orjson
@@ -374,7 +374,9 @@ async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call c
             chosen,
         )
         result = compiled.handler(call)
-        if not isinstance(result, _SETTLED) and inspect.isawaitable(result):
+        if type(result) is CoroutineType or (
+            not isinstance(result, _SETTLED) and inspect.isawaitable(result)
+        ):
             result = await result  # an Opal tool waited on I/O; plain handlers are synchronous
         reply = result if isinstance(result, Reply) else Reply(body=result)
         status, payload, response_headers, media_type = _answer(

@@ -17,6 +17,7 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import quote
 
@@ -83,6 +84,9 @@ def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Basic {key}"}
 
 
+_JSON_CONTENT = MappingProxyType({"content-type": "application/json"})  # lower-case: decoded
+
+
 def _json_headers(content: bytes | None) -> dict[str, str]:
     return {"Content-Type": "application/json"} if content is not None else {}
 
@@ -92,14 +96,13 @@ class DirectRequester:
     a tool call costs no generator-based context manager. A plain class: a frozen dataclass
     cost ~2 µs to build per tool call."""
 
-    __slots__ = ("entry", "headers", "json_headers")
+    __slots__ = ("entry", "headers")
 
     def __init__(self, entry: DirectEntry, key: str) -> None:
         self.entry = entry
         # The headers an HTTP client would send (lower-case, as the pipeline reads them),
         # made once per tool call rather than once per request.
         self.headers = {"accept": "*/*", "authorization": _auth(key)["Authorization"]}
-        self.json_headers = {**self.headers, "content-type": "application/json"}
 
     async def __aenter__(self) -> DirectRequester:
         return self
@@ -110,7 +113,7 @@ class DirectRequester:
     async def request(
         self, method: str, path: str, params: Mapping[str, str], content: bytes | None
     ) -> Answer:
-        headers = self.headers if content is None else self.json_headers
+        headers = self.headers if content is None else {**self.headers, **_JSON_CONTENT}
         try:
             # The query as values: the pipeline reads what it would parse from their urlencoded
             # text, without the encoding and the parsing (tests/opal/test_client.py).
@@ -121,7 +124,10 @@ class DirectRequester:
         except ConnectionDropped as exc:
             # What an HTTP client reports when the server hangs up (a fault rule asked for it).
             raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
-        return Answer(response.status, response.body, response.header("retry-after"))
+        status = response.status
+        # Retry-After is read only from an error (the headers are not searched for a success).
+        retry_after = None if 200 <= status < 300 else response.header("retry-after")
+        return Answer(status, response.body, retry_after)
 
 
 @dataclass(frozen=True)
