@@ -35,6 +35,8 @@ from mockserver.http.routing import SpecRouter
 from mockserver.http.transport_faults import DROPPED, ConnectionDropped
 
 log = logging.getLogger("mockserver")
+# Records of every call built as the pipeline builds its own (see _new in http/pipeline.py).
+_new = tuple.__new__
 
 
 class DirectEntry:
@@ -80,7 +82,7 @@ class DirectEntry:
             whole = f"{raw_path}?{text}" if text else raw_path
             return await call_asgi(self.app, method, whole, host=host, headers=pairs, body=body)
         # call_asgi's scope names no server port when there is a host: its origin is the host.
-        request = Incoming(method, path, query, headers, path_params, f"http://{host}")
+        request = _new(Incoming, (method, path, query, headers, path_params, f"http://{host}"))
         outcome = await serve(mount, compiled, request, body, allowed=allowed)
         return await _handed_over(outcome, path)
 
@@ -95,7 +97,7 @@ async def _handed_over(outcome: Outcome, path: str) -> DirectResponse:
         body = await _collected(stream, path)
         return DirectResponse(status, tuple(response_headers(media_type, headers, None)), body)
     raw_headers = response_headers(media_type, headers, len(payload))
-    return DirectResponse(status, tuple(raw_headers), payload)
+    return _new(DirectResponse, (status, tuple(raw_headers), payload))
 
 
 async def _collected(stream: Iterable[bytes], path: str) -> bytes:

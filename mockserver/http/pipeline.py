@@ -89,9 +89,9 @@ class RequestInfo(NamedTuple):
     principal: Principal | None
 
 
-@dataclass(slots=True)
-class Exchange:
-    """One request and its answer, as the journal records it."""
+class Exchange(NamedTuple):
+    """One request and its answer, as the journal records it (a NamedTuple, built with
+    :data:`_new` on every request: see there)."""
 
     request: RequestInfo
     body: bytes | None
@@ -400,10 +400,10 @@ async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call c
         label = decision.label if decision is not None else None
         if info is None:  # refused before or by authentication: nobody is known
             info = _new(RequestInfo, (method, path, query, operation, None))
-        _record(mount.recorder, Exchange(info, body, status, payload, label))
+        _record(mount.recorder, _new(Exchange, (info, body, status, payload, label)))
     transport = decision.transport if decision is not None else None
     if sink is None:
-        return Outcome(status, payload, response_headers, media_type, transport, stream)
+        return _new(Outcome, (status, payload, response_headers, media_type, transport, stream))
     scope, receive, send = sink
     if stream is not None and transport is None and status < 400:
         await _send_stream(scope, (receive, send), status, stream, response_headers, media_type)
