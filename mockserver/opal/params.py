@@ -194,7 +194,7 @@ class Signature:
     rules: Rules = field(default_factory=Rules)
 
     def validate(self, raw: Any) -> dict[str, Any]:
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):  # a dict: no ABC check
             raise ParameterError(f"parameters must be an object, not {_kind(raw)}")
         values: dict[str, Any] = {}
         for param in self.params:
