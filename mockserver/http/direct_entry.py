@@ -69,7 +69,7 @@ class DirectEntry:
             query = parse_query(query_text.encode("latin-1"))
         elif query_text:
             raise ValueError("give the query as text in the target or as values, not both")
-        path = unquote(raw_path)
+        path = unquote(raw_path) if "%" in raw_path else raw_path  # most paths: nothing to do
         endpoint, path_params = self.router.resolve(path)
         if isinstance(endpoint, PathDispatcher):
             mount, by_method = endpoint.mount, endpoint.by_method
