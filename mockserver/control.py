@@ -49,13 +49,18 @@ class ControlGuard:
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
+        # Each operation's rate-limit group, read from its spec once (operations are fixed).
+        self.groups: dict[str, str] = {}
 
     def check(self, request: RequestInfo) -> GuardDecision | None:
         operation, principal = request.operation, request.principal
         if operation is None or principal is None or principal.tenant is None:
             return None
         tenant = self.state.tenant(principal.tenant)
-        decision = tenant.limiter.check(principal.key_id, rate_limit_group(operation))
+        group = self.groups.get(operation.operation_id)
+        if group is None:
+            group = self.groups[operation.operation_id] = rate_limit_group(operation)
+        decision = tenant.limiter.check(principal.key_id, group)
         if not decision.allowed:
             raise TooManyRequests(decision.retry_after)
         faults = self.state.faults
