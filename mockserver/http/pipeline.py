@@ -329,6 +329,9 @@ def serve(
 # given, in order (mypy does not check that here: the pipeline tests do).
 _new = tuple.__new__
 
+# A Reply's fields after its body, as Reply(body=...) leaves them (its own defaults).
+_PLAIN_REPLY = Reply()[1:]
+
 # An Incoming's fields: what the ASGI path builds is a plain tuple (building the NamedTuple on
 # every request cost more than the rest of the split between run and _pipeline).
 _Request = tuple[str, str, Mapping[str, list[str]], Mapping[str, str], Mapping[str, str], str]
@@ -378,7 +381,8 @@ async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call c
             not isinstance(result, _SETTLED) and inspect.isawaitable(result)
         ):
             result = await result  # an Opal tool waited on I/O; plain handlers are synchronous
-        reply = result if isinstance(result, Reply) else Reply(body=result)
+        # Plain data as Reply(body=result) would make it: every field, in order (see _new).
+        reply = result if isinstance(result, Reply) else _new(Reply, (result, *_PLAIN_REPLY))
         status, payload, response_headers, media_type = _answer(
             mount, compiled, reply, chosen, info
         )
