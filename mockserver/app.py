@@ -21,6 +21,7 @@ from mockserver.fullstory.exports.storage import SignedUrlAuthenticator, XmlEnve
 from mockserver.fullstory.exports.storage import handlers as storage_handlers
 from mockserver.fullstory.handlers import handlers as fullstory_handlers
 from mockserver.http.auth import AdminTokenAuthenticator, BasicKeyAuthenticator
+from mockserver.http.direct_entry import DirectEntry
 from mockserver.http.envelopes import AdminEnvelope, ErrorEnvelope, FullStoryEnvelope
 from mockserver.http.errors import ApiError, MethodNotAllowed, StorageUnavailable
 from mockserver.http.lifespan import run_lifespan
@@ -52,6 +53,8 @@ class MockServerApp:
     def __init__(self, router: SpecRouter, lifespan: Lifespan) -> None:
         self.spec_router = router
         self.lifespan_context = lifespan
+        # In-process requests with nothing to decode (the Opal tools calling FullStory).
+        self.direct = DirectEntry(router, self)
         self.state = SimpleNamespace()
 
     def render_error(self, path: str, error: ApiError) -> bytes:
@@ -174,7 +177,7 @@ def create_app(settings: Settings | None = None, state: ServerState | None = Non
         **common,
     )
     # The Opal tools call this very app's FullStory API (unless --opal-fullstory-url is set).
-    opal = opal_mount(state, specs["opal"], lambda: app, guard=ControlGuard(state),
+    opal = opal_mount(state, specs["opal"], lambda: app.direct, guard=ControlGuard(state),
                       recorder=JournalRecorder(state), **common)  # fmt: skip
     documents = {
         "/openapi.json": StaticDocument(specs["fullstory"].document, fullstory.envelope),

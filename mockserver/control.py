@@ -5,6 +5,7 @@ any API's handlers."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 
 from mockserver.core.faults import (
     DropConnectionAction,
@@ -24,6 +25,7 @@ UNAUTHENTICATED = "(unauthenticated)"
 # journaled as REDACTED, never the secret (keys sent in headers are not journaled at all).
 CREDENTIAL_QUERY = frozenset({"api_key", "X-Goog-Signature"})
 REDACTED = "[redacted]"
+NO_PATH_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
 def injected_error(action: ErrorAction) -> ApiError:
@@ -47,13 +49,18 @@ class ControlGuard:
 
     def __init__(self, state: ServerState) -> None:
         self.state = state
+        # Each operation's rate-limit group, read from its spec once (operations are fixed).
+        self.groups: dict[str, str] = {}
 
     def check(self, request: RequestInfo) -> GuardDecision | None:
         operation, principal = request.operation, request.principal
         if operation is None or principal is None or principal.tenant is None:
             return None
         tenant = self.state.tenant(principal.tenant)
-        decision = tenant.limiter.check(principal.key_id, rate_limit_group(operation))
+        group = self.groups.get(operation.operation_id)
+        if group is None:
+            group = self.groups[operation.operation_id] = rate_limit_group(operation)
+        decision = tenant.limiter.check(principal.key_id, group)
         if not decision.allowed:
             raise TooManyRequests(decision.retry_after)
         faults = self.state.faults
@@ -98,20 +105,27 @@ class JournalRecorder:
     def record(self, exchange: Exchange) -> None:
         request = exchange.request
         principal = request.principal
-        self.state.journal.add(
-            JournalRecord(
-                tenant=self.tenant_of(request) or UNAUTHENTICATED,
-                key_id=principal.key_id if principal else None,
-                operation_id=request.operation.operation_id if request.operation else None,
-                method=request.method,
-                path=request.path,
-                status=exchange.status,
-                query=_redacted(request.query),
-                request_raw=exchange.body or b"",
-                response_raw=exchange.response_body,
-                fault=exchange.fault,
-            )
+        operation = request.operation
+        # Every field, in JournalRecord's order, through tuple.__new__ (see _new in
+        # http/pipeline.py): this runs for every request; the HTTP layer has no path
+        # parameters to add (the journal reads them from nowhere else).
+        record = tuple.__new__(
+            JournalRecord,
+            (
+                self.tenant_of(request) or UNAUTHENTICATED,
+                principal.key_id if principal else None,
+                operation.operation_id if operation else None,
+                request.method,
+                request.path,
+                exchange.status,
+                _redacted(request.query),
+                NO_PATH_PARAMS,
+                exchange.body or b"",
+                exchange.response_body,
+                exchange.fault,
+            ),
         )
+        self.state.journal.add(record)
 
 
 def _key_tenant(request: RequestInfo) -> str | None:

@@ -42,6 +42,16 @@ class Clock:
         self._frozen_at = _to_epoch(start) if start is not None else time.time()
         if mode is ClockMode.SYSTEM and start is not None:
             self._offset = self._frozen_at - time.time()
+        self._reading = (False, 0.0)
+        self._publish()
+
+    def _publish(self) -> None:
+        """What :meth:`timestamp` reads, in one tuple: whether time flows, and the offset to add
+        to the wall clock (flowing) or the time it stands at. Writers change the fields under
+        the lock and then publish; a reader takes the tuple in one attribute read, so it never
+        sees half a change, and takes no lock (every journaled request reads the clock)."""
+        flowing = self._mode is ClockMode.SYSTEM
+        self._reading = (flowing, self._offset if flowing else self._frozen_at)
 
     @property
     def mode(self) -> ClockMode:
@@ -49,10 +59,8 @@ class Clock:
 
     def timestamp(self) -> float:
         """Seconds since the Unix epoch, as this clock sees them."""
-        with self._lock:
-            if self._mode is ClockMode.SYSTEM:
-                return time.time() + self._offset
-            return self._frozen_at
+        flowing, base = self._reading
+        return time.time() + base if flowing else base
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.timestamp(), tz=UTC)
@@ -66,6 +74,7 @@ class Clock:
         with self._lock:
             self._mode = ClockMode.FROZEN
             self._frozen_at = current
+            self._publish()
 
     def set_mode(self, mode: ClockMode) -> None:
         current = self.timestamp()
@@ -73,6 +82,7 @@ class Clock:
             self._mode = mode
             self._frozen_at = current
             self._offset = current - time.time()
+            self._publish()
 
     def set(self, at: datetime) -> None:
         target = _to_epoch(at)
@@ -81,6 +91,7 @@ class Clock:
                 self._offset = target - time.time()
             else:
                 self._frozen_at = target
+            self._publish()
 
     def advance(self, seconds: float) -> None:
         if seconds < 0:
@@ -90,6 +101,7 @@ class Clock:
                 self._offset += seconds
             else:
                 self._frozen_at += seconds
+            self._publish()
 
     def advance_by(self, delta: timedelta) -> None:
         self.advance(delta.total_seconds())

@@ -281,8 +281,18 @@ class Journal:
     def _store(self, record: JournalRecord) -> _Stored:
         at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
-        request_raw, request_truncated = _clip(record.request_raw, limit)
-        response_raw, response_truncated = self._clip_response(record.response_raw, limit)
+        # Bodies within the limit (nearly all) are kept as they are: what _clip would return
+        # for them, without the calls (this runs for every request the server answers).
+        request_raw = record.request_raw
+        if type(request_raw) is bytes and len(request_raw) <= limit:
+            request_truncated = False
+        else:
+            request_raw, request_truncated = _clip(request_raw, limit)
+        response_raw = record.response_raw
+        if type(response_raw) is bytes and len(response_raw) <= limit:
+            response_truncated = False
+        else:
+            response_raw, response_truncated = self._clip_response(response_raw, limit)
         path, query, path_params, target_truncated = _targeted(record, self._target_limit)
         fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
         with self._lock:
@@ -434,42 +444,42 @@ def _targeted(
     record: JournalRecord, budget: int
 ) -> tuple[str, dict[str, list[str]], dict[str, str], bool]:
     """The path, query and path parameters to journal within ``budget`` (see :class:`_Target`),
-    and whether any was cut."""
-    if _surely_fits(record, budget):  # the common case: copied whole, nothing to measure
-        query = {name: list(values) for name, values in record.query.items()}
-        return record.path, query, dict(record.path_params), False
+    and whether any was cut.
+
+    The common case first, in one pass: an upper bound of what :class:`_Target` would charge
+    (a str's size bounded by its length, every slot and list counted) that leaves more than its
+    thresholds to spare at every step means it would keep everything uncut, so the target is
+    copied whole while the bound is added up. One loop in this frame, not a measuring helper
+    and a comprehension (each a call): this runs for every request the server answers."""
+    path, query, path_params = record.path, record.query, record.path_params
+    slot = _Target._SLOT
+    total = _STR_HEADER_BOUND + 4 * len(path) + slot
+    if total <= budget // 2 - 1:  # the path alone may take half
+        copied: dict[str, list[str]] = {}
+        for name, values in query.items():
+            total += 2 * slot + _STR_HEADER_BOUND + 4 * len(name)
+            for value in values:
+                total += _STR_HEADER_BOUND + 4 * len(value) + slot
+            copied[name] = list(values)
+        if path_params:
+            for name, value in path_params.items():
+                total += 3 * slot + 2 * _STR_HEADER_BOUND + 4 * (len(name) + len(value))
+        if total + 4 * slot <= budget:
+            return path, copied, dict(path_params) if path_params else {}, False
     target = _Target(budget)
-    path = target.text(record.path, share=0.5)  # leave room for the query
+    path = target.text(path, share=0.5)  # leave room for the query
     # Most requests have no query or no path parameters: nothing to copy then.
-    query = target.query(record.query) if record.query else {}
-    path_params: dict[str, str] = {}
-    if record.path_params:
-        params = target.query({k: [v] for k, v in record.path_params.items()})
-        path_params = {k: vs[0] for k, vs in params.items()}
-    return path, query, path_params, target.truncated
+    kept = target.query(query) if query else {}
+    params: dict[str, str] = {}
+    if path_params:
+        measured = target.query({k: [v] for k, v in path_params.items()})
+        params = {k: vs[0] for k, vs in measured.items()}
+    return path, kept, params, target.truncated
 
 
 # At most what ``sys.getsizeof`` says of a str of n characters is this plus 4 bytes each
 # (CPython's compact strings: a header under 80 bytes, at most 4 bytes a character).
 _STR_HEADER_BOUND = 80
-
-
-def _surely_fits(record: JournalRecord, budget: int) -> bool:
-    """True only when :class:`_Target` would keep all of the target uncut: an upper bound of
-    what it charges (a str's size bounded by its length, every slot and list counted) leaves
-    more than its thresholds to spare at every step."""
-    slot = _Target._SLOT
-    path_cost = _STR_HEADER_BOUND + 4 * len(record.path) + slot
-    if path_cost > budget // 2 - 1:
-        return False
-    total = path_cost
-    for name, values in record.query.items():
-        total += slot + _STR_HEADER_BOUND + 4 * len(name) + slot
-        for value in values:
-            total += _STR_HEADER_BOUND + 4 * len(value) + slot
-    for name, value in record.path_params.items():
-        total += 3 * slot + 2 * _STR_HEADER_BOUND + 4 * (len(name) + len(value))
-    return total + 4 * slot <= budget
 
 
 class _Target:

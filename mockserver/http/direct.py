@@ -1,5 +1,7 @@
-"""One ASGI request made in process, without an HTTP client: the cheap way for one API of this
-server to call another (the Opal tools calling FullStory).
+"""One ASGI request made in process, without an HTTP client: a whole request to any ASGI app,
+scope and all. (The Opal tools call this server's FullStory API through the narrower
+:mod:`mockserver.http.direct_entry`, which skips the scope; it falls back to this for what is
+not an API operation, and the tests hold the two to the same answers.)
 
 An httpx client over an ASGI transport costs several times the request itself (building and
 parsing URLs, headers and a Response, a task group per request); this builds the scope an ASGI

@@ -15,7 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, NamedTuple, Protocol, TypeVar
+from types import CoroutineType, MappingProxyType
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast
 
 import orjson
 from starlette.types import Receive, Scope, Send
@@ -88,9 +89,9 @@ class RequestInfo(NamedTuple):
     principal: Principal | None
 
 
-@dataclass(slots=True)
-class Exchange:
-    """One request and its answer, as the journal records it."""
+class Exchange(NamedTuple):
+    """One request and its answer, as the journal records it (a NamedTuple, built with
+    :data:`_new` on every request: see there)."""
 
     request: RequestInfo
     body: bytes | None
@@ -253,7 +254,33 @@ class _Compiled:
         self.offered = operation.responses[self.success_status].media_types
 
 
-async def run(  # noqa: PLR0915 - the steps in order in one place; each call costs time here
+class Outcome(NamedTuple):
+    """A request's answer as :func:`serve` decides it, before it is sent (or handed over)."""
+
+    status: int
+    payload: bytes
+    headers: dict[str, str]
+    media_type: str
+    transport: TransportFault | None  # a fault below HTTP to apply instead of a whole answer
+    stream: Iterable[bytes] | None  # a successful reply's body, produced while it is sent
+
+
+class Incoming(NamedTuple):
+    """What :func:`serve` reads of a request besides its body: already decoded (from an ASGI
+    scope, or given as values by an in-process caller, :mod:`mockserver.http.direct_entry`)."""
+
+    method: str
+    path: str  # percent-decoded, as the scope's ``path``
+    query: Mapping[str, list[str]]
+    headers: Mapping[str, str]  # lower-case names; only those the API reads are looked at
+    path_params: Mapping[str, str]
+    origin: str  # scheme://host the client used
+
+
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})
+
+
+def run(
     mount: ApiMount[Any],
     compiled: _Compiled | None,
     scope: Scope,
@@ -261,12 +288,72 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
     send: Send,
     *,
     allowed: Mapping[str, Any] | None,
-) -> None:
-    operation = compiled.operation if compiled is not None else None
-    method: str = scope["method"]
-    path: str = scope["path"]
-    query = query_of(scope)
+) -> Awaitable[None]:
+    """The pipeline behind an ASGI request: the scope read, then :func:`_pipeline`, which
+    sends the answer. Returns its coroutine rather than awaiting it in one more."""
     headers = _headers(scope, mount.header_names)
+    request = (
+        scope["method"],
+        scope["path"],
+        query_of(scope),
+        headers,
+        scope.get("path_params", _NO_PARAMS),
+        _origin(scope, headers),
+    )
+    refusal: ApiError | None = scope.get(REFUSAL) if compiled is None else None
+    sink = (scope, receive, send)
+    # The coroutine answers None when it has a sink (it sends the answer itself).
+    return cast(
+        "Awaitable[None]", _pipeline(mount, compiled, request, receive, sink, refusal, allowed)
+    )
+
+
+def serve(
+    mount: ApiMount[Any],
+    compiled: _Compiled | None,
+    request: Incoming,
+    body: bytes,
+    *,
+    allowed: Mapping[str, Any] | None,
+) -> Awaitable[Outcome]:
+    """Every step but reading a scope and sending: auth, guards, validation, handler,
+    rendering, save, delay and journal, for a request already decoded and its whole body.
+    ``compiled`` None means no operation serves the request (405 if ``allowed``, else 404).
+    The answer is handed back as it would be sent."""
+    # With no sink the coroutine answers the Outcome (it has nowhere to send it).
+    return cast(
+        "Awaitable[Outcome]", _pipeline(mount, compiled, request, body, None, None, allowed)
+    )
+
+
+# How the request path builds its records (Credentials, RequestInfo, Call): a NamedTuple's own
+# __new__ is a Python function taking each field by name, which costs twice tuple.__new__'s
+# time (~0.5 us a record on the benchmark machine, several records a request). Every field is
+# given, in order (mypy does not check that here: the pipeline tests do).
+_new = tuple.__new__
+
+# A Reply's fields after its body, as Reply(body=...) leaves them (its own defaults).
+_PLAIN_REPLY = Reply()[1:]
+
+# An Incoming's fields: what the ASGI path builds is a plain tuple (building the NamedTuple on
+# every request cost more than the rest of the split between run and _pipeline).
+_Request = tuple[str, str, Mapping[str, list[str]], Mapping[str, str], Mapping[str, str], str]
+
+
+async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call costs time here
+    mount: ApiMount[Any],
+    compiled: _Compiled | None,
+    request: _Request,
+    body_source: Receive | bytes,
+    sink: tuple[Scope, Receive, Send] | None,
+    refusal: ApiError | None,
+    allowed: Mapping[str, Any] | None,
+) -> Outcome | None:
+    """The pipeline's steps, for :func:`run` (``body_source`` its ``receive``; the answer sent
+    to ``sink``) and :func:`serve` (the body given; no sink: the answer handed back).
+    ``refusal`` says why no operation serves the request when the protocol refused it."""
+    operation = compiled.operation if compiled is not None else None
+    method, path, query, headers, path_params, origin = request
     info: RequestInfo | None = None  # built once the caller is known (or not: see below)
     body: bytes | None = None
     decision: GuardDecision | None = None
@@ -275,33 +362,30 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
     stream: Iterable[bytes] | None = None  # a successful reply's body, produced while sent
     try:
         if compiled is None:
-            raise _unserved(scope, method, path, allowed)
+            raise _unserved(refusal, method, path, allowed)
         principal = mount.authenticator.authenticate(
-            Credentials(headers, query), compiled.operation
+            _new(Credentials, (headers, query)), compiled.operation
         )
-        info = RequestInfo(method, path, query, operation, principal)
+        info = _new(RequestInfo, (method, path, query, operation, principal))
         if mount.guard is not None:
             decision = mount.guard.check(info)
             if decision is not None and decision.error is not None:
                 raise decision.error
         chosen = _negotiate(mount.representations, headers.get("accept"), compiled.offered)
         if compiled.operation.body is not None:  # a body sent to a GET is ignored, unread
-            body = await _read_body(scope, receive, headers, mount.max_body_bytes)
+            body = await _body(body_source, headers, mount.max_body_bytes)
             if body.strip():
                 _require_json(headers.get("content-type"), body)
-        inputs = compiled.validator.validate(scope.get("path_params", {}), query, body)
-        call = Call(
-            compiled.operation,
-            principal,
-            inputs,
-            mount.context(principal),
-            _origin(scope, headers),
-            chosen,
-        )
+        inputs = compiled.validator.validate(path_params, query, body)
+        context = mount.context(principal)
+        call = _new(Call, (compiled.operation, principal, inputs, context, origin, chosen))
         result = compiled.handler(call)
-        if not isinstance(result, _SETTLED) and inspect.isawaitable(result):
+        if type(result) is CoroutineType or (
+            not isinstance(result, _SETTLED) and inspect.isawaitable(result)
+        ):
             result = await result  # an Opal tool waited on I/O; plain handlers are synchronous
-        reply = result if isinstance(result, Reply) else Reply(body=result)
+        # Plain data as Reply(body=result) would make it: every field, in order (see _new).
+        reply = result if isinstance(result, Reply) else _new(Reply, (result, *_PLAIN_REPLY))
         status, payload, response_headers, media_type = _answer(
             mount, compiled, reply, chosen, info
         )
@@ -322,12 +406,15 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
     if mount.recorder is not None:
         label = decision.label if decision is not None else None
         if info is None:  # refused before or by authentication: nobody is known
-            info = RequestInfo(method, path, query, operation, None)
-        _record(mount.recorder, Exchange(info, body, status, payload, label))
+            info = _new(RequestInfo, (method, path, query, operation, None))
+        _record(mount.recorder, _new(Exchange, (info, body, status, payload, label)))
     transport = decision.transport if decision is not None else None
+    if sink is None:
+        return _new(Outcome, (status, payload, response_headers, media_type, transport, stream))
+    scope, receive, send = sink
     if stream is not None and transport is None and status < 400:
         await _send_stream(scope, (receive, send), status, stream, response_headers, media_type)
-        return
+        return None
     await _send(
         scope,
         send,
@@ -337,16 +424,18 @@ async def run(  # noqa: PLR0915 - the steps in order in one place; each call cos
         media_type=media_type,
         transport=transport,
     )
+    return None
 
 
 # Answers about HTTP itself, not an operation: no spec lists them (README fidelity table).
 _HTTP_ONLY = frozenset({405, 413, 414, 431})
 
 
-def _unserved(scope: Scope, method: str, path: str, allowed: Mapping[str, Any] | None) -> ApiError:
+def _unserved(
+    refusal: ApiError | None, method: str, path: str, allowed: Mapping[str, Any] | None
+) -> ApiError:
     """Why a request reached no handler: the protocol refused it (a too long target or too
     many headers, see :mod:`mockserver.http.server_protocol`), a wrong method, or no route."""
-    refusal: ApiError | None = scope.get(REFUSAL)
     if refusal is not None:
         return refusal
     if allowed is not None:
@@ -432,7 +521,7 @@ async def _send_stream(  # noqa: PLR0917 - one call site, every argument needed
     million rows went on generating them all.
     """
     receive, send = channel
-    raw_headers = [(b"content-type", media_type.encode("latin-1")), *_encoded(headers)]
+    raw_headers = response_headers(media_type, headers, None)
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     gone = asyncio.ensure_future(_disconnect(receive))
     try:
@@ -540,6 +629,21 @@ def _require_json(content_type: str | None, body: bytes) -> None:
 _JSON_TYPE = (b"content-type", JSON.encode("latin-1"))
 
 
+def response_headers(
+    media_type: str, headers: Mapping[str, str], length: int | None
+) -> list[tuple[bytes, bytes]]:
+    """An answer's headers as ASGI sends them: its type, its length (None: a stream, whose
+    length is unknown until the end), then the reply's own."""
+    raw_headers = [
+        _JSON_TYPE if media_type == JSON else (b"content-type", media_type.encode("latin-1"))
+    ]
+    if length is not None:
+        raw_headers.append((b"content-length", str(length).encode("latin-1")))
+    if headers:  # most answers add none
+        raw_headers += _encoded(headers)
+    return raw_headers
+
+
 def _encoded(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
     """Response headers as ASGI sends them (lower-case names, Latin-1 bytes)."""
     return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
@@ -558,9 +662,17 @@ def _headers(scope: Scope, wanted: frozenset[bytes]) -> dict[str, str]:
     return found
 
 
-async def _read_body(
-    scope: Scope, receive: Receive, headers: Mapping[str, str], limit: int
-) -> bytes:
+async def _body(source: Receive | bytes, headers: Mapping[str, str], limit: int) -> bytes:
+    """The request body: given whole by an in-process caller, or read from ``receive`` (the
+    same limit and error either way: a declared length is the length of what is given)."""
+    if isinstance(source, bytes):
+        if len(source) > limit:
+            raise PayloadTooLarge(f"request body exceeds {limit} bytes")
+        return source
+    return await _read_body(source, headers, limit)
+
+
+async def _read_body(receive: Receive, headers: Mapping[str, str], limit: int) -> bytes:
     declared = headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body exceeds {limit} bytes")
@@ -593,12 +705,7 @@ async def _send(
     if transport is not None and transport.cut is None:
         drop_connection(scope)
         return
-    raw_headers = [
-        _JSON_TYPE if media_type == JSON else (b"content-type", media_type.encode("latin-1")),
-        (b"content-length", str(len(payload)).encode("latin-1")),
-    ]
-    if headers:  # most answers add none
-        raw_headers += _encoded(headers)
+    raw_headers = response_headers(media_type, headers, len(payload))
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     if transport is not None and transport.cut is not None:
         # Content-Length promises the whole body; part of it is sent and the response is never

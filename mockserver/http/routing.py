@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Awaitable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -111,18 +112,25 @@ class SpecRouter:
 
     def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         # Returns the endpoint's coroutine rather than awaiting it in one more (per request).
-        path: str = scope["path"]
         if REFUSAL in scope:  # the protocol refused it: answered in the owning API's envelope
             return self.fallback(scope, receive, send)
-        dispatcher = self.static.get(path)
-        if dispatcher is None:
-            first, length = _group(path)
-            candidates = self.templated.get((first, length)) or self._routes(first, length)
-            for regex, candidate in candidates:
-                match = regex.fullmatch(path)
-                if match is not None:
-                    scope["path_params"] = match.groupdict()
-                    return candidate(scope, receive, send)
-            return self.fallback(scope, receive, send)
-        scope["path_params"] = {}
-        return dispatcher(scope, receive, send)
+        endpoint, scope["path_params"] = self.resolve(scope["path"])
+        return endpoint(scope, receive, send)
+
+    def resolve(self, path: str) -> tuple[ASGIApp, Mapping[str, str]]:
+        """The endpoint that serves ``path`` (a decoded path) and its path parameters: a
+        :class:`PathDispatcher`, a served document, or the :class:`FallbackDispatcher`."""
+        endpoint = self.static.get(path)
+        if endpoint is not None:
+            return endpoint, _NO_PARAMS
+        first, length = _group(path)
+        candidates = self.templated.get((first, length)) or self._routes(first, length)
+        for regex, candidate in candidates:
+            match = regex.fullmatch(path)
+            if match is not None:
+                return candidate, match.groupdict()
+        return self.fallback, _NO_PARAMS
+
+
+# No path parameters: shared, read-only (the pipeline only reads them).
+_NO_PARAMS: Mapping[str, str] = MappingProxyType({})

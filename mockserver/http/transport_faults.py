@@ -20,6 +20,8 @@ from starlette.types import Scope
 
 IN_PROCESS = "mockserver.in_process"
 _DROP = "mockserver.drop"
+# What an in-process caller is told (httpx's words for a server that hung up).
+DROPPED = "Server disconnected without sending a complete response."
 
 
 class ConnectionDropped(Exception):
@@ -34,7 +36,7 @@ def settle(scope: Scope) -> Any:
     """What the outermost ASGI callable returns (or raises) once the app has run."""
     if scope.get(_DROP):
         if scope.get(IN_PROCESS):
-            raise ConnectionDropped("Server disconnected without sending a complete response.")
+            raise ConnectionDropped(DROPPED)
         return "dropped"  # uvicorn: a non-None result closes the connection, nothing more sent
     return None
 

@@ -83,12 +83,13 @@ class OpalAuthenticator:
             scheme, _, given_key = authorization.strip().partition(" ")
             if scheme.lower() == "basic" and given_key.strip():
                 secret = given_key.strip()
-                if self.local_keys_only and self.keys.find(secret) is None:
+                key = self.keys.find(secret)  # looked up once, for the check and the principal
+                if key is None and self.local_keys_only:
                     raise Unauthorized("Invalid FullStory API key")
-        return self._principal(secret)
+                return self._principal(secret, key)
+        return self._principal(secret, self.keys.find(secret))
 
-    def _principal(self, secret: str) -> ConnectorPrincipal:
-        key = self.keys.find(secret)
+    def _principal(self, secret: str, key: ApiKey | None) -> ConnectorPrincipal:
         if key is not None:  # found by its secret: key.secret == secret
             return self.principals.get(secret, key)
         return ConnectorPrincipal(_key_label(secret), REMOTE_TENANT, KeyLevel.STANDARD, "", secret)

@@ -2,9 +2,10 @@
 
 Two backends give the client its transport:
 
-* :class:`InProcessBackend` calls the fake's own FullStory app in process (one direct ASGI call,
-  :func:`mockserver.http.direct.call_asgi`, no HTTP client), with the connector's key (so every
-  call is authenticated, rate-limited, fault-injected and journaled like any other client's);
+* :class:`InProcessBackend` calls the fake's own FullStory API in process (through the
+  pipeline's narrow entry, :class:`mockserver.http.direct_entry.DirectEntry`: no HTTP client, no
+  ASGI scope), with the connector's key (so every call is authenticated, rate-limited,
+  fault-injected and journaled like any other client's);
 * :class:`HttpBackend` calls a FullStory base URL: the real API, or another running fake.
 
 The tools cannot tell them apart; nothing in :mod:`mockserver.opal` reads the fake's state.
@@ -13,16 +14,16 @@ The tools cannot tell them apart; nothing in :mod:`mockserver.opal` reads the fa
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import quote
 
 import orjson
-from starlette.types import ASGIApp
 
-from mockserver.http.direct import call_asgi
+from mockserver.http.direct_entry import DirectEntry
 from mockserver.http.transport_faults import ConnectionDropped
 
 if TYPE_CHECKING:  # httpx is imported by the HTTP backend only, when it is used
@@ -83,6 +84,9 @@ def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Basic {key}"}
 
 
+_JSON_CONTENT = MappingProxyType({"content-type": "application/json"})  # lower-case: decoded
+
+
 def _json_headers(content: bytes | None) -> dict[str, str]:
     return {"Content-Type": "application/json"} if content is not None else {}
 
@@ -92,11 +96,13 @@ class DirectRequester:
     a tool call costs no generator-based context manager. A plain class: a frozen dataclass
     cost ~2 µs to build per tool call."""
 
-    __slots__ = ("app", "key")
+    __slots__ = ("entry", "headers")
 
-    def __init__(self, app: ASGIApp, key: str) -> None:
-        self.app = app
-        self.key = key
+    def __init__(self, entry: DirectEntry, key: str) -> None:
+        self.entry = entry
+        # The headers an HTTP client would send (lower-case, as the pipeline reads them),
+        # made once per tool call rather than once per request.
+        self.headers = {"accept": "*/*", "authorization": _auth(key)["Authorization"]}
 
     async def __aenter__(self) -> DirectRequester:
         return self
@@ -107,33 +113,36 @@ class DirectRequester:
     async def request(
         self, method: str, path: str, params: Mapping[str, str], content: bytes | None
     ) -> Answer:
-        headers = [("Accept", "*/*"), *_auth(self.key).items(), *_json_headers(content).items()]
+        headers = self.headers if content is None else {**self.headers, **_JSON_CONTENT}
         try:
             # The query as values: the pipeline reads what it would parse from their urlencoded
             # text, without the encoding and the parsing (tests/opal/test_client.py).
-            response = await call_asgi(
-                self.app, method, path, host=IN_PROCESS_HOST, headers=headers,
-                body=content or b"", query=params,
+            response = await self.entry.call(
+                method, path, host=IN_PROCESS_HOST, headers=headers, body=content or b"",
+                query={name: [value] for name, value in params.items()},
             )  # fmt: skip
         except ConnectionDropped as exc:
             # What an HTTP client reports when the server hangs up (a fault rule asked for it).
             raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
-        return Answer(response.status, response.body, response.header("retry-after"))
+        status = response.status
+        # Retry-After is read only from an error (the headers are not searched for a success).
+        retry_after = None if 200 <= status < 300 else response.header("retry-after")
+        return Answer(status, response.body, retry_after)
 
 
 @dataclass(frozen=True)
 class InProcessBackend:
-    """The fake's own FullStory API, called in process. ``app`` is a getter: the app that
+    """The fake's own FullStory API, called in process. ``entry`` is a getter: the app that
     serves the Opal tools is the one that serves FullStory, and it is built after the mount."""
 
-    app: Callable[[], ASGIApp]
+    entry: Callable[[], DirectEntry]
 
     @property
     def label(self) -> str:
         return "in-process"
 
     def open(self, key: str) -> DirectRequester:
-        return DirectRequester(self.app(), key)
+        return DirectRequester(self.entry(), key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,14 +211,16 @@ class FullStoryClient:
         content = orjson.dumps(body) if body is not None else None
         return _decode(await self.http.request(method, path, params, content))
 
-    async def get(self, path: str, **query: Any) -> Any:
-        return await self.call("GET", path, query=query)
+    # The shorthands hand back call()'s coroutine rather than awaiting it in one of their own
+    # (a coroutine per FullStory request saved; the caller awaits either way).
+    def get(self, path: str, **query: Any) -> Awaitable[Any]:
+        return self.call("GET", path, query=query)
 
-    async def post(self, path: str, body: Any, **query: Any) -> Any:
-        return await self.call("POST", path, query=query, body=body)
+    def post(self, path: str, body: Any, **query: Any) -> Awaitable[Any]:
+        return self.call("POST", path, query=query, body=body)
 
-    async def delete(self, path: str) -> Any:
-        return await self.call("DELETE", path)
+    def delete(self, path: str) -> Awaitable[Any]:
+        return self.call("DELETE", path)
 
 
 def _decode(response: Answer) -> Any:

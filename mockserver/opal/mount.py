@@ -17,8 +17,6 @@ from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from starlette.types import ASGIApp
-
 from mockserver.http.pipeline import ApiMount, Call, Handler
 from mockserver.http.routing import check_drift
 from mockserver.http.spec import ApiSpec, Operation, RequestBody
@@ -27,6 +25,7 @@ from mockserver.opal.envelope import TOOLS_PREFIX, OpalEnvelope
 from mockserver.state import ServerState
 
 if TYPE_CHECKING:
+    from mockserver.http.direct_entry import DirectEntry
     from mockserver.opal.service import Connector
 
 PREFIX = "/opal"
@@ -41,7 +40,7 @@ class DeferredTools(Mapping[str, Handler]):
     far below a tool call's cost)."""
 
     def __init__(
-        self, operations: tuple[Operation, ...], config: OpalConfig, app: Callable[[], ASGIApp]
+        self, operations: tuple[Operation, ...], config: OpalConfig, app: Callable[[], DirectEntry]
     ) -> None:
         self.operations = operations
         self.config = config
@@ -92,7 +91,7 @@ def lenient_bodies(operations: tuple[Operation, ...]) -> tuple[Operation, ...]:
 def opal_mount(
     state: ServerState,
     spec: ApiSpec,
-    app: Callable[[], ASGIApp],
+    app: Callable[[], DirectEntry],
     config: OpalConfig | None = None,
     **options: Any,
 ) -> ApiMount[Connector]:

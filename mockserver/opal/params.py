@@ -194,9 +194,16 @@ class Signature:
     rules: Rules = field(default_factory=Rules)
 
     def validate(self, raw: Any) -> dict[str, Any]:
-        if not isinstance(raw, Mapping):
+        if type(raw) is not dict and not isinstance(raw, Mapping):  # a dict: no ABC check
             raise ParameterError(f"parameters must be an object, not {_kind(raw)}")
-        values = {p.name: p.check_in(raw) for p in self.params}
+        values: dict[str, Any] = {}
+        for param in self.params:
+            # An optional parameter absent or null takes its default (what check_in returns
+            # for it), without the two calls: most calls leave most parameters out.
+            if param.required or raw.get(param.name) is not None:
+                values[param.name] = param.check_in(raw)
+            else:
+                values[param.name] = param.default
         named = [name for name in self.rules.one_of_required if values.get(name) is not None]
         if self.rules.one_of_required and not named:
             raise ParameterError(f"one of {' or '.join(self.rules.one_of_required)} is required")
