@@ -17,6 +17,7 @@ from typing import Any
 
 from mockserver.fullstory.exports.columns import individual_row
 from mockserver.fullstory.exports.layout import EventCells
+from mockserver.fullstory.exports.played import played_session
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
 from mockserver.fullstory.exports.session_rows import SessionRows
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
@@ -97,11 +98,23 @@ def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
     zone, window, scan = request.zone, request.time_range, UserScan(world)
     start, end = ms_bounds(window)
     time_text = TimeText(zone)
+    # A rule without event or device conditions takes every event of a member's sessions
+    # whatever the scope, and decides membership without generating one: the sessions are
+    # generated for the rows alone, the export's way (played.py).
+    every_event = not rule.has_event_criteria and rule.device is None
     for user in all_users(world):
         if not is_member(scan, user, rule, request.segment_time_range):
             continue
         first_start = world.sessions_of(user)[-1].created
         for ref in _candidates(world, user, window):
+            played = played_session(world, ref) if every_event else None
+            if played is not None:
+                page_values = SessionRows(played, first_start, zone, time_text).page_values
+                for row in played.events:
+                    at = row.time_us // 1000  # epoch_ms, inlined: once per row
+                    if (start is None or at >= start) and (end is None or at < end):
+                        yield page_values(row.page_index), (time_text(at), row.key, row.variables)
+                continue
             scanned = scan.session(user, ref)
             if scanned is None:
                 continue
