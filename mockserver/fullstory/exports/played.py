@@ -57,10 +57,11 @@ class PlayedSession:
         return self.ref.session_id
 
 
-def played_session(world: World, ref: SessionRef) -> PlayedSession | None:
-    """Session ``ref`` generated for an export, or None when it is not a generated session (a
-    scenario's pinned one: read it from the world)."""
-    played = world.played_timeline(ref, ExportTimeline)
+def played_session(world: World, ref: SessionRef, number: int) -> PlayedSession | None:
+    """Session ``ref`` (its user's ``number``-th, oldest first) generated for an export, or
+    None when it is not a generated session (a scenario's pinned one: read it from the
+    world)."""
+    played = world.played_timeline(ref, number, ExportTimeline)
     if played is None:
         return None
     timeline = played.timeline
@@ -94,8 +95,10 @@ class ExportTimeline(Timeline):
 
     def _row(self, key: EventKey, variables: Mapping[str, Any], gap: tuple[float, float]) -> None:
         rows = self.rows
-        if rows:  # the first event is the session start itself
-            self._elapsed_ms += self._step(gap)
+        if rows:  # the first event is the session start itself: _step, inlined (every event)
+            low, high = gap
+            step = int((low + (high - low) * self.rng.random()) * 1000)
+            self._elapsed_ms += step if step > 0 else 1
         at = self._start_us + self._elapsed_ms * 1000
         rows.append(ExportEvent(at, self._page, key, variables))
 

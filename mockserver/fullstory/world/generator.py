@@ -347,25 +347,18 @@ class World:
             initial_referrer=timeline.referrer,
         )
 
-    def played_timeline(self, ref: SessionRef, recorder: type[TL]) -> Played[TL] | None:
-        """The generated session ``ref`` played on a ``recorder`` (a :class:`Timeline` subclass
-        that records events its own way, for one reader such as an export), drawing the same
-        numbers in the same order as :meth:`session`; never cached. None for a session that
-        is not generated (a scenario's pinned session): read it with :meth:`scanned_session`.
-        """
-        session_id = ref.session_id
-        if str(session_id) in self._pins.sessions_by_id or not session_id.is_numeric:
+    def played_timeline(
+        self, ref: SessionRef, number: int, recorder: type[TL]
+    ) -> Played[TL] | None:
+        """The generated session ``ref`` (the user's ``number``-th, oldest first) played on a
+        ``recorder`` (a :class:`Timeline` subclass that records events its own way, for one
+        reader such as an export), drawing the same numbers in the same order as
+        :meth:`session`; never cached. None for a session that is not generated (a
+        scenario's pinned session): read it with :meth:`scanned_session`."""
+        index = ref.user.index
+        if index < 0 or str(ref.session_id) in self._pins.sessions_by_id:
             return None
-        decoded = self._session_keys.peek(str(session_id))
-        if decoded is None:
-            decoded = self._decode_session_id(session_id)
-        if decoded is None or not 0 <= decoded[0] < self.config.users:
-            return None
-        index, number = decoded
-        starts = self._session_starts(index)
-        if number >= len(starts):
-            return None
-        return self._play(index, number, starts[number], recorder)
+        return self._play(index, number, ref.created, recorder)
 
     def _play(self, index: int, number: int, created: datetime, recorder: type[TL]) -> Played[TL]:
         seed = self.config.seed

@@ -29,9 +29,9 @@ def test_every_generated_session_plays_the_same_for_an_export() -> None:
     for seed in (3, 7):
         world = World(WorldConfig(seed, 40, "o-1A2B3C-na1", "Acme", EPOCH))
         for user in all_users(world):
-            for ref in world.sessions_of(user):
+            for number, ref in enumerate(reversed(world.sessions_of(user))):
                 session = world.scanned_session(ref.session_id)
-                played = played_session(world, ref)
+                played = played_session(world, ref, number)
                 assert session is not None and played is not None
                 assert played.pages == session.pages
                 assert played.initial_referrer == session.initial_referrer
@@ -45,5 +45,5 @@ def test_pinned_sessions_are_not_played() -> None:
     world = scenario_world()
     pinned = next(iter(world.scenario.users)) if world.scenario else None
     assert pinned is not None
-    for ref in world.sessions_of(pinned.user):
-        assert played_session(world, ref) is None
+    for number, ref in enumerate(reversed(world.sessions_of(pinned.user))):
+        assert played_session(world, ref, number) is None
