@@ -25,7 +25,15 @@ from mockserver.fullstory.world.models import Device, Page, SessionRef, User
 from mockserver.fullstory.world.timeline import Timeline
 
 _NO_VARIABLES: Mapping[str, Any] = {}
+_new_row = tuple.__new__
 _REQUEST_KEY: EventKey = ("request", "", "", "", "")
+# Kinds whose key is the kind alone when the event has no target (every page load's load and
+# page_properties, a console message, an identify): event_key's answer, without asking it.
+_UNTARGETED = frozenset({"target", "target_text", "target_selector"})
+_PLAIN_KEYS: dict[str, EventKey] = {
+    kind: (kind, "", "", "", "")
+    for kind in ("load", "page_properties", "console_message", "exception", "identify", "request")
+}
 
 
 class ExportEvent(NamedTuple):
@@ -100,7 +108,9 @@ class ExportTimeline(Timeline):
             step = int((low + (high - low) * self.rng.random()) * 1000)
             self._elapsed_ms += step if step > 0 else 1
         at = self._start_us + self._elapsed_ms * 1000
-        rows.append(ExportEvent(at, self._page, key, variables))
+        # tuple.__new__ with every field, in order: ExportEvent(...) without its generated
+        # Python-level __new__ (once per event; the world's Timeline does the same for Event).
+        rows.append(_new_row(ExportEvent, (at, self._page, key, variables)))
 
     def _record(
         self,
@@ -110,7 +120,11 @@ class ExportTimeline(Timeline):
         gap: tuple[float, float],
         definition: str | None,
     ) -> None:
-        self._row(*event_key(kind, props, name), gap)
+        key = _PLAIN_KEYS.get(kind)
+        if key is not None and _UNTARGETED.isdisjoint(props):
+            self._row(key, _NO_VARIABLES, gap)  # no target, no sub type: the kind's one key
+        else:
+            self._row(*event_key(kind, props, name), gap)
 
     def _add(
         self,
