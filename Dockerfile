@@ -37,8 +37,9 @@ WORKDIR /var/lib/mockserver
 ENV MOCKSERVER_HOST=0.0.0.0 \
     MOCKSERVER_PORT=8787 \
     MOCKSERVER_STATE_FILE=/var/lib/mockserver/state.json
-# The parsed OpenAPI documents' JSON copies (mockserver/core/yaml_cache.py) go to the container's
-# own /tmp, not to the home folder: that is the state volume.
+# The parsed OpenAPI documents' JSON copies (mockserver/core/yaml_cache.py) and the compiled
+# dataclass methods (core/code_cache.py) go to the container's own /tmp, not to the home folder:
+# that is the state volume. A container's first start writes them; its restarts read them.
 ENV XDG_CACHE_HOME=/tmp/mockserver-cache
 EXPOSE 8787
 

@@ -29,8 +29,8 @@ from mockserver.http.rendering import JSON, encode
 from mockserver.http.routing import SpecRouter
 from mockserver.http.spec import ApiSpec, load_spec, read_document, spec_from_document
 from mockserver.http.transport_faults import settle
-from mockserver.opal.errors import OpalEnvelope
-from mockserver.opal.service import opal_mount
+from mockserver.opal.envelope import OpalEnvelope
+from mockserver.opal.mount import opal_mount
 from mockserver.persistence import attach_state_file, lifespan
 from mockserver.resources import spec_path
 from mockserver.settings import Settings

@@ -138,6 +138,9 @@ def _log_level(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """Everything a server is configured with, from flags, MOCKSERVER_* variables or code;
+    each field's metadata gives its help and how text becomes its value."""
+
     host: str = field(default="127.0.0.1", metadata={"help": "address to bind", "cast": str})
     port: int = field(default=8787, metadata={"help": "port to bind", "cast": _port})
     seed: int = field(default=1, metadata={"help": "world seed", "cast": _integer})

@@ -13,6 +13,9 @@ from mockserver.cognigy.ids import MAX_TIMESTAMP, MONGO_ID
 
 @dataclass(slots=True)
 class Profile:
+    """One contact profile of a Cognigy project, as stored (timestamps in epoch
+    milliseconds)."""
+
     id: str
     project_id: str
     data: dict[str, Any]  # the ``profile`` object

@@ -39,6 +39,9 @@ BUILT_IN_TYPES: Mapping[str, str] = MappingProxyType({name: kind for name, _, ki
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One field of a project's profile schema: its display name, its key in ``profile`` and
+    its type."""
+
     field: str  # display name
     internal: str  # the key in ``profile``
     type: str

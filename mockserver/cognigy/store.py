@@ -90,6 +90,9 @@ def _fragment(items: list[orjson.Fragment]) -> orjson.Fragment:
 
 @dataclass(frozen=True, slots=True)
 class ListQuery:
+    """What a profile listing asks for: the project, the text filter, the sort, and the page
+    (``limit``/``skip`` or a cursor)."""
+
     project_id: str
     filter: str = ""
     sort: str | None = None

@@ -24,6 +24,9 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ApiConfig:
+    """The config file's section for one API: where its key comes from, its provider states,
+    and the operations the target cannot answer with a 2xx."""
+
     key_env: str | None = None  # the environment variable holding the key (never the key)
     states: Mapping[str, str] = field(default_factory=dict)
     unreachable: Mapping[str, str] = field(default_factory=dict)  # operationId -> why
@@ -34,6 +37,9 @@ class ApiConfig:
 
 @dataclass(frozen=True)
 class RunConfig:
+    """A contract run's settings from the config file: writes, request budget and pacing,
+    retries, and each API's section."""
+
     writes: bool | None = None  # None: the target decides (fakes this run starts: yes)
     budget: int | None = None  # at most this many requests (None: no limit)
     rate_per_second: float = 0.0

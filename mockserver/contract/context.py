@@ -22,6 +22,9 @@ PROPERTY_SETTINGS = settings(max_examples=15, deadline=None, derandomize=True, d
 
 @dataclass
 class PropertyContext:
+    """What a property test needs: the API's binding to the target, the HTTP client,
+    Hypothesis settings and how to wait."""
+
     binding: Binding
     client: httpx.Client
     settings: settings = PROPERTY_SETTINGS

@@ -18,6 +18,9 @@ class ControlPlaneError(RuntimeError):
 
 @dataclass(frozen=True)
 class Provisioned:
+    """A tenant and key the kit made on a fake through its control plane (the secret is
+    used, never printed)."""
+
     tenant: str
     key_id: str
     secret: str

@@ -11,6 +11,9 @@ from mockserver.contract.observe import Observations
 
 @dataclass(frozen=True)
 class CoverageRow:
+    """One operation's line in the coverage report: requests sent and how they were
+    answered."""
+
     operation: str
     requests: int
     successes: int

@@ -26,6 +26,9 @@ class CannotCompare(ValueError):
 
 @dataclass(frozen=True)
 class Difference:
+    """One kind of disagreement between two runs on one operation, with how often and a few
+    examples."""
+
     operation: str
     kind: str  # one of CLASSES
     count: int
@@ -42,6 +45,8 @@ class Difference:
 
 @dataclass(frozen=True)
 class DriftReport:
+    """How two runs' observations compare, operation by operation."""
+
     target_a: str
     target_b: str
     compared: Mapping[str, int]  # operation -> requests compared

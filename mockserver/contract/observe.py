@@ -41,6 +41,9 @@ def is_documented(status: int, responses: Mapping[str, Any]) -> bool:
 
 @dataclass
 class CaseRecord:
+    """What one generated request got back: status, headers, the body's shape and a digest
+    of its values, and any check failures."""
+
     status: int
     headers: list[str]
     shape: str  # the body's JSON key paths (what a schema difference changes)
@@ -59,6 +62,9 @@ class CaseRecord:
 
 @dataclass
 class OperationObservations:
+    """Everything a run saw of one operation: counts by outcome, failures, and the cases
+    kept for comparison."""
+
     requests: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     documented_errors: int = 0

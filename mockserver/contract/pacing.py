@@ -36,6 +36,8 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 @dataclass
 class PacingStats:
+    """What the pacer did in a run: 429s met, requests given up on, and seconds waited."""
+
     throttled: int = 0  # 429 answers met (each one was waited out or given up on)
     gave_up: int = 0  # requests whose last attempt was still a 429
     waited: float = 0.0  # seconds slept on Retry-After

@@ -32,6 +32,9 @@ PLUGINS = ("mockserver.contract.plugin", "schemathesis.pytest.plugin", "_hypothe
 
 @dataclass(frozen=True)
 class RunOptions:
+    """How to run the contract suites once: config file, examples per operation, writes,
+    progress output, and which APIs and phases."""
+
     config: Path | None = None
     max_examples: int | None = None
     writes: bool = False

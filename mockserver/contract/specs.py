@@ -43,6 +43,8 @@ def max_examples() -> int:
 
 @dataclass(frozen=True)
 class SpecInfo:
+    """One packaged spec as the kit uses it: its name, file and parsed document."""
+
     name: str
     path: Path
     document: dict[str, Any]

@@ -72,6 +72,9 @@ def _truthy(environ: Mapping[str, str], name: str) -> bool:
 
 @dataclass(frozen=True)
 class TargetSpec:
+    """A parsed ``--target``: its kind (in process, uvicorn, a URL, or the real API), and
+    the fake's settings and faults."""
+
     kind: Kind
     url: str | None = None
     settings: tuple[tuple[str, str], ...] = ()
@@ -213,6 +216,9 @@ def _schemathesis_headers(response: Any) -> dict[str, str]:
 
 @dataclass
 class Target:
+    """The target of a run, opened once: started fakes, keys and bindings per API, the
+    request count and the pacer."""
+
     spec: TargetSpec
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     config: RunConfig = field(default_factory=RunConfig)

@@ -22,6 +22,8 @@ class ClockMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ClockState:
+    """A clock's mode and reading at one moment (what snapshots save and restore)."""
+
     mode: ClockMode
     now: datetime
 

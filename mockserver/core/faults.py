@@ -49,6 +49,8 @@ class FaultRequest:
 
 @dataclass(frozen=True, slots=True)
 class FaultMatch:
+    """Which requests a fault rule applies to; a field left None matches anything."""
+
     operation_id: str | None = None
     path: str | None = None
     tenant: str | None = None
@@ -251,6 +253,9 @@ class FaultSpec:
 
 @dataclass(frozen=True, slots=True)
 class FaultRule:
+    """A fault rule as installed: its id, match and action, firings left, probability and
+    seeded random sequence, and its counters."""
+
     id: str
     match: FaultMatch
     action: FaultAction

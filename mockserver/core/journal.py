@@ -59,6 +59,9 @@ class JournalRecord(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class JournalEntry:
+    """One recorded exchange: when, who, which operation, the request and the answer (bodies
+    clipped to the journal's limits), and any fault injected."""
+
     seq: int  # strictly increasing per journal, across tenants
     time: datetime  # the injected clock's reading when the exchange was recorded
     tenant: str

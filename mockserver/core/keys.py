@@ -38,6 +38,9 @@ class KeyLevel(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class ApiKey:
+    """An API key: its secret, tenant and level; ``key_id`` is the label shown instead of
+    the secret."""
+
     secret: str
     tenant: str
     level: KeyLevel

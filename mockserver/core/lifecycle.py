@@ -36,11 +36,16 @@ class LifecycleState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Immediate:
+    """A lifecycle that is finished (or failed, with ``fail_with``) at once."""
+
     fail_with: str | None = None  # errorDetails of an injected failure; None = succeeds
 
 
 @dataclass(frozen=True, slots=True)
 class AfterPolls:
+    """A lifecycle that finishes (or fails) once its status has been read ``polls``
+    times."""
+
     polls: int
     fail_with: str | None = None
 
@@ -51,6 +56,9 @@ class AfterPolls:
 
 @dataclass(frozen=True, slots=True)
 class AfterSeconds:
+    """A lifecycle that finishes (or fails) ``seconds`` after creation, on the injected
+    clock."""
+
     seconds: float
     fail_with: str | None = None
 
@@ -111,6 +119,8 @@ def format_policy(policy: LifecyclePolicy) -> str:
 
 @dataclass(frozen=True, slots=True)
 class LifecycleView:
+    """An operation's progress as the API reports it at one moment."""
+
     state: LifecycleState
     estimate_pct_complete: int  # 0..100, rises with progress, 100 once finished
     finished_at: datetime | None

@@ -25,6 +25,9 @@ SPARSE = 32
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One page of keys from an ordered index, and whether records lie beyond it either
+    way."""
+
     keys: list[Key]  # in the requested order
     has_next: bool  # records follow the last key (in the requested order)
     has_previous: bool  # records precede the first key

@@ -39,6 +39,9 @@ class SaveFailed(Exception):
 
 @dataclass(slots=True)
 class _Round:
+    """One pending save: the change generation it covers and the future its waiters wait
+    on."""
+
     generation: int  # the changes this save includes
     future: concurrent.futures.Future[None]
 

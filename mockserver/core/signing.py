@@ -20,6 +20,9 @@ def new_secret() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Signer:
+    """HMAC-SHA256 signatures over text parts with one secret (hex); verification in
+    constant time."""
+
     secret: str
 
     def sign(self, *parts: str) -> str:

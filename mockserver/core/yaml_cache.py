@@ -24,12 +24,17 @@ from mockserver.core.yamlio import load_yaml
 CACHE_ENV = "MOCKSERVER_YAML_CACHE"
 
 
+def cache_home() -> Path:
+    """mockserver's folder in the user's cache folder (``XDG_CACHE_HOME`` or ``~/.cache``)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path("~/.cache").expanduser()) / "mockserver"
+
+
 def cache_dir() -> Path | None:
     """Where the JSON copies go, or None when caching is off."""
     if os.environ.get(CACHE_ENV, "").lower() in {"0", "off", "false", "no"}:
         return None
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path("~/.cache").expanduser()) / "mockserver" / "yaml"
+    return cache_home() / "yaml"
 
 
 def load_yaml_cached(text: str, name: str) -> Any:

@@ -33,6 +33,9 @@ class ContextRequestError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class SliceSpec:
+    """Which part of a session Generate Context returns: first or last events, or a time
+    window, with optional event and duration limits."""
+
     mode: str = "FIRST"  # UNSPECIFIED is normalised to FIRST, the documented default
     event_limit: int = 0  # <= 0: no limit
     duration_limit_ms: int = 0  # <= 0: no limit
@@ -56,6 +59,9 @@ class SliceSpec:
 
 @dataclass(frozen=True, slots=True)
 class ContextSpec:
+    """Which context elements (user, org, location, device) a Generate Context answer
+    includes."""
+
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] | None = None
     exclude_org_context: bool = False
@@ -98,6 +104,8 @@ class ContextSpec:
 
 @dataclass(frozen=True, slots=True)
 class EventsSpec:
+    """Which events a Generate Context answer includes, and which of their details."""
+
     include_types: tuple[str, ...] = ()
     exclude_types: tuple[str, ...] = ()
     exclude_defined_events: bool = False
@@ -130,6 +138,8 @@ class EventsSpec:
 
 @dataclass(frozen=True, slots=True)
 class CacheSpec:
+    """Generate Context's cache options (accepted and echoed)."""
+
     enable_event_cache: bool = False  # accepted and echoed; a generated world has no cache
 
     @classmethod
@@ -139,6 +149,8 @@ class CacheSpec:
 
 @dataclass(frozen=True, slots=True)
 class ContextRequest:
+    """A parsed Generate Context body: slice, context, events and cache options."""
+
     slice: SliceSpec = field(default_factory=SliceSpec)
     context: ContextSpec = field(default_factory=ContextSpec)
     events: EventsSpec = field(default_factory=EventsSpec)

@@ -17,6 +17,9 @@ from mockserver.http.spec import Operation
 
 @dataclass(frozen=True, slots=True)
 class Principal:
+    """Who a request acts as: the key's id, its tenant (None for the control plane) and
+    level."""
+
     key_id: str
     tenant: str | None  # None for the control plane, which spans tenants
     level: KeyLevel

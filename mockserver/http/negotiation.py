@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class _Range:
+    """One media range of an ``Accept`` header, with its quality and its place in the
+    header."""
+
     kind: str  # "text" or "*"
     subtype: str  # "csv" or "*"
     quality: float

@@ -108,6 +108,9 @@ class TransportFault:
 
 @dataclass(frozen=True, slots=True)
 class GuardDecision:
+    """What the control plane decided for a request: added latency, or an injected error or
+    transport fault instead of the answer."""
+
     latency_ms: int = 0
     error: ApiError | None = None  # an injected, documented error to answer instead
     transport: TransportFault | None = None

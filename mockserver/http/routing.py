@@ -84,15 +84,30 @@ class SpecRouter:
                     self.static[path] = dispatcher
         # Templated routes grouped by their first segment (always a literal in our specs, else
         # "") and length, so a request is matched only against the handful that may match it.
-        self.templated: dict[tuple[str, int], list[tuple[re.Pattern[str], PathDispatcher]]] = (
-            defaultdict(list)
-        )
+        # A group's regexes are compiled at its first request (``templated`` fills then): the
+        # 27 of the specs cost ~6 ms of every start, and a start serves one or two groups.
+        grouped: dict[tuple[str, int], list[tuple[str, PathDispatcher]]] = defaultdict(list)
         for path, dispatcher in sorted(templated, key=lambda item: route_order(item[0])):
-            self.templated[_group(path)].append((_template_regex(path), dispatcher))
-        for (first, length), routes in self.templated.items():
+            grouped[_group(path)].append((path, dispatcher))
+        for (first, length), routes in grouped.items():
             if first:  # a template starting with a parameter is tried for every path its length
-                routes.extend(self.templated.get(("", length), []))
+                routes.extend(grouped.get(("", length), []))
+        self.uncompiled: Mapping[tuple[str, int], list[tuple[str, PathDispatcher]]] = dict(grouped)
+        self.templated: dict[tuple[str, int], list[tuple[re.Pattern[str], PathDispatcher]]] = {}
         self.fallback = FallbackDispatcher(mounts)
+
+    def _routes(self, first: str, length: int) -> list[tuple[re.Pattern[str], PathDispatcher]]:
+        """The group's routes, compiled now if this is its first request; else those of the
+        templates that start with a parameter; else none. ``templated`` only ever holds the
+        spec's groups (bounded whatever paths arrive); compiling twice in a race is harmless."""
+        for key in ((first, length), ("", length)):
+            routes = self.templated.get(key)
+            if routes is None and key in self.uncompiled:
+                routes = [(_template_regex(path), d) for path, d in self.uncompiled[key]]
+                self.templated[key] = routes
+            if routes:
+                return routes
+        return []
 
     def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
         # Returns the endpoint's coroutine rather than awaiting it in one more (per request).
@@ -102,7 +117,7 @@ class SpecRouter:
         dispatcher = self.static.get(path)
         if dispatcher is None:
             first, length = _group(path)
-            candidates = self.templated.get((first, length)) or self.templated.get(("", length), [])
+            candidates = self.templated.get((first, length)) or self._routes(first, length)
             for regex, candidate in candidates:
                 match = regex.fullmatch(path)
                 if match is not None:

@@ -34,6 +34,9 @@ Render = Callable[[str, ApiError], bytes]  # (path, error) -> the owning API's J
 
 @dataclass(frozen=True, slots=True)
 class ProtocolLimits:
+    """The HTTP protocol's limits on a request's head: how long it may take, and the size of
+    its target and headers."""
+
     header_timeout: float = 10.0
     max_target_bytes: int = 16 * 1024
     max_header_bytes: int = 64 * 1024

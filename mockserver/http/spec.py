@@ -23,6 +23,8 @@ class SpecError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Parameter:
+    """A parameter of an operation, as the spec declares it."""
+
     name: str
     location: str  # "query" | "path" | "header"
     required: bool
@@ -31,6 +33,8 @@ class Parameter:
 
 @dataclass(frozen=True, slots=True)
 class RequestBody:
+    """An operation's request body, as the spec declares it."""
+
     required: bool
     media_type: str
     schema: Mapping[str, Any]
@@ -38,6 +42,9 @@ class RequestBody:
 
 @dataclass(frozen=True, slots=True)
 class ResponseSpec:
+    """One documented answer of an operation: status, schema, required headers and media
+    types."""
+
     status: int
     schema: Mapping[str, Any] | None
     required_headers: tuple[str, ...]
@@ -48,6 +55,9 @@ class ResponseSpec:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation of a spec, resolved (``$ref``s inlined): what routing, validation and
+    the pipeline need."""
+
     api: str
     operation_id: str
     method: str  # upper case
@@ -71,6 +81,8 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class ApiSpec:
+    """A parsed spec: the document as written, and its operations."""
+
     name: str
     document: Mapping[str, Any]  # as written, $refs intact: served at /openapi.json
     operations: tuple[Operation, ...]

@@ -20,6 +20,9 @@ TOOLS_PATH = "/tools/"
 
 @dataclass(frozen=True, slots=True)
 class Tool:
+    """One Opal tool: its name, description, parameters and what it does, and whether it
+    needs AI-powered session analysis."""
+
     name: str
     description: str
     signature: Signature

@@ -138,6 +138,9 @@ class InProcessBackend:
 
 @dataclass(frozen=True, slots=True)
 class HttpRequester:
+    """Sends the connector's FullStory requests over HTTP (the other FullStory named by
+    ``--opal-fullstory-url``)."""
+
     http: httpx.AsyncClient
 
     async def request(

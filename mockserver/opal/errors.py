@@ -1,4 +1,4 @@
-"""The Opal service's envelope and how a FullStory failure becomes a tool error.
+"""How a FullStory failure becomes an Opal tool error (the envelope: opal.envelope).
 
 The Opal tools SDK answers every error as ``{"detail": <text>}`` (FastAPI's shape): 400 for
 parameters that do not validate, 401 from its bearer-token middleware, and whatever status a
@@ -10,9 +10,6 @@ is the tool's upstream failing: 502.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from mockserver.http.errors import (
     ApiError,
     Forbidden,
@@ -21,24 +18,6 @@ from mockserver.http.errors import (
     TooManyRequests,
 )
 from mockserver.opal.client import FullStoryError
-
-
-@dataclass(frozen=True, slots=True)
-class OpalEnvelope:
-    """``{"detail": "..."}``, as the Opal SDK (FastAPI) renders every error."""
-
-    media_type: str = "application/json"
-
-    def render(self, error: ApiError, path: str) -> dict[str, Any]:
-        # "no route" is the router's answer for a path no tool has.
-        unknown = isinstance(error, NotFound) and error.message.startswith("no route")
-        if unknown and path.startswith(TOOLS_PREFIX):
-            name = path[len(TOOLS_PREFIX) :]
-            return {"detail": f"no tool named {name!r}; GET /opal/discovery lists them"}
-        return {"detail": error.message}
-
-
-TOOLS_PREFIX = "/opal/tools/"
 
 
 class BadGateway(ApiError):

@@ -1,33 +1,25 @@
-"""The Opal tools service as one API mount: ``GET /opal/discovery`` and
-``POST /opal/tools/<name>``, through the shared pipeline (auth, rate limits, faults, journal).
+"""The Opal tools themselves: the handlers of ``GET /opal/discovery`` and
+``POST /opal/tools/<name>``, and the connector they call FullStory through.
 
-Who the connector is: the Opal tools SDK guards a service with one static bearer token, and
-the FullStory connector is configured with one FullStory API key (``--opal-key``). With no
-bearer token configured, a request may instead carry ``Authorization: Basic <FullStory key>``
-and is then served as a connector configured with that key: a fake-only convenience that gives
-each test (and each contract run) a connector on its own tenant. Recorded in the README's
-fidelity table.
+Loaded at the first request under ``/opal`` (see :mod:`mockserver.opal.mount`), not at start:
+the tool catalogue, its parameter rules and the FullStory client are about 20 ms of a cold
+start that a server never asked for a tool does not need.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.types import ASGIApp
 
-from mockserver.core.keys import ApiKey, KeyLevel, KeyRing
-from mockserver.core.made_once import MadeOnce
-from mockserver.http.auth import Credentials, Principal
-from mockserver.http.errors import InvalidArgument, NotFound, Unauthorized
-from mockserver.http.pipeline import ApiMount, Call, Handler
+from mockserver.http.errors import InvalidArgument, NotFound
+from mockserver.http.pipeline import Call, Handler
 from mockserver.http.rendering import Reply, encode
-from mockserver.http.spec import ApiSpec, Operation, RequestBody
-from mockserver.opal.catalog import TOOLS, TOOLS_BY_NAME, Tool, discovery
+from mockserver.opal.auth import ConnectorPrincipal, OpalConfig
+from mockserver.opal.catalog import TOOLS, Tool, discovery
 from mockserver.opal.client import (
     Backend,
     FullStoryClient,
@@ -35,77 +27,9 @@ from mockserver.opal.client import (
     HttpBackend,
     InProcessBackend,
 )
-from mockserver.opal.errors import OpalEnvelope, tool_error
+from mockserver.opal.errors import tool_error
+from mockserver.opal.mount import DISCOVERY_OPERATION
 from mockserver.opal.params import ParameterError
-from mockserver.settings import Settings
-from mockserver.state import ServerState
-
-PREFIX = "/opal"
-DISCOVERY_OPERATION = "opalDiscovery"
-# Journal and rate-limit tenant for a connector whose key this server does not hold (one
-# fronting another FullStory): its calls are still journaled and limited here.
-REMOTE_TENANT = "opal-remote"
-
-
-@dataclass(frozen=True, slots=True)
-class OpalConfig:
-    fullstory_key: str = "mock-admin-key"
-    fullstory_url: str | None = None  # None: this server's own FullStory API, in process
-    bearer_token: str | None = None  # the SDK's static_token auth mode when set
-    ai_analysis: bool = True  # "Enable AI-powered session analysis"
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectorPrincipal(Principal):
-    """A caller of the tools, and the FullStory key its tool calls use (never journaled)."""
-
-    fullstory_key: str = ""
-
-
-def _key_label(secret: str) -> str:
-    return "key_" + hashlib.sha256(secret.encode()).hexdigest()[:12]
-
-
-def _connector_principal(key: ApiKey) -> ConnectorPrincipal:
-    return ConnectorPrincipal(key.key_id, key.tenant, key.level, key.email, key.secret)
-
-
-@dataclass(frozen=True, slots=True)
-class OpalAuthenticator:
-    config: OpalConfig
-    keys: KeyRing
-    local_keys_only: bool  # in process: a Basic key must be one this server holds
-    header_names: ClassVar[frozenset[str]] = frozenset({"authorization"})
-    # One principal per key (immutable; building one cost about 4 µs of every tool call).
-    principals: MadeOnce[ApiKey, ConnectorPrincipal] = field(
-        default_factory=lambda: MadeOnce(_connector_principal)
-    )
-
-    def authenticate(self, credentials: Credentials, operation: Operation) -> Principal:
-        authorization = credentials.authorization
-        secret = self.config.fullstory_key
-        token = self.config.bearer_token
-        if token is not None:
-            if operation.secured:
-                # The SDK's static-token middleware, to the letter (and its texts).
-                given = authorization or ""
-                if not given.startswith("Bearer "):
-                    raise Unauthorized("Missing bearer token")
-                if not hmac.compare_digest(given[len("Bearer ") :].encode(), token.encode()):
-                    raise Unauthorized("Invalid bearer token")
-        elif authorization:
-            scheme, _, given_key = authorization.strip().partition(" ")
-            if scheme.lower() == "basic" and given_key.strip():
-                secret = given_key.strip()
-                if self.local_keys_only and self.keys.find(secret) is None:
-                    raise Unauthorized("Invalid FullStory API key")
-        return self._principal(secret)
-
-    def _principal(self, secret: str) -> ConnectorPrincipal:
-        key = self.keys.find(secret)
-        if key is not None:  # found by its secret: key.secret == secret
-            return self.principals.get(secret, key)
-        return ConnectorPrincipal(_key_label(secret), REMOTE_TENANT, KeyLevel.STANDARD, "", secret)
 
 
 @dataclass(frozen=True)
@@ -163,46 +87,3 @@ def backend_for(config: OpalConfig, app: Callable[[], ASGIApp]) -> Backend:
     if config.fullstory_url:
         return HttpBackend(config.fullstory_url)
     return InProcessBackend(app)
-
-
-def lenient_bodies(operations: tuple[Operation, ...]) -> tuple[Operation, ...]:
-    """The tools check their own parameters (with the seed's rules and messages naming the
-    parameter); the pipeline only makes sure a body is a JSON object. The spec's full schema
-    is for clients and the contract kit."""
-    return tuple(
-        replace(op, body=RequestBody(op.body.required, op.body.media_type, {"type": "object"}))
-        if op.body is not None and op.operation_id in TOOLS_BY_NAME
-        else op
-        for op in operations
-    )
-
-
-def opal_config(settings: Settings) -> OpalConfig:
-    return OpalConfig(
-        fullstory_key=settings.opal_key,
-        fullstory_url=settings.opal_fullstory_url,
-        bearer_token=settings.opal_token,
-        ai_analysis=settings.opal_ai_analysis,
-    )
-
-
-def opal_mount(
-    state: ServerState,
-    spec: ApiSpec,
-    app: Callable[[], ASGIApp],
-    config: OpalConfig | None = None,
-    **options: Any,
-) -> ApiMount[Connector]:
-    """The Opal API mount of a server (``config`` defaults to the server's settings)."""
-    config = config or opal_config(state.settings)
-    connector = Connector(config, backend_for(config, app))
-    return ApiMount(
-        name="opal",
-        prefix=PREFIX,
-        operations=lenient_bodies(spec.operations),
-        handlers=handlers(),
-        envelope=OpalEnvelope(),
-        authenticator=OpalAuthenticator(config, state.keys, config.fullstory_url is None),
-        context=lambda principal: connector,
-        **options,
-    )

@@ -39,6 +39,9 @@ class SessionFacts:
 
 @dataclass(slots=True)
 class _Finding:
+    """Something the visit profile found in events (its kind and label, an example) and the
+    sessions it was seen in."""
+
     kind: str
     label: str
     example: str

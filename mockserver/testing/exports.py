@@ -36,6 +36,8 @@ class ExportError(AssertionError):
 
 @dataclass(frozen=True, slots=True)
 class ExportFile:
+    """A downloaded export file: its name, content type and gzipped bytes."""
+
     filename: str
     content_type: str
     gzip_bytes: bytes

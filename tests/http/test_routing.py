@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.http.routing import SpecDriftError, check_drift, route_order
+from mockserver.http.routing import SpecDriftError, _template_regex, check_drift, route_order
 from mockserver.http.spec import Operation
 
 
@@ -40,3 +40,25 @@ def test_template_regex_matches_whole_segments() -> None:
     assert regex.fullmatch("/v2/sessions/1/2/events") is None
     assert regex.fullmatch("/v2/sessions//events") is None
     assert _template_regex("/a.b/{x}").fullmatch("/aXb/1") is None
+
+
+def test_template_groups_compile_at_their_first_request_and_only_the_specs() -> None:
+    """Nothing is compiled at start; a request compiles its own group (or the parameter-first
+    one it falls back to), and paths no template has add nothing (the cache stays bounded)."""
+    from mockserver.app import create_app
+    from mockserver.testing.transport import in_process_client
+
+    app = create_app()
+    router = app.spec_router
+    assert router.templated == {} and router.uncompiled
+    with in_process_client(app, headers={"Authorization": "Basic mock-admin-key"}) as client:
+        for n in range(50):
+            assert client.get(f"/no/such/{n}/path/{n}").status_code == 404
+        assert client.get("/v2/sessions/1:2/events").status_code in {200, 404}
+        assert client.get("/segments/v1/no-such-segment").status_code == 404
+    assert set(router.templated) <= set(router.uncompiled)
+    assert ("v2", 4) in router.templated and ("segments", 3) in router.templated
+    for key, routes in router.templated.items():
+        assert [(r.pattern, d) for r, d in routes] == [
+            (_template_regex(path).pattern, d) for path, d in router.uncompiled[key]
+        ]

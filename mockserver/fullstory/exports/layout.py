@@ -101,6 +101,9 @@ def is_per_event(name: str, export_type: ExportType) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Run:
+    """Consecutive export columns that either all change from one event row to the next
+    (``per_event``) or all stay the same."""
+
     per_event: bool
     names: tuple[str, ...]
 

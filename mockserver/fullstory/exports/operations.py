@@ -47,6 +47,9 @@ def microseconds(at: datetime) -> str:
 
 @dataclass(slots=True)
 class ExportOperation:
+    """A segment export's operation: its request, the segment as exported, its lifecycle,
+    and the cached answer of its last poll."""
+
     id: str
     search_export_id: str
     request: ExportRequest

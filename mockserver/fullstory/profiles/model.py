@@ -61,6 +61,9 @@ class ProfileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Profile:
+    """A summary profile as stored: its id, creation order, name, prompt sections, LLM
+    options and (beta) screenshot event types."""
+
     id: str
     seq: int  # creation order: listing order, and what page tokens point after
     name: str = ""

@@ -20,6 +20,9 @@ _DEFINITION_KEYS = ("id", "name", "creator", "created", "rule")
 
 @dataclass(frozen=True, slots=True)
 class Segment:
+    """A segment: its id, name and membership rule, who made it and when (None for built-
+    ins)."""
+
     id: str
     name: str
     rule: Rule

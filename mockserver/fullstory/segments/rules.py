@@ -45,6 +45,9 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """A segment's membership rule: every condition given must hold for a user to be a
+    member."""
+
     country: str | None = None
     user_properties: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     device: str | None = None

@@ -56,6 +56,9 @@ _REQUEST_ITEM = _object(
 
 @dataclass(frozen=True, slots=True)
 class BuiltinProfile:
+    """One of FullStory's built-in summary profiles: its prompts, temperature and response
+    schema."""
+
     id: str
     name: str
     pre_prompt: str

@@ -30,6 +30,8 @@ _CMP_WORDS = ("consent", "cookie", "cmp", "onetrust", "didomi", "gdpr", "privacy
 
 @dataclass(frozen=True, slots=True)
 class PageVisit:
+    """A page a session visited, when."""
+
     time: str
     url: str
     path: str
@@ -38,6 +40,8 @@ class PageVisit:
 
 @dataclass(frozen=True, slots=True)
 class ErrorFact:
+    """An exception or console error of a session, when and on which page."""
+
     time: str
     kind: str  # "exception" | "console error"
     message: str
@@ -46,6 +50,9 @@ class ErrorFact:
 
 @dataclass(frozen=True, slots=True)
 class FailedRequest:
+    """A network request of a session that failed, with its status, when and from which
+    page."""
+
     time: str
     method: str
     url: str
@@ -56,6 +63,8 @@ class FailedRequest:
 
 @dataclass(frozen=True, slots=True)
 class ClickFact:
+    """A click of a session, with its rage, dead and error flags."""
+
     time: str
     text: str
     selector: str
@@ -67,6 +76,8 @@ class ClickFact:
 
 @dataclass(frozen=True, slots=True)
 class CustomEvent:
+    """A custom event a session sent, with its properties."""
+
     time: str
     name: str
     properties: Mapping[str, Any]
@@ -74,6 +85,9 @@ class CustomEvent:
 
 @dataclass(frozen=True, slots=True)
 class SessionFacts:
+    """What a summary may say of a session, read from its events: times, pages, clicks,
+    inputs, errors and failed requests."""
+
     session_id: str
     start: str | None = None
     end: str | None = None

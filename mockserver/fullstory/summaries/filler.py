@@ -24,6 +24,9 @@ _NEUTRAL_ENUM = ("neutral", "unknown", "none", "other", "n/a", "unspecified", "m
 
 @dataclass(frozen=True, slots=True)
 class Material:
+    """What a response schema's fields are filled from: the session's facts, the insights
+    drawn from them, and the summary text."""
+
     facts: SessionFacts
     insights: Insights
     summary: str

@@ -33,6 +33,9 @@ _SUPPORT = re.compile(r"support|contact|help|faq|returns?\b|refund|order-status|
 
 @dataclass(frozen=True, slots=True)
 class Insights:
+    """What a session's facts suggest: the funnel stage and outcome, the user's intent and
+    how sure, signals and persona."""
+
     stage: str  # furthest funnel stage reached ("" when there are no events)
     stage_evidence: str
     outcome: str  # converted | blocked by errors | abandoned | sought support | browsed | empty

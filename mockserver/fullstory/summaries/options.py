@@ -25,6 +25,9 @@ class LlmOptionsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LlmOptions:
+    """The LLM options of a summary request or profile: prompts, temperature, response
+    schema and model."""
+
     pre_prompt: str = ""
     post_prompt: str = ""
     temperature: float | None = None

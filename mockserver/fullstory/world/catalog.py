@@ -24,6 +24,8 @@ CURRENCY = "USD"
 
 @dataclass(frozen=True, slots=True)
 class Product:
+    """A product of the generated storefront."""
+
     sku: str
     name: str
     slug: str
@@ -34,6 +36,9 @@ class Product:
 
 @dataclass(frozen=True, slots=True)
 class Site:
+    """The generated storefront a world's sessions browse: brand, host, tagline and
+    products."""
+
     brand: str
     host: str
     tagline: str

@@ -75,6 +75,8 @@ class Played(Generic[TL]):
 
 @dataclass(frozen=True, slots=True)
 class WorldConfig:
+    """What a world is generated from: seed, population size, org and epoch."""
+
     seed: int
     users: int  # population size, 0..10**9
     org_id: str  # e.g. "o-1A2B3C-na1"

@@ -69,6 +69,9 @@ SEL_COOKIE_ACCEPT = "div#cookie-banner > div.actions > button.btn.accept"
 
 @dataclass(frozen=True, slots=True)
 class JourneyPlan:
+    """A kind of session (browse, buy, ...), how often it is drawn, and the script that
+    fills its timeline."""
+
     name: str
     weight: int
     script: Callable[[Timeline], str]  # fills the timeline, returns the session's outcome

@@ -35,6 +35,8 @@ def frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Location:
+    """Where a user is: country, region and city."""
+
     country: str
     region: str
     city: str
@@ -66,6 +68,8 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class Device:
+    """The browser, operating system and screen a session ran on."""
+
     browser: str
     browser_version: str
     operating_system: str
@@ -88,6 +92,8 @@ class SessionRef:
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """One page view of a session."""
+
     view_id: str  # int64 decimal, unique per page view
     url: str
     title: str
@@ -142,6 +148,8 @@ class Event(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class Session:
+    """A session with its device, pages and events, its journey and outcome."""
+
     ref: SessionRef
     device: Device
     pages: tuple[Page, ...]

@@ -54,6 +54,8 @@ class ScenarioError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class PinnedEvent:
+    """An event a scenario pins in a page, seconds after the session starts."""
+
     type: str
     at: float  # seconds after the session start
     description: str
@@ -64,6 +66,8 @@ class PinnedEvent:
 
 @dataclass(frozen=True, slots=True)
 class PinnedPage:
+    """A page view a scenario pins in a session, with its events."""
+
     url: str
     title: str
     tab: int
@@ -74,6 +78,9 @@ class PinnedPage:
 
 @dataclass(frozen=True, slots=True)
 class PinnedSession:
+    """A session a scenario pins for a user: its ids, start, journey, outcome, device and
+    pages."""
+
     session_id: SessionId
     session_uid: str
     created: datetime | None  # absolute start, or ...
@@ -92,6 +99,8 @@ class PinnedSession:
 
 @dataclass(frozen=True, slots=True)
 class PinnedUser:
+    """A user a scenario pins, with their sessions."""
+
     user: User
     sessions: tuple[PinnedSession, ...]
 
@@ -113,6 +122,9 @@ class ScenarioWorld:
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
+    """A parsed scenario file: its pinned users and segments, and the world settings it
+    carries."""
+
     name: str
     description: str
     source: str
