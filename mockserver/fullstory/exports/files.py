@@ -26,7 +26,7 @@ from mockserver.fullstory.exports.layout import (
     runs_of,
 )
 from mockserver.fullstory.exports.request import ExportFormat, ExportType
-from mockserver.fullstory.exports.rows import Row
+from mockserver.fullstory.exports.rows import PlayedRows, Row, RowsItem
 from mockserver.fullstory.exports.templates import CSV, JSON, RowTemplates
 
 # Rows are encoded into pieces of about this size before compressing: one zlib call per piece
@@ -43,7 +43,7 @@ T = TypeVar("T", bytes, str)
 
 
 def encoded(
-    rows: Iterable[Row], fmt: ExportFormat, export_type: ExportType, fields: Sequence[str]
+    rows: Iterable[RowsItem], fmt: ExportFormat, export_type: ExportType, fields: Sequence[str]
 ) -> Iterator[bytes]:
     """The uncompressed file in pieces of about ``CHUNK_BYTES``."""
     if fmt is ExportFormat.CSV:
@@ -68,15 +68,17 @@ class _Frame(Generic[T]):
     empty: T
 
 
-def _framed(lines: Iterable[T], frame: _Frame[T], encode: Callable[[T], bytes]) -> Iterator[bytes]:
+def _framed(
+    batches: Iterable[list[T]], frame: _Frame[T], encode: Callable[[T], bytes]
+) -> Iterator[bytes]:
     """The framed lines, encoded in pieces of about ``CHUNK_BYTES`` (one join and one encode per
-    piece, not per line)."""
+    piece, not per line); lines come in batches (a played session's, or a run of single rows)."""
     lead, separator = frame.head, frame.separator
     batch: list[T] = []
     size, pieces = 0, 0
-    for line in lines:
-        batch.append(line)
-        size += len(line)
+    for lines in batches:
+        batch += lines
+        size += sum(map(len, lines))
         if size >= CHUNK_BYTES:
             yield encode(lead + separator.join(batch))
             lead, batch, size, pieces = separator, [], 0, pieces + 1
@@ -116,27 +118,62 @@ class _RowParts(Generic[T]):
         return parts
 
 
-def _json_objects(rows: Iterable[Row], runs: Sequence[Run]) -> Iterator[bytes]:
-    parts = _RowParts(runs, json_fragments, b"")
-    fill, join = parts.fill, b",".join
-    templates = RowTemplates.of(runs, JSON)
-    templated = templates.row if templates is not None else _no_template
-    for page, event in rows:
-        row = templated(page, event)
-        yield row if row is not None else b"{%b}" % join([p for p in fill(page, event) if p])
+def _json_objects(rows: Iterable[RowsItem], runs: Sequence[Run]) -> Iterator[list[bytes]]:
+    fill, join = _RowParts(runs, json_fragments, b"").fill, b",".join
+
+    def general(page: Values, event: EventCells) -> bytes:
+        return b"{%b}" % join([p for p in fill(page, event) if p])
+
+    return _batches(rows, RowTemplates.of(runs, JSON), general)
 
 
-def _csv_lines(rows: Iterable[Row], columns: list[str], export_type: ExportType) -> Iterator[str]:
+def _csv_lines(
+    rows: Iterable[RowsItem], columns: list[str], export_type: ExportType
+) -> Iterator[list[str]]:
     runs = runs_of(columns, export_type)
-    parts = _RowParts(runs, _csv_encoder, "")
-    fill = parts.fill
-    templates = RowTemplates.of(runs, CSV)
-    templated = templates.row if templates is not None else _no_template
+    fill = _RowParts(runs, _csv_encoder, "").fill
     # csv writes a row of one empty cell as "" (a blank line would read as no row at all).
     lone = '""' if len(columns) == 1 else ""
-    for page, event in rows:
-        row = templated(page, event)
-        yield row if row is not None else ",".join(fill(page, event)) or lone
+
+    def general(page: Values, event: EventCells) -> str:
+        return ",".join(fill(page, event)) or lone
+
+    return _batches(rows, RowTemplates.of(runs, CSV), general)
+
+
+# Single rows are passed on in lists of up to this many (a played session's rows come whole).
+_SINGLE_ROWS = 256
+
+
+def _batches(
+    rows: Iterable[RowsItem],
+    templates: RowTemplates[T] | None,
+    general: Callable[[Values, EventCells], T],
+) -> Iterator[list[T]]:
+    """The rows' lines in batches, in order: the templates' text where they can write a row,
+    else ``general``'s."""
+    templated = templates.row if templates is not None else _no_template
+    singles: list[T] = []
+    for item in rows:
+        if item.__class__ is PlayedRows:
+            assert isinstance(item, PlayedRows)  # for mypy; the class test is the cheap one
+            if singles:
+                yield singles
+                singles = []
+            if templates is not None:
+                yield templates.session(item, general)
+                continue
+            item_rows: Iterable[Row] = item.rows()
+        else:
+            item_rows = (item,)  # type: ignore[assignment]
+        for page, event in item_rows:
+            row = templated(page, event)
+            singles.append(row if row is not None else general(page, event))
+        if len(singles) >= _SINGLE_ROWS:
+            yield singles
+            singles = []
+    if singles:
+        yield singles
 
 
 def _no_template(page: Values, event: EventCells) -> None:

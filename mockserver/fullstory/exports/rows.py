@@ -11,12 +11,14 @@ events inside the time range.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from mockserver.fullstory.exports.columns import individual_row
 from mockserver.fullstory.exports.layout import EventCells
+from mockserver.fullstory.exports.played import ExportEvent, played_session
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
 from mockserver.fullstory.exports.session_rows import SessionRows
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
@@ -42,7 +44,31 @@ Row = tuple[Mapping[str, Any], EventCells]
 _NO_CELLS: EventCells = ("", (), {})
 
 
-def export_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
+@dataclass(frozen=True, slots=True)
+class PlayedRows:
+    """The rows of one played session (played.py), handed to the encoder whole: files.py writes
+    them in one loop rather than pulling each through a chain of generators. Its events inside
+    ``[low, high)`` (epoch milliseconds) are rows, as :meth:`rows` gives them one by one."""
+
+    page_values: Callable[[int], Mapping[str, Any]]
+    events: Sequence[ExportEvent]
+    time_text: TimeText
+    low: int | None
+    high: int | None
+
+    def rows(self) -> Iterator[Row]:
+        page_values, time_text, low, high = self.page_values, self.time_text, self.low, self.high
+        for event in self.events:
+            at = event.time_us // 1000  # epoch_ms, inlined: once per row
+            if (low is None or at >= low) and (high is None or at < high):
+                yield page_values(event.page_index), (time_text(at), event.key, event.variables)
+
+
+# What export_rows yields: a row, or a played session's rows.
+RowsItem = Row | PlayedRows
+
+
+def export_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[RowsItem]:
     if request.type is ExportType.INDIVIDUAL:
         return _individual_rows(world, rule, request)
     return _event_rows(world, rule, request)
@@ -50,10 +76,17 @@ def export_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
 
 def _candidates(world: World, user: User, window: TimeRange) -> list[SessionRef]:
     """The user's sessions (oldest first) that may hold events inside ``window``."""
+    return [ref for _, ref in _numbered_candidates(world, user, window)]
+
+
+def _numbered_candidates(
+    world: World, user: User, window: TimeRange
+) -> list[tuple[int, SessionRef]]:
+    """:func:`_candidates` with each one's number among the user's sessions, oldest first."""
     earliest = window.start - SESSION_SPAN if window.start is not None else None
     return [
-        ref
-        for ref in reversed(world.sessions_of(user))
+        (number, ref)
+        for number, ref in enumerate(reversed(world.sessions_of(user)))
         if (window.end is None or ref.created < window.end)
         and (earliest is None or ref.created >= earliest)
     ]
@@ -93,15 +126,24 @@ def _individual_rows(world: World, rule: Rule, request: ExportRequest) -> Iterat
         yield individual_row(user, starts, zone), _NO_CELLS
 
 
-def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Row]:
+def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[RowsItem]:
     zone, window, scan = request.zone, request.time_range, UserScan(world)
     start, end = ms_bounds(window)
     time_text = TimeText(zone)
+    # A rule without event or device conditions takes every event of a member's sessions
+    # whatever the scope, and decides membership without generating one: the sessions are
+    # generated for the rows alone, the export's way (played.py).
+    every_event = not rule.has_event_criteria and rule.device is None
     for user in all_users(world):
         if not is_member(scan, user, rule, request.segment_time_range):
             continue
         first_start = world.sessions_of(user)[-1].created
-        for ref in _candidates(world, user, window):
+        for number, ref in _numbered_candidates(world, user, window):
+            played = played_session(world, ref, number) if every_event else None
+            if played is not None:
+                page_values = SessionRows(played, first_start, zone, time_text).page_values
+                yield PlayedRows(page_values, played.events, time_text, start, end)
+                continue
             scanned = scan.session(user, ref)
             if scanned is None:
                 continue

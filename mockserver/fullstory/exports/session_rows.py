@@ -15,18 +15,50 @@ the events endpoint's answer.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 from mockserver.fullstory.exports.columns import event_vars, format_time, json_scalar, user_vars
 from mockserver.fullstory.exports.layout import EventCells, PageValues, own_values
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
+from mockserver.fullstory.ids import SessionId
 from mockserver.fullstory.segments.event_kinds import click_flavour_of
-from mockserver.fullstory.world.models import Event, Session
+from mockserver.fullstory.world.models import Device, Event, Page, SessionRef, User
 
 Values = dict[str, Any]
+EventKey = tuple[Any, ...]
 _NO_VALUES: Mapping[str, Any] = {}
+_NO_VARIABLES: Values = {}
+
+
+class TimedEvent(Protocol):
+    """What a session's rows read of each of its events to find its views' starts."""
+
+    @property
+    def time_us(self) -> int: ...
+    @property
+    def page_index(self) -> int: ...
+
+
+class RowSession(Protocol):
+    """What the rows read of a session: a world's ``Session`` or an export's
+    ``played.PlayedSession``."""
+
+    @property
+    def ref(self) -> SessionRef: ...
+    @property
+    def device(self) -> Device: ...
+    @property
+    def pages(self) -> tuple[Page, ...]: ...
+    @property
+    def events(self) -> Sequence[TimedEvent]: ...
+    @property
+    def initial_referrer(self) -> str | None: ...
+    @property
+    def user(self) -> User: ...
+    @property
+    def session_id(self) -> SessionId: ...
 
 
 class SessionRows:
@@ -34,7 +66,7 @@ class SessionRows:
     in that zone (one per export: it caches per minute)."""
 
     def __init__(
-        self, session: Session, user_created: datetime, zone: tzinfo, time_text: TimeText
+        self, session: RowSession, user_created: datetime, zone: tzinfo, time_text: TimeText
     ) -> None:
         self.session = session
         self.zone = zone
@@ -97,34 +129,34 @@ class SessionRows:
         return own_values(self.event_cells(event, at))
 
     def event_cells(self, event: Event, at: int) -> EventCells:
-        """The per-event columns as :data:`~mockserver.fullstory.exports.layout.EventCells`.
-
-        Runs once per exported row, so the common cases are tested first: no target or one that
-        is a plain dict, text that is already a string, a type that cannot be a flavoured
-        click."""
-        kind = event.type
-        props = event.properties
-        target = props.get("target")
-        # Most events (requests, loads...) have none: decided before the ABC isinstance check.
-        if target is None or (target.__class__ is not dict and not isinstance(target, Mapping)):
-            target = _NO_VALUES
-        text = target.get("text") or props.get("target_text") or ""
-        selector = target.get("raw_selector") or props.get("target_selector") or ""
-        if text.__class__ is not str:
-            text = json_scalar(text)
-        if selector.__class__ is not str:
-            selector = json_scalar(selector)
-        if kind == "custom":
-            key = (kind, "", _custom_name(event), text, selector)
-            return self.time_text(at), key, event_vars(props)
-        if kind == "navigate":
-            sub_type = str(props.get("navigate_reason", ""))
-        else:
-            sub_type = click_flavour_of(kind, props) if "click" in kind else ""
-        return self.time_text(at), (kind, sub_type, "", text, selector), _NO_VALUES
+        """The per-event columns as :data:`~mockserver.fullstory.exports.layout.EventCells`."""
+        key, variables = event_key(event.type, event.properties, event.name)
+        return self.time_text(at), key, variables
 
 
-def _custom_name(event: Event) -> Any:
-    # The endpoint renders a custom event's properties as {"event_name": name, **properties}.
-    props = event.properties
-    return json_scalar(props.get("event_name", event.name))
+def event_key(kind: str, props: Mapping[str, Any], name: str | None) -> tuple[EventKey, Values]:
+    """An event's own cells but its time: its key (``EVENT_LEVEL_COLUMNS`` after
+    ``EventStart``) and its ``evt_`` variables, from its type, properties and custom name.
+
+    Runs once per exported row, so the common cases are tested first: no target or one that
+    is a plain dict, text that is already a string, a type that cannot be a flavoured
+    click."""
+    target = props.get("target")
+    # Most events (requests, loads...) have none: decided before the ABC isinstance check.
+    if target is None or (target.__class__ is not dict and not isinstance(target, Mapping)):
+        target = _NO_VALUES
+    text = target.get("text") or props.get("target_text") or ""
+    selector = target.get("raw_selector") or props.get("target_selector") or ""
+    if text.__class__ is not str:
+        text = json_scalar(text)
+    if selector.__class__ is not str:
+        selector = json_scalar(selector)
+    if kind == "custom":
+        # The endpoint renders a custom event's properties as {"event_name": name, **props}.
+        custom_name = json_scalar(props.get("event_name", name))
+        return (kind, "", custom_name, text, selector), event_vars(props)
+    if kind == "navigate":
+        sub_type = str(props.get("navigate_reason", ""))
+    else:
+        sub_type = click_flavour_of(kind, props) if "click" in kind else ""
+    return (kind, sub_type, "", text, selector), _NO_VARIABLES

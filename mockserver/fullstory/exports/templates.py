@@ -37,6 +37,7 @@ from mockserver.fullstory.exports.layout import (
     needs_dedupe,
     own_values,
 )
+from mockserver.fullstory.exports.rows import PlayedRows
 
 T = TypeVar("T", bytes, str)
 Encode = Callable[[Values], T]
@@ -222,6 +223,41 @@ class RowTemplates(Generic[T]):
             tail = self._form.key_tail(extra)
         parts = (self._page_head, head, self._form.time_cell(start), mid, self._page_mid, tail)
         return parts[0][:0].join(parts)
+
+    def session(self, rows: PlayedRows, general: Callable[[Values, EventCells], T]) -> list[T]:
+        """The lines of a played session's rows: :meth:`row` inlined for a row whose key is
+        cached and has no custom variables (nearly all), ``general`` for a row :meth:`row`
+        cannot write."""
+        form, keys = self._form, self._keys
+        time_cell = form.time_cell
+        page_values, time_text, low, high = rows.page_values, rows.time_text, rows.low, rows.high
+        lines: list[T] = []
+        append = lines.append
+        empty = self._page_head[:0]
+        index, page = -1, None
+        page_head = page_mid = empty
+        for event in rows.events:
+            at = event.time_us // 1000  # epoch_ms, inlined: once per row
+            if (low is not None and at < low) or (high is not None and at >= high):
+                continue
+            if event.page_index != index:
+                index = event.page_index
+                page = page_values(index)
+                if page is not self._page:
+                    self._set_page(page)
+                page_head, page_mid = self._page_head, self._page_mid
+            assert page is not None
+            start, key, variables = time_text(at), event.key, event.variables
+            pieces = keys.get(key)
+            if pieces is None or variables or not start:
+                cells = (start, key, variables)
+                line = self.row(page, cells)
+                append(line if line is not None else general(page, cells))
+                page_head, page_mid = self._page_head, self._page_mid
+                continue
+            head, mid, tail = pieces
+            append(empty.join((page_head, head, time_cell(start), mid, page_mid, tail)))
+        return lines
 
     def _set_page(self, page: Values) -> None:
         form = self._form

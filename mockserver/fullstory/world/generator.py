@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
 from mockserver.core.lru import LruCache
 from mockserver.core.rng import derive_rng, derive_seed
@@ -57,6 +58,19 @@ USER_CACHE_SIZE = 4096
 DEVICE_CACHE_SIZE = 256  # a scan asks for one user's device per session, user after user
 _PLANS: tuple[tuple[str, int], ...] = (("free", 55), ("plus", 30), ("premium", 15))
 _TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
+
+
+TL = TypeVar("TL", bound=Timeline)
+
+
+@dataclass(frozen=True, slots=True)
+class Played(Generic[TL]):
+    """A generated session's journey played on a timeline: what the session is made of."""
+
+    timeline: TL
+    device: Device
+    journey: str
+    outcome: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,12 +333,42 @@ class World:
         return device_from_profile(pick_device_profile(rng), rng)
 
     def _make_session(self, index: int, number: int, created: datetime) -> Session:
+        played = self._play(index, number, created, Timeline)
+        timeline = played.timeline
+        # The user's listing usually holds this ref already (a scan walks it): its ids are two
+        # keyed permutations and a hash, worth not recomputing per session.
+        listed = self._refs.peek(index)
+        user = self.user_at(index)
+        return Session(
+            ref=listed[-1 - number] if listed is not None else self._ref(user, number, created),
+            device=played.device,
+            pages=tuple(timeline.pages),
+            events=tuple(timeline.events),
+            journey=played.journey,
+            outcome=played.outcome,
+            initial_referrer=timeline.referrer,
+        )
+
+    def played_timeline(
+        self, ref: SessionRef, number: int, recorder: type[TL]
+    ) -> Played[TL] | None:
+        """The generated session ``ref`` (the user's ``number``-th, oldest first) played on a
+        ``recorder`` (a :class:`Timeline` subclass that records events its own way, for one
+        reader such as an export), drawing the same numbers in the same order as
+        :meth:`session`; never cached. None for a session that is not generated (a
+        scenario's pinned session): read it with :meth:`scanned_session`."""
+        index = ref.user.index
+        if index < 0 or str(ref.session_id) in self._pins.sessions_by_id:
+            return None
+        return self._play(index, number, ref.created, recorder)
+
+    def _play(self, index: int, number: int, created: datetime, recorder: type[TL]) -> Played[TL]:
         seed = self.config.seed
         user = self.user_at(index)
         rng = derive_rng(seed, "session", index, number)
         plan = pick_journey(rng)
         device = self._device_of(index)
-        timeline = Timeline(
+        timeline = recorder(
             self.site,
             created,
             rng,
@@ -334,18 +378,7 @@ class World:
             url_shapes=self._url_shapes,
         )
         outcome = plan.script(timeline)
-        # The user's listing usually holds this ref already (a scan walks it): its ids are two
-        # keyed permutations and a hash, worth not recomputing per session.
-        listed = self._refs.peek(index)
-        return Session(
-            ref=listed[-1 - number] if listed is not None else self._ref(user, number, created),
-            device=device,
-            pages=tuple(timeline.pages),
-            events=tuple(timeline.events),
-            journey=plan.name,
-            outcome=outcome,
-            initial_referrer=timeline.referrer,
-        )
+        return Played(timeline, device, plan.name, outcome)
 
     # -- pinned sessions ---------------------------------------------------------------------
 

@@ -115,6 +115,10 @@ class Timeline:
     def touch(self) -> bool:
         return self.visitor.touch
 
+    def recorded(self) -> int:
+        """How many events the timeline holds (a subclass may record them elsewhere)."""
+        return len(self.events)
+
     def _tick(self, gap: tuple[float, float]) -> int:
         """Moves the clock on by a draw from ``gap`` (seconds); the new time in epoch µs."""
         if self.events:  # the first event is the session start itself
@@ -316,7 +320,7 @@ class Timeline:
     def browse(self, reserve: int = 30) -> None:
         """Keep browsing the catalogue until the session nears its budget (``reserve`` events
         are left for the rest of the journey)."""
-        while len(self.events) < self.budget - reserve:
+        while self.recorded() < self.budget - reserve:
             product = self.product()
             step = self.rng.random()
             if step < 0.45:
