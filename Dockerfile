@@ -24,11 +24,10 @@ COPY fixtures /src/fixtures
 RUN pip install /src && rm -rf /src
 
 # A non-root user owns the state folder, declared as a volume so the state outlives the
-# container.
+# container, and the start caches' folder.
 RUN useradd --system --uid 10001 --home-dir /var/lib/mockserver --shell /usr/sbin/nologin mockserver \
-    && mkdir -p /var/lib/mockserver \
-    && chown mockserver /var/lib/mockserver
-VOLUME /var/lib/mockserver
+    && mkdir -p /var/lib/mockserver /var/cache/mockserver \
+    && chown mockserver /var/lib/mockserver /var/cache/mockserver
 USER mockserver
 WORKDIR /var/lib/mockserver
 
@@ -37,10 +36,17 @@ WORKDIR /var/lib/mockserver
 ENV MOCKSERVER_HOST=0.0.0.0 \
     MOCKSERVER_PORT=8787 \
     MOCKSERVER_STATE_FILE=/var/lib/mockserver/state.json
-# The parsed OpenAPI documents' JSON copies (mockserver/core/yaml_cache.py) and the compiled
-# dataclass methods (core/code_cache.py) go to the container's own /tmp, not to the home folder:
-# that is the state volume. A container's first start writes them; its restarts read them.
-ENV XDG_CACHE_HOME=/tmp/mockserver-cache
+# The start caches: the OpenAPI documents' JSON copies (mockserver/core/yaml_cache.py) and the
+# dataclasses' compiled methods (core/code_cache.py). Not in the home folder (that is the state
+# volume), nor in /tmp (a read-only container usually gets an empty tmpfs there).
+ENV XDG_CACHE_HOME=/var/cache/mockserver
+# Written now, as the user and by the Python that serve, with serve's settings: every container
+# starts warm (a start reads them, compiling and parsing nothing). `serve --check` builds what
+# serve builds, then exits: no port, no state file. A read-only container just reads them; a
+# container started with other settings (another scenario) writes what it adds at its start.
+# Readable by all (the files are made 0600): `docker run --user N` starts warm too.
+RUN mockserver serve --check && chmod -R a+rX "$XDG_CACHE_HOME"
+VOLUME /var/lib/mockserver
 EXPOSE 8787
 
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

@@ -18,6 +18,7 @@ import socket
 import sys
 import threading
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from mockserver.commands import keys as keys_command
 from mockserver.commands import scenario as scenario_command
@@ -26,6 +27,9 @@ from mockserver.commands.output import run_to_stdout
 from mockserver.contract.command import add_contract_parser, contract
 from mockserver.settings import Settings, SettingsError
 from mockserver.version import __version__
+
+if TYPE_CHECKING:
+    from mockserver.app import MockServerApp
 
 log = logging.getLogger("mockserver")
 
@@ -45,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Serve the fake. Flags win over MOCKSERVER_* variables (README, Settings).",
     )
     Settings.add_arguments(serve)
+    serve.add_argument(
+        "--check",
+        action="store_true",
+        help="build the app as serve does (settings, specs, scenario, state file read), write "
+        "the start caches, and exit: 0 if it would start, 2 if not; binds no port and writes "
+        "no state file (the Dockerfile warms the image's caches with it)",
+    )
     add_contract_parser(commands)
     spec_command.add_parser(commands)
     scenario_command.add_parser(commands)
@@ -73,15 +84,16 @@ def _stop_before_serving(signum: int, frame: object) -> None:
 GC_YOUNG_THRESHOLD = 5000
 
 
-def serve(settings: Settings) -> int:
-    """Serve until stopped. As a container's PID 1 the kernel ignores a SIGTERM that has no
-    handler, so `docker stop` during startup (the world is built first) would wait for its
-    SIGKILL: until uvicorn installs its own handlers, SIGTERM ends the process."""
+def serve(settings: Settings, *, check: bool = False) -> int:
+    """Serve until stopped (``check``: build, then stop; see :func:`_build`). As a container's
+    PID 1 the kernel ignores a SIGTERM that has no handler, so `docker stop` during startup (the
+    world is built first) would wait for its SIGKILL: until uvicorn installs its own handlers,
+    SIGTERM ends the process."""
     if threading.current_thread() is not threading.main_thread():
-        return _serve(settings)
+        return _serve(settings, check)
     previous = signal.signal(signal.SIGTERM, _stop_before_serving)
     try:
-        return _serve(settings)
+        return _serve(settings, check)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -109,7 +121,14 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _serve(settings: Settings) -> int:
+def _build(settings: Settings, check: bool) -> MockServerApp | None:
+    """What serve does before it binds: the app (None after printing why it cannot start),
+    built with the collector paused and the dataclasses' compiled methods cached.
+
+    ``check`` (``serve --check``) builds the same, so it writes the same start caches (the
+    specs' JSON copies and the compiled methods: a later ``serve`` reads them and compiles
+    nothing), but only reads the state file: it writes nothing a server would keep (the image's
+    state volume stays empty when the Dockerfile warms its caches)."""
     # Imported here, not at the top: `mockserver --help` and the commands that print and end
     # need neither uvicorn nor the app (nor the cache of the dataclasses' compiled methods).
     from mockserver.core.code_cache import dataclass_code_cached
@@ -118,21 +137,45 @@ def _serve(settings: Settings) -> int:
         from mockserver.http.uvicorn_parts import lazy_uvicorn_package
 
         lazy_uvicorn_package()  # before anything imports uvicorn: serve never needs uvicorn.main
-        import uvicorn
         from uvicorn.config import LOG_LEVELS  # names to numbers, "trace" (5) included
 
         from mockserver.app import create_app
         from mockserver.core.statefile import StateFileError
         from mockserver.fullstory.world.scenario import ScenarioError
-        from mockserver.http.server_protocol import uvicorn_options
-        from mockserver.http.transport_faults import quiet_uvicorn_drops
+
+        # Imported for serve after the build, but within it: their classes' methods are cached.
+        from mockserver.http import server_protocol, transport_faults  # noqa: F401
+        from mockserver.persistence import read_state_file
+        from mockserver.state import ServerState
 
         logging.basicConfig(level=LOG_LEVELS[settings.log_level], format="%(message)s")
         try:
-            app = create_app(settings)
+            if not check:
+                return create_app(settings)
+            state = ServerState(settings)
+            app = create_app(settings.replace(state_file=None), state)
+            if settings.state_file is not None:
+                read_state_file(state, settings.state_file)
+            return app
         except (StateFileError, SettingsError, ScenarioError) as exc:
             print(f"mockserver: {exc}", file=sys.stderr)
-            return 2
+            return None
+
+
+def _serve(settings: Settings, check: bool = False) -> int:
+    app = _build(settings, check)
+    if app is None:
+        return 2
+    if check:
+        from mockserver.core.yaml_cache import cache_home
+
+        print(f"mockserver: serve would start; start caches in {cache_home()}")
+        return 0
+    import uvicorn
+
+    from mockserver.http.server_protocol import uvicorn_options
+    from mockserver.http.transport_faults import quiet_uvicorn_drops
+
     # An export download makes and drops millions of young objects (a session's events live only
     # while its rows are written): at the default gen-0 threshold (700) they are scanned, then
     # promoted and scanned again by older collections. 5,000 halves the collector's share of an
@@ -200,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
-    return serve(settings)
+    return serve(settings, check=args.check)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -318,12 +318,22 @@ class JournalFile:
         return write
 
 
+def _state_file(path: Path) -> StateFile:
+    if not path.name or path.is_dir():  # "/" has no name to put the journal file beside
+        raise StateFileError(f"cannot read state file {path}: it is a directory")
+    return StateFile(path)
+
+
+def read_state_file(state: ServerState, path: Path) -> None:
+    """Load ``path`` into ``state`` as :func:`attach_state_file` does, writing nothing (no
+    first save, no saver): what ``serve --check`` checks."""
+    _state_file(path).load(state)
+
+
 def attach_state_file(state: ServerState, path: Path) -> StateFile:
     """Load ``path`` into ``state`` and save to it from now on (first save: right away, so an
     unwritable path stops startup instead of failing later)."""
-    if not path.name or path.is_dir():  # "/" has no name to put the journal file beside
-        raise StateFileError(f"cannot read state file {path}: it is a directory")
-    store = StateFile(path)
+    store = _state_file(path)
     for leftover in [
         *remove_stale_temporaries(path),
         *remove_stale_temporaries(store.journal.path),

@@ -72,6 +72,29 @@ def test_the_state_file_is_on_the_declared_volume(dockerfile: Dockerfile) -> Non
     assert owned
 
 
+WARM = "mockserver serve --check"
+
+
+def test_the_start_caches_are_written_at_build_time_by_the_user_that_serves(
+    dockerfile: Dockerfile,
+) -> None:
+    """Every container starts warm: the caches a start reads (specs' JSON copies, compiled
+    dataclass methods) are written into the image by ``serve --check``, after every ENV serve
+    reads and as the user that serves, in a folder that user owns outside the state volume
+    and outside /tmp (a read-only container's usual tmpfs would hide it)."""
+    order = [keyword for keyword, _ in dockerfile.instructions]
+    (warm,) = [i for i, (_, args) in enumerate(dockerfile.instructions) if args.startswith(WARM)]
+    assert order[warm] == "RUN"
+    assert max(i for i, kw in enumerate(order) if kw in {"ENV", "USER"}) < warm
+    assert warm < order.index("VOLUME")  # nothing of the build lands on the state volume
+    cache = Path(dockerfile.env["XDG_CACHE_HOME"])
+    user, volume = dockerfile.last("USER"), Path(dockerfile.last("VOLUME"))
+    assert volume not in cache.parents and Path("/tmp") not in cache.parents
+    assert any(f"chown {user} " in run and str(cache) in run for run in dockerfile.all("RUN"))
+    # Readable by any user a container is started as (`docker run --user N`).
+    assert dockerfile.instructions[warm][1] == f'{WARM} && chmod -R a+rX "$XDG_CACHE_HOME"'
+
+
 def test_healthcheck_calls_the_health_endpoint(dockerfile: Dockerfile) -> None:
     options, command = dockerfile.healthcheck
     assert {"interval", "timeout", "retries"} <= set(options)
@@ -97,9 +120,10 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def started(
     dockerfile: Dockerfile, wheel_venv: Path, tmp_path: Path
-) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """The Dockerfile's CMD with its ENV, as the image runs it; only the address (loopback, a
-    free port: a test never listens beyond this machine) and the state folder differ."""
+) -> Iterator[tuple[str, dict[Path, int]]]:
+    """The Dockerfile's CMD with its ENV, as the image runs it, after its warm step; only the
+    address (loopback, a free port: a test never listens beyond this machine), the state folder
+    and the cache folder differ. Yields the address and the warmed cache files' inodes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "VIRTUAL_ENV"))}
     env |= dockerfile.env
     env |= {
@@ -109,7 +133,17 @@ def started(
         "MOCKSERVER_PORT": "0",
         "MOCKSERVER_STATE_FILE": str(tmp_path / "state.json"),
         "MOCKSERVER_USERS": "100",
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
     }
+    warm = WARM.split()
+    subprocess.run(
+        [str(wheel_venv / "bin" / warm[0]), *warm[1:]],
+        env=env,
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    warmed = {path: path.stat().st_ino for path in (tmp_path / "cache").rglob("*.*")}
     command = [str(wheel_venv / "bin" / dockerfile.cmd[0]), *dockerfile.cmd[1:]]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
     assert process.stderr is not None
@@ -117,19 +151,19 @@ def started(
         banner = process.stderr.readline()  # the socket listens before the banner
         match = re.search(r"http://127\.0\.0\.1:(\d+)", banner)
         assert match, banner
-        yield f"http://127.0.0.1:{match.group(1)}", process
+        yield f"http://127.0.0.1:{match.group(1)}", warmed
     finally:
         process.terminate()
         process.communicate(timeout=30)
 
 
 def test_the_start_command_serves_every_api_from_the_wheel(
-    started: tuple[str, subprocess.Popen[str]],
+    started: tuple[str, dict[Path, int]],
     dockerfile: Dockerfile,
     wheel_venv: Path,
     tmp_path: Path,
 ) -> None:
-    base_url, _ = started
+    base_url, warmed = started
     # The venv's module comes from the wheel, not from this checkout.
     where = subprocess.run(
         [str(wheel_venv / "bin/python"), "-c", "import mockserver; print(mockserver.__file__)"],
@@ -140,6 +174,9 @@ def test_the_start_command_serves_every_api_from_the_wheel(
     ).stdout
     assert where.startswith(str(wheel_venv))
     call_each_api(base_url)
+    # The start read the warm step's caches and rewrote none (nothing new to compile or parse).
+    assert len(warmed) > 5
+    assert {p: p.stat().st_ino for p in (tmp_path / "cache").rglob("*.*")} == warmed
     # The HEALTHCHECK's own command says healthy.
     _, health = dockerfile.healthcheck
     port = base_url.rsplit(":", 1)[1]
