@@ -55,6 +55,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._header_bytes = 0
         self._header_count = 0
         self._received = b""  # the start of what was sent, to find the target of a bad request
+        self.url = b""  # set per request by on_message_begin; empty until the first one
 
     # -- time to receive a request head ----------------------------------------------------
 
@@ -92,12 +93,12 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_pending = True
 
     def on_url(self, url: bytes) -> None:
+        url = self.url + url
         limit = self.limits.max_target_bytes
-        room = limit - len(self.url)
-        if len(url) > room:
+        if len(url) > limit:
             self._refuse(UriTooLong(f"the request target exceeds {limit} bytes"))
-            url = url[: max(room, 0)]  # the start is kept: it says which API is meant
-        self.url += url
+            url = url[:limit]  # the start is kept: it says which API is meant
+        self.url = url
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self._header_count += 1
@@ -112,7 +113,12 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
                 )
             )
             return  # not stored
-        super().on_header(name, value)
+        # uvicorn's own on_header, inlined: the parser calls this for every header of every
+        # request, and a call through super() costs about as much as the work itself.
+        name = name.lower()
+        if name == b"expect" and value.lower() == b"100-continue":
+            self.expect_100_continue = True
+        self.headers.append((name, value))
 
     def on_headers_complete(self) -> None:
         self._head_pending = False
@@ -128,7 +134,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     # -- malformed requests ------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
-        if not getattr(self, "url", b""):  # the parser may refuse a request line before its target
+        if not self.url:  # the parser may refuse a request line before its target
             self._received = (self._received + data)[:_TARGET_SNIFF]
         super().data_received(data)
         if self._head_pending and self._head_timer is None:
@@ -139,7 +145,7 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if render is None:
             super().send_400_response(msg)
             return
-        target = getattr(self, "url", b"") or _target_of(self._received)
+        target = self.url or _target_of(self._received)
         path = target.split(b"?", 1)[0].decode("latin-1") or "/"
         body = render(path, InvalidArgument(f"malformed HTTP request: {msg.rstrip('.')}"))
         head = (

@@ -137,3 +137,25 @@ def test_connections_beyond_the_limit_get_503(port: int) -> None:
     finally:
         for conn in idle:
             conn.close()
+
+
+def test_a_target_of_exactly_the_limit_is_served(port: int) -> None:
+    target = b"/me?q=" + b"x" * (4096 - len(b"/me?q="))
+    assert exchange(port, get(target))[0] == 401  # reaches the app: not refused as too long
+    assert exchange(port, get(target + b"x"))[0] == 414
+
+
+def test_expect_100_continue_is_honoured_whatever_the_case_of_its_name(port: int) -> None:
+    head = (
+        b"POST /__admin/faults HTTP/1.1\r\nHost: x\r\nEXPECT: 100-Continue\r\n"
+        b"Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(head)  # the body only once the server asks for it
+        assert conn.recv(1024).startswith(b"HTTP/1.1 100 Continue\r\n")
+        conn.sendall(b"{}")
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    # The body was read (after the 100) and refused as an incomplete fault rule.
+    assert answer.startswith(b"HTTP/1.1 400"), answer
