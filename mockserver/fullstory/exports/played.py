@@ -90,20 +90,9 @@ class ExportTimeline(Timeline):
     def recorded(self) -> int:
         return len(self.rows)
 
-    def _tick(self, gap: tuple[float, float]) -> int:
-        if self.rows:
-            self._elapsed_ms += self._step(gap)
-        return self._start_us + self._elapsed_ms * 1000
-
-    def _step(self, gap: tuple[float, float]) -> int:
-        """The base timeline's step (rng.uniform inlined, at least 1 ms), on the same draw."""
-        low, high = gap
-        step = int((low + (high - low) * self.rng.random()) * 1000)
-        return step if step > 0 else 1
-
     def _row(self, key: EventKey, variables: Mapping[str, Any], gap: tuple[float, float]) -> None:
         rows = self.rows
-        if rows:  # the first event is the session start itself: _step, inlined (every event)
+        if rows:  # not the session start: Timeline._tick, inlined (once per event)
             low, high = gap
             step = int((low + (high - low) * self.rng.random()) * 1000)
             self._elapsed_ms += step if step > 0 else 1

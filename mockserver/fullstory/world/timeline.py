@@ -121,7 +121,9 @@ class Timeline:
 
     def _tick(self, gap: tuple[float, float]) -> int:
         """Moves the clock on by a draw from ``gap`` (seconds); the new time in epoch µs."""
-        if self.events:  # the first event is the session start itself
+        # The first event is the session start itself. recorded(), not self.events: a
+        # subclass that records its events elsewhere (exports/played.py) shares this step.
+        if self.recorded():
             low, high = gap
             # rng.uniform(low, high) inlined (the same arithmetic on the same draw): this runs
             # once per generated event, and exports generate millions.
