@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode
 
@@ -27,6 +26,7 @@ from mockserver.http.spec import Operation
 from mockserver.http.transport_faults import ConnectionDropped
 from mockserver.opal.profiles import prompt_profile
 from mockserver.settings import Settings
+from tests.twins import state_of, twin
 
 HOST = "fullstory.in-process"
 ADMIN = {"authorization": "Basic mock-admin-key"}
@@ -72,19 +72,6 @@ async def direct(app: MockServerApp, request: Request) -> Seen:
     except ConnectionDropped as exc:
         return ("dropped", str(exc))
     return (answer.status, answer.headers, answer.body)
-
-
-def twin() -> MockServerApp:
-    return create_app(
-        Settings(
-            users=10,
-            clock=ClockMode.FROZEN,
-            clock_start=datetime(2026, 9, 1, tzinfo=UTC),
-            rate_limit_rps=0.01,
-            rate_limit_burst=BURST,  # then refused: the clock stands still, nothing refills
-            max_body_bytes=MAX_BODY,
-        )
-    )
 
 
 async def admin(app: MockServerApp, method: str, path: str, body: Any = None) -> Any:
@@ -156,17 +143,8 @@ async def served(app: MockServerApp, way: Way) -> list[Seen]:
     return [await way(app, request) for request in REQUESTS]
 
 
-def state_of(app: MockServerApp) -> dict[str, Any]:
-    server = app.state.server
-    return {
-        "journal": server.journal.snapshot(),
-        "limits": server.tenant(DEFAULT_TENANT).limiter.snapshot(),
-        "faults": asyncio.run(admin(app, "GET", "/__admin/faults")),
-    }
-
-
 def test_the_entry_answers_and_records_what_the_whole_request_does() -> None:
-    whole_app, direct_app = twin(), twin()
+    whole_app, direct_app = (twin(burst=BURST, max_body_bytes=MAX_BODY) for _ in range(2))
     expected = asyncio.run(served(whole_app, whole))
     found = asyncio.run(served(direct_app, direct))
     for request, want, got in zip(REQUESTS, expected, found, strict=True):
@@ -186,7 +164,7 @@ def test_the_comparison_sees_a_skipped_step(step: str, monkeypatch: pytest.Monke
     def careless(mount: ApiMount[Any], *args: Any, **kwargs: Any) -> Awaitable[Outcome]:
         return serve(replace(mount, **skipped), *args, **kwargs)
 
-    whole_app, direct_app = twin(), twin()
+    whole_app, direct_app = (twin(burst=BURST, max_body_bytes=MAX_BODY) for _ in range(2))
     expected = asyncio.run(served(whole_app, whole))
     monkeypatch.setattr(direct_entry, "serve", careless)
     found = asyncio.run(served(direct_app, direct))

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import pytest
 
-from mockserver.app import MockServerApp, create_app
-from mockserver.core.clock import ClockMode
+from mockserver.app import MockServerApp
 from mockserver.core.keys import DEFAULT_TENANT
 from mockserver.http.direct import call_asgi
 from mockserver.http.transport_faults import ConnectionDropped
 from mockserver.opal import client as opal_client
 from mockserver.opal.client import IN_PROCESS_HOST, Answer, FullStoryError
-from mockserver.settings import Settings
 from tests.opal.conftest import JANE_UID
+from tests.twins import state_of, twin
 
 KEY = {"Authorization": "Basic mock-admin-key"}
 BURST = 30
@@ -56,18 +54,6 @@ class WholeRequester:
         except ConnectionDropped as exc:
             raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
         return Answer(response.status, response.body, response.header("retry-after"))
-
-
-def twin() -> MockServerApp:
-    return create_app(
-        Settings(
-            users=10,
-            clock=ClockMode.FROZEN,
-            clock_start=datetime(2026, 9, 1, tzinfo=UTC),
-            rate_limit_rps=0.01,
-            rate_limit_burst=BURST,
-        )
-    )
 
 
 def fault(operation: str, action: dict[str, Any]) -> dict[str, Any]:
@@ -124,17 +110,8 @@ async def served(app: MockServerApp) -> list[Any]:
     ]
 
 
-def state_of(app: MockServerApp) -> dict[str, Any]:
-    server = app.state.server
-    return {
-        "journal": server.journal.snapshot(),
-        "limits": [server.tenant(t).limiter.snapshot() for t in server.journal.tenants()],
-        "faults": [rule.to_dict() for rule in server.faults.list()],
-    }
-
-
 def test_tool_calls_through_the_entry_match_whole_requests(monkeypatch: pytest.MonkeyPatch) -> None:
-    new_app, old_app = twin(), twin()
+    new_app, old_app = twin(burst=BURST), twin(burst=BURST)
     found = asyncio.run(served(new_app))
     monkeypatch.setattr(
         opal_client.InProcessBackend, "open", lambda backend, key: WholeRequester(old_app, key)
