@@ -48,44 +48,48 @@ def encoded(
     """The uncompressed file in pieces of about ``CHUNK_BYTES``."""
     if fmt is ExportFormat.CSV:
         columns = csv_columns(export_type, fields)
-        header = ",".join(map(csv_cell, columns)) + "\n"
-        lines = _csv_lines(rows, columns, export_type)
-        return _framed(lines, _Frame(header, "\n", "\n", header), str.encode)
-    objects = _json_objects(rows, runs_of(fields or default_fields(export_type), export_type))
+        header = (",".join(map(csv_cell, columns)) + "\n").encode()
+        texts = _csv_lines(rows, columns, export_type, b"\n")
+        return _framed(texts, _Frame(header, b"\n", b"\n", header))
+    runs = runs_of(fields or default_fields(export_type), export_type)
     if fmt is ExportFormat.NDJSON:
-        return _framed(objects, _Frame(b"", b"\n", b"\n", b""), bytes)
-    return _framed(objects, _Frame(b"[\n", b",\n", b"\n]\n", b"[\n]\n"), bytes)
+        return _framed(_json_objects(rows, runs, b"\n"), _Frame(b"", b"\n", b"\n", b""))
+    return _framed(_json_objects(rows, runs, b",\n"), _Frame(b"[\n", b",\n", b"\n]\n", b"[\n]\n"))
 
 
 @dataclass(frozen=True, slots=True)
-class _Frame(Generic[T]):
-    """How lines make a file: ``head``, the lines joined by ``separator``, then ``end``; a file
-    without lines is ``empty``."""
+class _Frame:
+    """How rows make a file: ``head``, the rows joined by ``separator``, then ``end``; a file
+    without rows is ``empty``."""
 
-    head: T
-    separator: T
-    end: T
-    empty: T
+    head: bytes
+    separator: bytes
+    end: bytes
+    empty: bytes
 
 
-def _framed(
-    batches: Iterable[list[T]], frame: _Frame[T], encode: Callable[[T], bytes]
-) -> Iterator[bytes]:
-    """The framed lines, encoded in pieces of about ``CHUNK_BYTES`` (one join and one encode per
-    piece, not per line); lines come in batches (a played session's, or a run of single rows)."""
-    lead, separator = frame.head, frame.separator
-    batch: list[T] = []
-    size, pieces = 0, 0
-    for lines in batches:
-        batch += lines
-        size += sum(map(len, lines))
+def _framed(texts: Iterable[bytes], frame: _Frame) -> Iterator[bytes]:
+    """The framed file in pieces of about ``CHUNK_BYTES`` (one join per piece). ``texts`` are
+    rows, each followed by ``frame.separator`` (a played session's, or a run of single rows):
+    the last text is held back until the next comes, so the file's last separator can become
+    its ``end``."""
+    batch, size, held, last = [frame.head], 0, False, b""
+    for text in texts:
+        if not text:
+            continue
+        if held:
+            batch.append(last)
+        last, held = text, True
+        size += len(text)
         if size >= CHUNK_BYTES:
-            yield encode(lead + separator.join(batch))
-            lead, batch, size, pieces = separator, [], 0, pieces + 1
-    if batch:
-        yield encode(lead + separator.join(batch) + frame.end)
-    else:
-        yield encode(frame.end if pieces else frame.empty)
+            yield b"".join(batch)
+            batch, size = [], len(text)
+    if not held:
+        yield frame.empty
+        return
+    batch.append(last[: len(last) - len(frame.separator)])
+    batch.append(frame.end)
+    yield b"".join(batch)
 
 
 class _RowParts(Generic[T]):
@@ -118,50 +122,51 @@ class _RowParts(Generic[T]):
         return parts
 
 
-def _json_objects(rows: Iterable[RowsItem], runs: Sequence[Run]) -> Iterator[list[bytes]]:
+def _json_objects(rows: Iterable[RowsItem], runs: Sequence[Run], end: bytes) -> Iterator[bytes]:
     fill, join = _RowParts(runs, json_fragments, b"").fill, b",".join
 
     def general(page: Values, event: EventCells) -> bytes:
-        return b"{%b}" % join([p for p in fill(page, event) if p])
+        return b"{%b}%b" % (join([p for p in fill(page, event) if p]), end)
 
-    return _batches(rows, RowTemplates.of(runs, JSON), general)
+    return _batches(rows, RowTemplates.of(runs, JSON, end), general)
 
 
 def _csv_lines(
-    rows: Iterable[RowsItem], columns: list[str], export_type: ExportType
-) -> Iterator[list[str]]:
+    rows: Iterable[RowsItem], columns: list[str], export_type: ExportType, end: bytes
+) -> Iterator[bytes]:
     runs = runs_of(columns, export_type)
     fill = _RowParts(runs, _csv_encoder, "").fill
     # csv writes a row of one empty cell as "" (a blank line would read as no row at all).
     lone = '""' if len(columns) == 1 else ""
 
-    def general(page: Values, event: EventCells) -> str:
-        return ",".join(fill(page, event)) or lone
+    def general(page: Values, event: EventCells) -> bytes:
+        return (",".join(fill(page, event)) or lone).encode() + end
 
-    return _batches(rows, RowTemplates.of(runs, CSV), general)
+    return _batches(rows, RowTemplates.of(runs, CSV, end), general)
 
 
-# Single rows are passed on in lists of up to this many (a played session's rows come whole).
+# Single rows are passed on in runs of up to this many (a played session's rows come whole).
 _SINGLE_ROWS = 256
 
 
 def _batches(
     rows: Iterable[RowsItem],
-    templates: RowTemplates[T] | None,
-    general: Callable[[Values, EventCells], T],
-) -> Iterator[list[T]]:
-    """The rows' lines in batches, in order: the templates' text where they can write a row,
-    else ``general``'s."""
+    templates: RowTemplates | None,
+    general: Callable[[Values, EventCells], bytes],
+) -> Iterator[bytes]:
+    """The rows' text (each row followed by the file's separator) in order, a played session's
+    or a run of single rows at a time: the templates' text where they can write a row, else
+    ``general``'s."""
     templated = templates.row if templates is not None else _no_template
-    singles: list[T] = []
+    singles: list[bytes] = []
     for item in rows:
         if item.__class__ is PlayedRows:
             assert isinstance(item, PlayedRows)  # for mypy; the class test is the cheap one
             if singles:
-                yield singles
+                yield b"".join(singles)
                 singles = []
             if templates is not None:
-                yield templates.session(item, general)
+                yield templates.played(item, general)
                 continue
             item_rows: Iterable[Row] = item.rows()
         else:
@@ -170,10 +175,10 @@ def _batches(
             row = templated(page, event)
             singles.append(row if row is not None else general(page, event))
         if len(singles) >= _SINGLE_ROWS:
-            yield singles
+            yield b"".join(singles)
             singles = []
     if singles:
-        yield singles
+        yield b"".join(singles)
 
 
 def _no_template(page: Values, event: EventCells) -> None:

@@ -11,7 +11,7 @@ events inside the time range.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -50,14 +50,15 @@ class PlayedRows:
     them in one loop rather than pulling each through a chain of generators. Its events inside
     ``[low, high)`` (epoch milliseconds) are rows, as :meth:`rows` gives them one by one."""
 
-    page_values: Callable[[int], Mapping[str, Any]]
+    session_rows: SessionRows
     events: Sequence[ExportEvent]
     time_text: TimeText
     low: int | None
     high: int | None
 
     def rows(self) -> Iterator[Row]:
-        page_values, time_text, low, high = self.page_values, self.time_text, self.low, self.high
+        page_values, time_text = self.session_rows.page_values, self.time_text
+        low, high = self.low, self.high
         for event in self.events:
             at = event.time_us // 1000  # epoch_ms, inlined: once per row
             if (low is None or at >= low) and (high is None or at < high):
@@ -141,8 +142,8 @@ def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
         for number, ref in _numbered_candidates(world, user, window):
             played = played_session(world, ref, number) if every_event else None
             if played is not None:
-                page_values = SessionRows(played, first_start, zone, time_text).page_values
-                yield PlayedRows(page_values, played.events, time_text, start, end)
+                session_rows = SessionRows(played, first_start, zone, time_text)
+                yield PlayedRows(session_rows, played.events, time_text, start, end)
                 continue
             scanned = scan.session(user, ref)
             if scanned is None:

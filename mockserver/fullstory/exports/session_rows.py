@@ -19,12 +19,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
-from mockserver.fullstory.exports.columns import event_vars, format_time, json_scalar, user_vars
+from mockserver.fullstory.exports.columns import event_vars, json_scalar, user_vars
 from mockserver.fullstory.exports.layout import EventCells, PageValues, own_values
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.ids import SessionId
 from mockserver.fullstory.segments.event_kinds import click_flavour_of
-from mockserver.fullstory.world.models import Device, Event, Page, SessionRef, User
+from mockserver.fullstory.world.models import Device, Event, Page, SessionRef, User, epoch_us
 
 Values = dict[str, Any]
 EventKey = tuple[Any, ...]
@@ -73,15 +73,15 @@ class SessionRows:
         self.time_text = time_text
         user, device = session.user, session.device
         location = user.location
-        self._session_values: Values = {
+        self.session_values: Values = {
             "IndvId": user.device_id,
             "UserId": session.session_id.user_part,
             "SessionId": session.session_id.session_part,
-            "UserCreated": format_time(user_created, zone),
+            "UserCreated": time_text(epoch_ms(epoch_us(user_created))),
             "UserAppKey": user.uid,
             "UserDisplayName": user.display_name,
             "UserEmail": user.email,
-            "SessionStart": format_time(session.ref.created, zone),
+            "SessionStart": time_text(epoch_ms(epoch_us(session.ref.created))),
             "PageRefererUrl": session.initial_referrer or "",
             "PageBrowser": device.browser,
             "PageBrowserVersion": device.browser_version,
@@ -102,16 +102,19 @@ class SessionRows:
         values = self._pages.get(page_index)
         if values is None:
             page = self.session.pages[page_index]
-            values = self._pages[page_index] = PageValues(
-                self._session_values,
-                {
-                    "PageId": page.view_id,
-                    # A view's start is its first event (an in-page route change keeps the view).
-                    "PageStart": self.time_text(self.view_starts()[page.view_id]),
-                    "PageUrl": page.url,
-                },
-            )
+            # A view's start is its first event (an in-page route change keeps the view).
+            own = self.page_own_values(page, self.view_starts()[page.view_id])
+            values = self._pages[page_index] = PageValues(self.session_values, own)
         return values
+
+    def page_own_values(self, page: Page, view_start: int) -> Values:
+        """A page's ``PAGE_COLUMNS``, in that order (templates.py fills a page's cells so);
+        ``view_start``: its view's first event (epoch ms)."""
+        return {
+            "PageId": page.view_id,
+            "PageStart": self.time_text(view_start),
+            "PageUrl": page.url,
+        }
 
     def view_starts(self) -> dict[str, int]:
         """Each view's start in epoch milliseconds."""

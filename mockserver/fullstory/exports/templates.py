@@ -13,19 +13,28 @@ This fits layouts whose runs (layout.runs_of) are ``[shared] own-with-EventStart
 variables (``evt_*``) are written per row into the last own run (``key_tail``); a row whose
 variables would land in the timed run, or whose key values are not all text (``1`` and ``True``
 are equal dict keys but encode differently), goes to the general encoder, as does every row of
-another layout. Rows are
-byte for byte what the general encoder writes (tests/fullstory/exports/test_layout.py).
+another layout. Rows are byte for byte what the general encoder writes
+(tests/fullstory/exports/test_templates.py).
+
+A played session's rows (nearly every row of an export) take a shorter way still
+(:meth:`RowTemplates.played`): when the own run has no key cells before the time and the last
+own run none at all (the default layouts), a row is five pieces: the page's text up to the
+time (one byte format per session, filled per page), the minute's ``YYYY-MM-DDTHH:MM:``, the
+``SS.mmm`` of a 60,000-entry table (times.py), the time's zone suffix with the key's cells
+(cached per key and suffix), and the page's text after them.
+
+Everything here is UTF-8 bytes, CSV too: a page's or key's text is encoded once, not each row.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import orjson
 
-from mockserver.fullstory.exports.columns import PAGE_COLUMNS
+from mockserver.fullstory.exports.columns import ALL_EVENT_VARS, EVENT_LEVEL_COLUMNS, PAGE_COLUMNS
 from mockserver.fullstory.exports.layout import (
     EventCells,
     PageValues,
@@ -38,12 +47,16 @@ from mockserver.fullstory.exports.layout import (
     own_values,
 )
 from mockserver.fullstory.exports.rows import PlayedRows
+from mockserver.fullstory.exports.session_rows import SessionRows
+from mockserver.fullstory.exports.times import SECOND_MILLIS
+from mockserver.fullstory.world.models import Page
 
-T = TypeVar("T", bytes, str)
-Encode = Callable[[Values], T]
+Encode = Callable[[Values], bytes]
 # Keys cached per export (a few hundred occur; this bounds a scenario's odd world).
 MAX_KEYS = 8192
 _NO_VARIABLES: Values = {}
+# A played session's range bounds when the export's range has none (epoch milliseconds).
+_NO_LOW, _NO_HIGH = -(2**62), 2**62
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,30 +102,34 @@ def _shape_of(runs: Sequence[Run]) -> _Shape | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Format(Generic[T]):
+class _Format:
     """How a format writes the six pieces. ``members`` encodes some columns of a row part (JSON
     members without braces, ``b""`` if none; CSV cells joined by commas)."""
 
-    members: Callable[[Sequence[str]], Callable[[Values], T]]
-    separator: T  # between the members or cells of two column groups
+    members: Callable[[Sequence[str]], Encode]
+    separator: bytes  # between the members or cells of two column groups
     skip_empty: bool  # JSON: a group with nothing to write adds no separator
-    time_cell: Callable[[str], T]
-    page_head: Callable[[T | None], T]  # the shared run before the time, if the layout has one
-    key_head: Callable[[T, bool], T]  # the own run's columns before the time
-    key_mid: Callable[[T, bool], T]  # ... and after it
-    page_mid: Callable[[T | None], T]  # the shared run after the own run
-    key_tail: Callable[[T | None], T]  # the last own run (custom variable columns)
+    cell: Callable[[Any], bytes]  # one value's cell
+    time_open: bytes  # what cell writes before a time's text (it needs no escaping) ...
+    time_close: bytes  # ... and after it
+    page_head: Callable[[bytes | None], bytes]  # the shared run before the time, if any
+    key_head: Callable[[bytes, bool], bytes]  # the own run's columns before the time
+    key_mid: Callable[[bytes, bool], bytes]  # ... and after it
+    page_mid: Callable[[bytes | None], bytes]  # the shared run after the own run
+    key_tail: Callable[[bytes | None], bytes]  # the last own run (custom variable columns)
 
 
 def _json_after(part: bytes | None) -> bytes:
     return b"," + part if part else b""
 
 
-JSON: _Format[bytes] = _Format(
+JSON = _Format(
     members=json_members,
     separator=b",",
     skip_empty=True,
-    time_cell=orjson.dumps,  # quoted, as the member's value
+    cell=orjson.dumps,  # quoted, as the member's value
+    time_open=b'"',
+    time_close=b'"',
     page_head=lambda part: b"{" + part + b"," if part else b"{",
     key_head=lambda part, _: (part + b"," if part else b"") + b'"EventStart":',
     key_mid=lambda part, _: _json_after(part),
@@ -121,32 +138,41 @@ JSON: _Format[bytes] = _Format(
 )
 
 
-def _csv_after(part: str | None) -> str:
-    return "" if part is None else "," + part
+def _csv_after(part: bytes | None) -> bytes:
+    return b"" if part is None else b"," + part
+
+
+def _csv_members(names: Sequence[str]) -> Encode:
+    """CSV cells as UTF-8 (the file's encoding), comma-separated."""
+    fragment = csv_fragment(names)
+    return lambda values: fragment(values).encode()
 
 
 # CSV: a column is a cell even when it is empty, so separators follow the columns, not the text.
-CSV: _Format[str] = _Format(
-    members=csv_fragment,
-    separator=",",
+CSV = _Format(
+    members=_csv_members,
+    separator=b",",
     skip_empty=False,
-    time_cell=csv_cell,
-    page_head=lambda part: "" if part is None else part + ",",
-    key_head=lambda part, has_columns: part + "," if has_columns else "",
-    key_mid=lambda part, has_columns: "," + part if has_columns else "",
+    cell=lambda text: csv_cell(text).encode(),
+    time_open=b"",
+    time_close=b"",
+    page_head=lambda part: b"" if part is None else part + b",",
+    key_head=lambda part, has_columns: part + b"," if has_columns else b"",
+    key_mid=lambda part, has_columns: b"," + part if has_columns else b"",
     page_mid=_csv_after,
     key_tail=_csv_after,
 )
 
 
-class _SharedRun(Generic[T]):
+class _SharedRun:
     """A shared run's text for a page. Of a page's shared columns only ``PAGE_COLUMNS`` change
-    within a session, so for a :class:`~mockserver.fullstory.exports.layout.PageValues` the
-    session's columns are written once per session and the page's own per page."""
+    within a session, so the session's columns are written once per session (:meth:`use`) and
+    the page's own per page (:meth:`text`)."""
 
-    def __init__(self, names: Sequence[str], form: _Format[T]) -> None:
-        self._whole: Encode[T] = form.members(names)
-        self._form: _Format[T] = form
+    def __init__(self, names: Sequence[str], form: _Format) -> None:
+        self.names = tuple(names)
+        self._whole: Encode = form.members(names)
+        self._form = form
         groups: list[tuple[bool, list[str]]] = []
         for name in names:
             per_page = name in PAGE_COLUMNS
@@ -154,21 +180,29 @@ class _SharedRun(Generic[T]):
                 groups[-1][1].append(name)
             else:
                 groups.append((per_page, [name]))
-        self._groups: list[tuple[bool, Encode[T]]] = [
+        self._groups: list[tuple[bool, Encode]] = [
             (per_page, form.members(group)) for per_page, group in groups
         ]
         self._session: Values | None = None
-        self._session_parts: list[T | None] = []
+        self._session_parts: list[bytes | None] = []
 
-    def __call__(self, page: Values) -> T:
+    def __call__(self, page: Values) -> bytes:
         if not isinstance(page, PageValues) or len(self._groups) == 1:
             return self._whole(page)
-        session = page.session
+        self.use(page.session)
+        return self.text(page)
+
+    def use(self, session: Values) -> None:
+        """Write the session's columns of the pages :meth:`text` is asked for next."""
         if session is not self._session:
             self._session = session
             self._session_parts = [
                 None if per_page else encode(session) for per_page, encode in self._groups
             ]
+
+    def text(self, page: Values) -> bytes:
+        """The run's text for a page whose ``PAGE_COLUMNS`` are in ``page`` (its session's
+        columns were given to :meth:`use`)."""
         parts = [
             encode(page) if written is None else written
             for (_, encode), written in zip(self._groups, self._session_parts, strict=True)
@@ -177,34 +211,43 @@ class _SharedRun(Generic[T]):
         return form.separator.join([part for part in parts if part] if form.skip_empty else parts)
 
 
-class RowTemplates(Generic[T]):
-    """Writes the rows of one export's layout from cached pieces (see the module's doc)."""
+class RowTemplates:
+    """Writes the rows of one export's layout from cached pieces (see the module's doc); each
+    row's text is followed by ``end`` (the file's row separator)."""
 
-    def __init__(self, shape: _Shape, form: _Format[T]) -> None:
+    def __init__(self, shape: _Shape, form: _Format, end: bytes) -> None:
         self._shape = shape
-        self._form: _Format[T] = form
+        self.form = form
+        self._end = end
         members = form.members
-        self._before: _SharedRun[T] | None = (
-            _SharedRun(shape.before, form) if shape.before else None
-        )
-        self._after: _SharedRun[T] | None = _SharedRun(shape.after, form) if shape.after else None
-        self._head: Encode[T] = members(shape.head)
-        self._tail: Encode[T] = members(shape.tail)
-        self._extra: Encode[T] | None = members(shape.extra) if shape.extra else None
-        self._keys: dict[tuple[Any, ...], tuple[T, T, T]] = {}
+        self.before = _SharedRun(shape.before, form) if shape.before else None
+        self.after = _SharedRun(shape.after, form) if shape.after else None
+        self._head: Encode = members(shape.head)
+        self._tail: Encode = members(shape.tail)
+        self._extra: Encode | None = members(shape.extra) if shape.extra else None
+        self._keys: dict[tuple[Any, ...], tuple[bytes, bytes, bytes]] = {}
         self._variables_timed = shape.variables_timed
         self._page: Values | None = None
-        self._page_head: T = form.page_head(None)
-        self._page_mid: T = form.page_mid(None)
+        self._page_head: bytes = form.page_head(None)
+        self._page_mid: bytes = form.page_mid(None)
+        # The played-session path (:meth:`played`) needs the key's cells all in the timed run's
+        # tail: the text before the time and after the key's cells is then the same for every
+        # key, and a row is five pieces.
+        self._fixed_ends = not shape.head and not any(
+            name in EVENT_LEVEL_COLUMNS for name in shape.extra or ()
+        )
+        # Custom variables are all evt_ columns (columns.event_vars).
+        self._every_variable = form is JSON and shape.extra == (ALL_EVENT_VARS,)
+        self._mids: dict[str, dict[tuple[Any, ...], bytes]] = {}  # time suffix -> key -> mid
 
     @classmethod
-    def of(cls, runs: Sequence[Run], form: _Format[T]) -> RowTemplates[T] | None:
+    def of(cls, runs: Sequence[Run], form: _Format, end: bytes) -> RowTemplates | None:
         """The templates of ``runs``, or None when their layout has no fast path."""
         shape = _shape_of(runs)
-        return cls(shape, form) if shape is not None else None
+        return cls(shape, form, end) if shape is not None else None
 
-    def row(self, page: Values, cells: EventCells) -> T | None:
-        """The row's text, or None when it needs the general encoder."""
+    def row(self, page: Values, cells: EventCells) -> bytes | None:
+        """The row's text and ``end``, or None when it needs the general encoder."""
         if page is not self._page:
             self._set_page(page)
         start, key, variables = cells
@@ -220,60 +263,193 @@ class RowTemplates(Generic[T]):
             if self._variables_timed:
                 return None
             extra = self._extra(own_values(cells)) if self._extra else None
-            tail = self._form.key_tail(extra)
-        parts = (self._page_head, head, self._form.time_cell(start), mid, self._page_mid, tail)
-        return parts[0][:0].join(parts)
+            tail = self.form.key_tail(extra) + self._end
+        return b"".join((self._page_head, head, self.form.cell(start), mid, self._page_mid, tail))
 
-    def session(self, rows: PlayedRows, general: Callable[[Values, EventCells], T]) -> list[T]:
-        """The lines of a played session's rows: :meth:`row` inlined for a row whose key is
-        cached and has no custom variables (nearly all), ``general`` for a row :meth:`row`
-        cannot write."""
-        form, keys = self._form, self._keys
-        time_cell = form.time_cell
-        page_values, time_text, low, high = rows.page_values, rows.time_text, rows.low, rows.high
-        lines: list[T] = []
-        append = lines.append
-        empty = self._page_head[:0]
-        index, page = -1, None
-        page_head = page_mid = empty
-        for event in rows.events:
-            at = event.time_us // 1000  # epoch_ms, inlined: once per row
-            if (low is not None and at < low) or (high is not None and at >= high):
-                continue
-            if event.page_index != index:
-                index = event.page_index
-                page = page_values(index)
-                if page is not self._page:
-                    self._set_page(page)
-                page_head, page_mid = self._page_head, self._page_mid
-            assert page is not None
-            start, key, variables = time_text(at), event.key, event.variables
-            pieces = keys.get(key)
-            if pieces is None or variables or not start:
-                cells = (start, key, variables)
-                line = self.row(page, cells)
-                append(line if line is not None else general(page, cells))
-                page_head, page_mid = self._page_head, self._page_mid
-                continue
-            head, mid, tail = pieces
-            append(empty.join((page_head, head, time_cell(start), mid, page_mid, tail)))
-        return lines
+    def played(self, rows: PlayedRows, general: Callable[[Values, EventCells], bytes]) -> bytes:
+        """The text of a played session's rows inside their range, each followed by ``end``.
+
+        A row whose key is cached (nearly all) is five pieces, six with custom variables::
+
+            page_lead + minute_prefix + SECOND_MILLIS[ms] + mid + page_trail
+
+        ``page_lead`` (the page's text up to the time's text) and ``page_trail`` (after the
+        key's cells) are made once per page (:class:`_PageTexts`), ``mid`` (the time's zone
+        suffix and the key's cells) once per key and suffix, and the minute's prefix once per
+        minute. Rows in a minute formatted per value go through :meth:`row`."""
+        if not self._fixed_ends:
+            return self._each(rows, general)
+        session_rows, time_text = rows.session_rows, rows.time_text
+        pages, page_texts = session_rows.session.pages, _PageTexts(self, session_rows)
+        low = rows.low if rows.low is not None else _NO_LOW
+        high = rows.high if rows.high is not None else _NO_HIGH
+        trail, timed = self._trail(), self._variables_timed
+        out: list[bytes] = []
+        extend, append = out.extend, out.append
+        views: dict[str, int] = {}  # each view's start (its first event)
+        index, page_lead, page_mid, page_trail = -1, b"", b"", b""
+        minute, low_in, high_in, prefix, suffix = 0, 0, 0, b"", ""  # no minute yet
+        mids: dict[tuple[Any, ...], bytes] = {}
+        for time_us, page_index, key, variables in rows.events:
+            at = time_us // 1000  # epoch_ms, inlined: once per row
+            if page_index != index:
+                index = page_index
+                page = pages[index]
+                page_lead, page_mid = page_texts(page, views.setdefault(page.view_id, at))
+                page_trail = page_mid + trail
+            if not low_in <= at < high_in:  # outside the range, or a new minute
+                if at < low or at >= high:
+                    continue
+                parts = time_text.minute_of(at)
+                if parts is None:  # formatted per value: no minute to keep
+                    low_in = high_in = 0
+                    cells = (time_text(at), key, variables)
+                    append(self._single(session_rows, index, cells, general))
+                    continue
+                minute, minute_prefix, minute_suffix = parts
+                prefix = minute_prefix.encode()
+                low_in, high_in = max(minute, low), min(minute + 60_000, high)
+                if minute_suffix != suffix:
+                    suffix = minute_suffix
+                    mids = _bounded(self._mids, 8).setdefault(suffix, {})
+            mid = mids.get(key)
+            if mid is None:
+                mid = self._mid(mids, key, suffix)
+            if mid is None or (variables and timed):
+                append(self._single(session_rows, index, (time_text(at), key, variables), general))
+            elif variables:  # a custom event's evt_ columns: the last own run
+                tail = self._variables_tail(variables)
+                extend((page_lead, prefix, SECOND_MILLIS[at - minute], mid, page_mid, tail))
+            else:
+                extend((page_lead, prefix, SECOND_MILLIS[at - minute], mid, page_trail))
+        return b"".join(out)
+
+    def _each(self, rows: PlayedRows, general: Callable[[Values, EventCells], bytes]) -> bytes:
+        """:meth:`played` one row at a time through :meth:`row` (a layout it cannot write)."""
+        lines = []
+        for page, cells in rows.rows():
+            line = self.row(page, cells)
+            lines.append(line if line is not None else general(page, cells))
+        return b"".join(lines)
+
+    def _single(
+        self,
+        session_rows: SessionRows,
+        page_index: int,
+        cells: EventCells,
+        general: Callable[[Values, EventCells], bytes],
+    ) -> bytes:
+        page = session_rows.page_values(page_index)
+        line = self.row(page, cells)
+        return line if line is not None else general(page, cells)
+
+    def lead(self) -> bytes:
+        """The text between a page's shared run and the time's text (a layout with fixed ends)."""
+        return self.form.key_head(b"", False) + self.form.time_open
+
+    def _variables_tail(self, variables: Values) -> bytes:
+        """The last own run's text and ``end`` of a row with custom variables (a layout with
+        fixed ends, whose last own run has only ``evt_`` columns)."""
+        if self._every_variable:  # JSON's evt_* alone: every variable, in the event's order
+            return b"," + orjson.dumps(variables)[1:-1] + b"}" + self._end
+        return self.form.key_tail(self._extra(variables) if self._extra else None) + self._end
+
+    def _trail(self) -> bytes:
+        """The text after the page's shared run that follows the key (fixed ends, no custom
+        variables): the last own run's and ``end``."""
+        values = own_values(("", ("",) * len(EVENT_LEVEL_COLUMNS[1:]), _NO_VARIABLES))
+        return self.form.key_tail(self._extra(values) if self._extra else None) + self._end
+
+    def _mid(
+        self, mids: dict[tuple[Any, ...], bytes], key: tuple[Any, ...], suffix: str
+    ) -> bytes | None:
+        """The text after a time's ``SS.mmm`` to the key's last cell, or None when the key's
+        values are not all text."""
+        if not all(value.__class__ is str for value in key):
+            return None
+        values = own_values(("", key, _NO_VARIABLES))
+        mid = suffix.encode() + self.form.time_close
+        mid += self.form.key_mid(self._tail(values), bool(self._shape.tail))
+        _bounded(mids, MAX_KEYS)[key] = mid
+        return mid
 
     def _set_page(self, page: Values) -> None:
-        form = self._form
+        form = self.form
         self._page = page
-        self._page_head = form.page_head(self._before(page) if self._before else None)
-        self._page_mid = form.page_mid(self._after(page) if self._after else None)
+        self._page_head = form.page_head(self.before(page) if self.before else None)
+        self._page_mid = form.page_mid(self.after(page) if self.after else None)
 
-    def _key_pieces(self, key: tuple[Any, ...]) -> tuple[T, T, T]:
+    def _key_pieces(self, key: tuple[Any, ...]) -> tuple[bytes, bytes, bytes]:
         values = own_values(("", key, _NO_VARIABLES))
-        form, shape = self._form, self._shape
+        form, shape = self.form, self._shape
         pieces = (
             form.key_head(self._head(values), bool(shape.head)),
             form.key_mid(self._tail(values), bool(shape.tail)),
-            form.key_tail(self._extra(values) if self._extra else None),
+            form.key_tail(self._extra(values) if self._extra else None) + self._end,
         )
-        if len(self._keys) >= MAX_KEYS:
-            self._keys.clear()
-        self._keys[key] = pieces
+        _bounded(self._keys, MAX_KEYS)[key] = pieces
         return pieces
+
+
+# Stand-ins for a page's PAGE_COLUMNS: a session's shared runs written with these, then split
+# where they stand, give the text around a page's columns (_PageTexts).
+_MARKS: dict[str, str] = {name: f"\x00{name}\x00" for name in PAGE_COLUMNS}
+_MARK_NAMES = tuple(name.encode() for name in PAGE_COLUMNS)  # the page formats' names
+
+
+class _PageTexts:
+    """The page texts of one played session's rows: a page's text before its rows' time
+    (``page_head`` and the own run's text before the time) and after their key's cells (its
+    shared run after the own run).
+
+    The session's columns are the same on every page, so the two texts are written once per
+    session with stand-ins for the page's columns (:data:`_MARKS`) and made into byte formats
+    (``%(PageId)b``...) that a page fills with its columns' cells. When a session's value
+    happens to spell a stand-in, the page's shared runs are written per page instead."""
+
+    def __init__(self, templates: RowTemplates, session_rows: SessionRows) -> None:
+        self._session_rows = session_rows
+        self._form = form = templates.form
+        self._lead = templates.lead()
+        self._before, self._after = templates.before, templates.after
+        head, mid = self._written(PageValues(session_rows.session_values, _MARKS))
+        self._head = _page_format(head, self._before, form)
+        self._mid = _page_format(mid, self._after, form)
+
+    def __call__(self, page: Page, view_start: int) -> tuple[bytes, bytes]:
+        own = self._session_rows.page_own_values(page, view_start)
+        head, mid = self._head, self._mid
+        if head is None or mid is None:
+            return self._written(PageValues(self._session_rows.session_values, own))
+        cells = dict(zip(_MARK_NAMES, map(self._form.cell, own.values()), strict=True))
+        return head % cells, mid % cells
+
+    def _written(self, page: PageValues) -> tuple[bytes, bytes]:
+        before, after, form = self._before, self._after, self._form
+        return (
+            form.page_head(before(page) if before else None) + self._lead,
+            form.page_mid(after(page) if after else None),
+        )
+
+
+def _page_format(text: bytes, run: _SharedRun | None, form: _Format) -> bytes | None:
+    """``text`` (``run`` written with :data:`_MARKS`) as a byte format filled by a page's
+    cells, or None when a stand-in is not where the run has its column."""
+    text = text.replace(b"%", b"%%")
+    for name, mark in _MARKS.items():
+        cell = form.cell(mark)
+        if text.count(cell) != (run is not None and name in run.names):
+            return None
+        text = text.replace(cell, b"%(" + name.encode() + b")b")
+    return text
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _bounded(cache: dict[K, V], most: int) -> dict[K, V]:
+    """``cache``, emptied first when it holds ``most`` entries."""
+    if len(cache) >= most:
+        cache.clear()
+    return cache
