@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Generic, TypeVar
 
 from isal import isal_zlib
@@ -49,12 +50,11 @@ def encoded(
     if fmt is ExportFormat.CSV:
         columns = csv_columns(export_type, fields)
         header = (",".join(map(csv_cell, columns)) + "\n").encode()
-        texts = _csv_lines(rows, columns, export_type, b"\n")
-        return _framed(texts, _Frame(header, b"\n", b"\n", header))
+        return _framed(_Frame(header, b"\n", b"\n", header), _csv_lines(rows, columns, export_type))
     runs = runs_of(fields or default_fields(export_type), export_type)
     if fmt is ExportFormat.NDJSON:
-        return _framed(_json_objects(rows, runs, b"\n"), _Frame(b"", b"\n", b"\n", b""))
-    return _framed(_json_objects(rows, runs, b",\n"), _Frame(b"[\n", b",\n", b"\n]\n", b"[\n]\n"))
+        return _framed(_Frame(b"", b"\n", b"\n", b""), _json_objects(rows, runs))
+    return _framed(_Frame(b"[\n", b",\n", b"\n]\n", b"[\n]\n"), _json_objects(rows, runs))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,28 +68,30 @@ class _Frame:
     empty: bytes
 
 
-def _framed(texts: Iterable[bytes], frame: _Frame) -> Iterator[bytes]:
-    """The framed file in pieces of about ``CHUNK_BYTES`` (one join per piece). ``texts`` are
-    rows, each followed by ``frame.separator`` (a played session's, or a run of single rows):
-    the last text is held back until the next comes, so the file's last separator can become
-    its ``end``."""
-    batch, size, held, last = [frame.head], 0, False, b""
-    for text in texts:
-        if not text:
-            continue
-        if held:
-            batch.append(last)
-        last, held = text, True
-        size += len(text)
-        if size >= CHUNK_BYTES:
-            yield b"".join(batch)
-            batch, size = [], len(text)
-    if not held:
+# Writes rows' text into a list of pieces (each row's followed by the separator it is given),
+# pausing after each played session or run of single rows (_batches).
+Writer = Callable[[list[bytes], bytes], Iterator[None]]
+
+
+def _framed(frame: _Frame, write: Writer) -> Iterator[bytes]:
+    """The framed file in pieces of about ``CHUNK_BYTES``: the rows' pieces are joined once,
+    per file piece. The last row piece is held back at each cut, so that the file's last
+    separator can become its ``end``."""
+    out, counted, size, cut = [frame.head], 1, 0, False
+    for _ in write(out, frame.separator):
+        size += sum(map(len, islice(out, counted, None)))
+        counted = len(out)
+        if size >= CHUNK_BYTES and counted > 1:
+            last = out.pop()
+            yield b"".join(out)
+            out[:] = [last]
+            counted, size, cut = 1, len(last), True
+    if len(out) == 1 and not cut:
         yield frame.empty
         return
-    batch.append(last[: len(last) - len(frame.separator)])
-    batch.append(frame.end)
-    yield b"".join(batch)
+    out[-1] = out[-1][: len(out[-1]) - len(frame.separator)]
+    out.append(frame.end)
+    yield b"".join(out)
 
 
 class _RowParts(Generic[T]):
@@ -122,27 +124,31 @@ class _RowParts(Generic[T]):
         return parts
 
 
-def _json_objects(rows: Iterable[RowsItem], runs: Sequence[Run], end: bytes) -> Iterator[bytes]:
+def _json_objects(rows: Iterable[RowsItem], runs: Sequence[Run]) -> Writer:
     fill, join = _RowParts(runs, json_fragments, b"").fill, b",".join
 
-    def general(page: Values, event: EventCells) -> bytes:
-        return b"{%b}%b" % (join([p for p in fill(page, event) if p]), end)
+    def write(out: list[bytes], end: bytes) -> Iterator[None]:
+        def general(page: Values, event: EventCells) -> bytes:
+            return b"{%b}%b" % (join([p for p in fill(page, event) if p]), end)
 
-    return _batches(rows, RowTemplates.of(runs, JSON, end), general)
+        return _batches(rows, RowTemplates.of(runs, JSON, end), general, out)
+
+    return write
 
 
-def _csv_lines(
-    rows: Iterable[RowsItem], columns: list[str], export_type: ExportType, end: bytes
-) -> Iterator[bytes]:
+def _csv_lines(rows: Iterable[RowsItem], columns: list[str], export_type: ExportType) -> Writer:
     runs = runs_of(columns, export_type)
     fill = _RowParts(runs, _csv_encoder, "").fill
     # csv writes a row of one empty cell as "" (a blank line would read as no row at all).
     lone = '""' if len(columns) == 1 else ""
 
-    def general(page: Values, event: EventCells) -> bytes:
-        return (",".join(fill(page, event)) or lone).encode() + end
+    def write(out: list[bytes], end: bytes) -> Iterator[None]:
+        def general(page: Values, event: EventCells) -> bytes:
+            return (",".join(fill(page, event)) or lone).encode() + end
 
-    return _batches(rows, RowTemplates.of(runs, CSV, end), general)
+        return _batches(rows, RowTemplates.of(runs, CSV, end), general, out)
+
+    return write
 
 
 # Single rows are passed on in runs of up to this many (a played session's rows come whole).
@@ -153,32 +159,31 @@ def _batches(
     rows: Iterable[RowsItem],
     templates: RowTemplates | None,
     general: Callable[[Values, EventCells], bytes],
-) -> Iterator[bytes]:
-    """The rows' text (each row followed by the file's separator) in order, a played session's
-    or a run of single rows at a time: the templates' text where they can write a row, else
-    ``general``'s."""
+    out: list[bytes],
+) -> Iterator[None]:
+    """Writes the rows' text into ``out`` in order (each row followed by the file's separator),
+    pausing after a played session or a run of single rows: the templates' text where they can
+    write a row, else ``general``'s."""
     templated = templates.row if templates is not None else _no_template
-    singles: list[bytes] = []
+    singles = 0
     for item in rows:
         if item.__class__ is PlayedRows:
             assert isinstance(item, PlayedRows)  # for mypy; the class test is the cheap one
-            if singles:
-                yield b"".join(singles)
-                singles = []
             if templates is not None:
-                yield templates.played(item, general)
+                templates.played(item, general, out)
+                yield None
                 continue
             item_rows: Iterable[Row] = item.rows()
         else:
             item_rows = (item,)  # type: ignore[assignment]
         for page, event in item_rows:
             row = templated(page, event)
-            singles.append(row if row is not None else general(page, event))
-        if len(singles) >= _SINGLE_ROWS:
-            yield b"".join(singles)
-            singles = []
-    if singles:
-        yield b"".join(singles)
+            out.append(row if row is not None else general(page, event))
+            singles += 1
+        if singles >= _SINGLE_ROWS:
+            singles = 0
+            yield None
+    yield None
 
 
 def _no_template(page: Values, event: EventCells) -> None:

@@ -266,8 +266,11 @@ class RowTemplates:
             tail = self.form.key_tail(extra) + self._end
         return b"".join((self._page_head, head, self.form.cell(start), mid, self._page_mid, tail))
 
-    def played(self, rows: PlayedRows, general: Callable[[Values, EventCells], bytes]) -> bytes:
-        """The text of a played session's rows inside their range, each followed by ``end``.
+    def played(
+        self, rows: PlayedRows, general: Callable[[Values, EventCells], bytes], out: list[bytes]
+    ) -> None:
+        """Writes the text of a played session's rows inside their range into ``out``, each
+        followed by ``end``.
 
         A row whose key is cached (nearly all) is five pieces, six with custom variables::
 
@@ -278,16 +281,15 @@ class RowTemplates:
         suffix and the key's cells) once per key and suffix, and the minute's prefix once per
         minute. Rows in a minute formatted per value go through :meth:`row`."""
         if not self._fixed_ends:
-            return self._each(rows, general)
+            self._each(rows, general, out)
+            return
         session_rows, time_text = rows.session_rows, rows.time_text
         pages, page_texts = session_rows.session.pages, _PageTexts(self, session_rows)
         low = rows.low if rows.low is not None else _NO_LOW
         high = rows.high if rows.high is not None else _NO_HIGH
         trail, timed = self._trail(), self._variables_timed
-        out: list[bytes] = []
-        extend, append = out.extend, out.append
         views: dict[str, int] = {}  # each view's start (its first event)
-        index, page_lead, page_mid, page_trail = -1, b"", b"", b""
+        index, page_lead, page_mid, page_trail, lead = -1, b"", b"", b"", b""
         minute, low_in, high_in, prefix, suffix = 0, 0, 0, b"", ""  # no minute yet
         mids: dict[tuple[Any, ...], bytes] = {}
         for time_us, page_index, key, variables in rows.events:
@@ -296,49 +298,55 @@ class RowTemplates:
                 index = page_index
                 page = pages[index]
                 page_lead, page_mid = page_texts(page, views.setdefault(page.view_id, at))
-                page_trail = page_mid + trail
-            if not low_in <= at < high_in:  # outside the range, or a new minute
+                page_trail, lead = page_mid + trail, page_lead + prefix
+            if low_in <= at < high_in:  # inside the range and the current minute
+                mid = mids.get(key)
+                if mid is not None and not variables:
+                    out += (lead, SECOND_MILLIS[at - minute], mid, page_trail)
+                    continue
+            else:
                 if at < low or at >= high:
                     continue
                 parts = time_text.minute_of(at)
                 if parts is None:  # formatted per value: no minute to keep
                     low_in = high_in = 0
-                    cells = (time_text(at), key, variables)
-                    append(self._single(session_rows, index, cells, general))
+                    out.append(self._single(session_rows, index, at, key, variables, general))
                     continue
                 minute, minute_prefix, minute_suffix = parts
                 prefix = minute_prefix.encode()
+                lead = page_lead + prefix
                 low_in, high_in = max(minute, low), min(minute + 60_000, high)
                 if minute_suffix != suffix:
                     suffix = minute_suffix
                     mids = _bounded(self._mids, 8).setdefault(suffix, {})
-            mid = mids.get(key)
-            if mid is None:
-                mid = self._mid(mids, key, suffix)
+            mid = mids.get(key) or self._mid(mids, key, suffix)
             if mid is None or (variables and timed):
-                append(self._single(session_rows, index, (time_text(at), key, variables), general))
+                out.append(self._single(session_rows, index, at, key, variables, general))
             elif variables:  # a custom event's evt_ columns: the last own run
                 tail = self._variables_tail(variables)
-                extend((page_lead, prefix, SECOND_MILLIS[at - minute], mid, page_mid, tail))
+                out += (lead, SECOND_MILLIS[at - minute], mid, page_mid, tail)
             else:
-                extend((page_lead, prefix, SECOND_MILLIS[at - minute], mid, page_trail))
-        return b"".join(out)
+                out += (lead, SECOND_MILLIS[at - minute], mid, page_trail)
 
-    def _each(self, rows: PlayedRows, general: Callable[[Values, EventCells], bytes]) -> bytes:
+    def _each(
+        self, rows: PlayedRows, general: Callable[[Values, EventCells], bytes], out: list[bytes]
+    ) -> None:
         """:meth:`played` one row at a time through :meth:`row` (a layout it cannot write)."""
-        lines = []
         for page, cells in rows.rows():
             line = self.row(page, cells)
-            lines.append(line if line is not None else general(page, cells))
-        return b"".join(lines)
+            out.append(line if line is not None else general(page, cells))
 
-    def _single(
+    def _single(  # noqa: PLR0917 - a played row's parts, from the loop's locals
         self,
         session_rows: SessionRows,
         page_index: int,
-        cells: EventCells,
+        at: int,
+        key: tuple[Any, ...],
+        variables: Values,
         general: Callable[[Values, EventCells], bytes],
     ) -> bytes:
+        """A played row through :meth:`row` (or ``general``), its page's values written anew."""
+        cells = (session_rows.time_text(at), key, variables)
         page = session_rows.page_values(page_index)
         line = self.row(page, cells)
         return line if line is not None else general(page, cells)
@@ -394,7 +402,6 @@ class RowTemplates:
 # Stand-ins for a page's PAGE_COLUMNS: a session's shared runs written with these, then split
 # where they stand, give the text around a page's columns (_PageTexts).
 _MARKS: dict[str, str] = {name: f"\x00{name}\x00" for name in PAGE_COLUMNS}
-_MARK_NAMES = tuple(name.encode() for name in PAGE_COLUMNS)  # the page formats' names
 
 
 class _PageTexts:
@@ -403,8 +410,8 @@ class _PageTexts:
     shared run after the own run).
 
     The session's columns are the same on every page, so the two texts are written once per
-    session with stand-ins for the page's columns (:data:`_MARKS`) and made into byte formats
-    (``%(PageId)b``...) that a page fills with its columns' cells. When a session's value
+    session with stand-ins for the page's columns (:data:`_MARKS`) and cut where they stand
+    (:class:`_Slotted`); a page puts its columns' cells in the cuts. When a session's value
     happens to spell a stand-in, the page's shared runs are written per page instead."""
 
     def __init__(self, templates: RowTemplates, session_rows: SessionRows) -> None:
@@ -413,16 +420,16 @@ class _PageTexts:
         self._lead = templates.lead()
         self._before, self._after = templates.before, templates.after
         head, mid = self._written(PageValues(session_rows.session_values, _MARKS))
-        self._head = _page_format(head, self._before, form)
-        self._mid = _page_format(mid, self._after, form)
+        self._head = _Slotted.of(head, self._before, form)
+        self._mid = _Slotted.of(mid, self._after, form)
 
     def __call__(self, page: Page, view_start: int) -> tuple[bytes, bytes]:
         own = self._session_rows.page_own_values(page, view_start)
         head, mid = self._head, self._mid
         if head is None or mid is None:
             return self._written(PageValues(self._session_rows.session_values, own))
-        cells = dict(zip(_MARK_NAMES, map(self._form.cell, own.values()), strict=True))
-        return head % cells, mid % cells
+        cells = tuple(map(self._form.cell, own.values()))
+        return head.filled(cells), mid.filled(cells)
 
     def _written(self, page: PageValues) -> tuple[bytes, bytes]:
         before, after, form = self._before, self._after, self._form
@@ -432,16 +439,35 @@ class _PageTexts:
         )
 
 
-def _page_format(text: bytes, run: _SharedRun | None, form: _Format) -> bytes | None:
-    """``text`` (``run`` written with :data:`_MARKS`) as a byte format filled by a page's
-    cells, or None when a stand-in is not where the run has its column."""
-    text = text.replace(b"%", b"%%")
-    for name, mark in _MARKS.items():
-        cell = form.cell(mark)
-        if text.count(cell) != (run is not None and name in run.names):
-            return None
-        text = text.replace(cell, b"%(" + name.encode() + b")b")
-    return text
+class _Slotted:
+    """A text with slots for a page's cells: ``pieces`` joined, each slot's piece (``slots``:
+    its place and its column's place in ``PAGE_COLUMNS``) filled first."""
+
+    def __init__(self, pieces: list[bytes], slots: list[tuple[int, int]]) -> None:
+        self._pieces, self._slots = pieces, slots
+
+    @classmethod
+    def of(cls, text: bytes, run: _SharedRun | None, form: _Format) -> _Slotted | None:
+        """``text`` (``run`` written with :data:`_MARKS`) cut at its stand-ins, or None when a
+        stand-in is not where the run has its column (a value that spells one)."""
+        pieces: list[bytes | int] = [text]
+        for column, (name, mark) in enumerate(_MARKS.items()):
+            cell = form.cell(mark)
+            if text.count(cell) != (run is not None and name in run.names):
+                return None
+            for place, piece in enumerate(pieces):
+                if isinstance(piece, bytes) and cell in piece:
+                    before, after = piece.split(cell)
+                    pieces[place : place + 1] = [before, column, after]
+                    break
+        slots = [(place, p) for place, p in enumerate(pieces) if isinstance(p, int)]
+        return cls([p if isinstance(p, bytes) else b"" for p in pieces], slots)
+
+    def filled(self, cells: tuple[bytes, ...]) -> bytes:
+        pieces = self._pieces
+        for place, column in self._slots:
+            pieces[place] = cells[column]
+        return b"".join(pieces)
 
 
 K = TypeVar("K")
