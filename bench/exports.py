@@ -8,7 +8,9 @@ decompresses and counts rows as they arrive, and stops after ``--rows`` rows. It
 high-water mark after (VmHWM), whose difference is the growth the download caused.
 
 A second, in-process measure runs the same encoder and gzip stream over synthetic rows (no
-world generation) to show what the file pipeline itself sustains.
+world generation) to show what the file pipeline itself sustains (single rows: the general
+path, not the played-session one real exports take). A third, the *row half*, times a real
+world's export with its sessions played beforehand: CPU per row of everything but generation.
 
 Measured, never asserted. Usage::
 
@@ -155,6 +157,59 @@ def measure_pipeline(rows: int, fmt: str, level: int) -> dict[str, Any]:
     }
 
 
+# An in-process world (WorldConfig defaults) averages about this many events per user.
+IN_PROCESS_EVENTS_PER_USER = 400
+
+
+def measure_row_half(rows: int, fmt: str) -> dict[str, Any]:
+    """CPU per row of everything after generating the sessions: an in-process world's sessions
+    are played once and kept, then the export runs again with ``rows.played_session`` answered
+    from memory, so the measure is the rows' setup, the encoders, framing and gzip (the
+    download's path less generation and the HTTP stream)."""
+    from unittest import mock
+
+    from mockserver.core.clock import parse_rfc3339
+    from mockserver.fullstory.exports import rows as export_rows
+    from mockserver.fullstory.exports.files import encoded, gzipped
+    from mockserver.fullstory.exports.played import played_session as play
+    from mockserver.fullstory.exports.request import parse_export_request
+    from mockserver.fullstory.segments.rules import Rule
+    from mockserver.fullstory.world.generator import World, WorldConfig
+
+    epoch = parse_rfc3339(EPOCH)
+    users = max(1, rows // IN_PROCESS_EVENTS_PER_USER)
+    world = World(WorldConfig(seed=1, users=users, org_id=TENANT, org_name="", epoch=epoch))
+    whole = {"start": "", "end": ""}
+    body = {"segmentId": "everyone", "type": "TYPE_EVENT", "format": fmt, "timeRange": whole}
+    request = parse_export_request({**body, "segmentTimeRange": whole}, epoch, epoch)
+    played: dict[tuple[int, int], Any] = {}
+
+    def remembered(world: World, ref: Any, number: int) -> Any:
+        key = (id(ref), number)
+        if key not in played:
+            played[key] = play(world, ref, number)
+        return played[key]
+
+    def export() -> Iterator[bytes]:
+        items = export_rows.export_rows(world, Rule(), request)
+        return encoded(items, request.format, request.type, request.fields)
+
+    with mock.patch("mockserver.fullstory.exports.rows.played_session", remembered):
+        count = sum(chunk.count(b"\n") for chunk in export()) - (fmt == "FORMAT_CSV")
+        best = float("inf")
+        for _ in range(3):
+            started = time.process_time()
+            for _ in gzipped(export()):
+                pass
+            best = min(best, time.process_time() - started)
+    return {
+        "format": fmt,
+        "rows": count,
+        "cpu_us_per_row": round(best / count * 1e6, 2),
+        "load_average": load_average(),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -163,11 +218,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--gzip-levels", nargs="+", type=int, default=[1],
         help="isal levels (0-3) for the pipeline-only measure (the server uses files.GZIP_LEVEL)",
     )  # fmt: skip
+    parser.add_argument(
+        "--row-half-rows", type=int, default=200_000,
+        help="rows of the in-process measure of everything but generation (0: skip it)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     users = max(100, args.rows // EVENTS_PER_USER)
     for fmt in args.formats:
         for level in args.gzip_levels:
             print("pipeline only:", measure_pipeline(args.rows, fmt, level), flush=True)
+        if args.row_half_rows:
+            print("row half:", measure_row_half(args.row_half_rows, fmt), flush=True)
     port = free_port()
     command = [
         sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", str(port),
