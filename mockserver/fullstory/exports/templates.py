@@ -28,6 +28,7 @@ Everything here is UTF-8 bytes, CSV too: a page's or key's text is encoded once,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -222,6 +223,7 @@ class RowTemplates:
         members = form.members
         self.before = _SharedRun(shape.before, form) if shape.before else None
         self.after = _SharedRun(shape.after, form) if shape.after else None
+        self.before_cuts, self.after_cuts = _Cuts(self.before, form), _Cuts(self.after, form)
         self._head: Encode = members(shape.head)
         self._tail: Encode = members(shape.tail)
         self._extra: Encode | None = members(shape.extra) if shape.extra else None
@@ -418,12 +420,12 @@ class _PageTexts:
 
     def __init__(self, templates: RowTemplates, session_rows: SessionRows) -> None:
         self._session_rows = session_rows
-        self._form = form = templates.form
+        self._form = templates.form
         self._lead = templates.lead()
         self._before, self._after = templates.before, templates.after
         head, mid = self._written(PageValues(session_rows.session_values, _MARKS))
-        self._head = _Slotted.of(head, self._before, form)
-        self._mid = _Slotted.of(mid, self._after, form)
+        self._head = templates.before_cuts.slotted(head)
+        self._mid = templates.after_cuts.slotted(mid)
 
     def __call__(self, page: Page, view_start: int) -> tuple[bytes, bytes]:
         own = self._session_rows.page_own_values(page, view_start)
@@ -441,29 +443,33 @@ class _PageTexts:
         )
 
 
+class _Cuts:
+    """Where a shared run's text written with :data:`_MARKS` holds the page's columns (the
+    run's stand-ins' cells, found in one regular-expression split)."""
+
+    def __init__(self, run: _SharedRun | None, form: _Format) -> None:
+        cells = [form.cell(mark) for mark in _MARKS.values()]
+        self._columns = {cell: column for column, cell in enumerate(cells)}
+        self._pattern = re.compile(b"(" + b"|".join(map(re.escape, cells)) + b")")
+        names = run.names if run is not None else ()
+        self._expected = [column for column, name in enumerate(_MARKS) if name in names]
+
+    def slotted(self, text: bytes) -> _Slotted | None:
+        """``text`` cut at its stand-ins, or None when they are not the run's page columns,
+        each once (a session's value that spells one)."""
+        pieces = self._pattern.split(text)
+        columns = [self._columns[cell] for cell in pieces[1::2]]
+        if sorted(columns) != self._expected:
+            return None
+        return _Slotted(pieces, [(2 * n + 1, column) for n, column in enumerate(columns)])
+
+
 class _Slotted:
     """A text with slots for a page's cells: ``pieces`` joined, each slot's piece (``slots``:
     its place and its column's place in ``PAGE_COLUMNS``) filled first."""
 
     def __init__(self, pieces: list[bytes], slots: list[tuple[int, int]]) -> None:
         self._pieces, self._slots = pieces, slots
-
-    @classmethod
-    def of(cls, text: bytes, run: _SharedRun | None, form: _Format) -> _Slotted | None:
-        """``text`` (``run`` written with :data:`_MARKS`) cut at its stand-ins, or None when a
-        stand-in is not where the run has its column (a value that spells one)."""
-        pieces: list[bytes | int] = [text]
-        for column, (name, mark) in enumerate(_MARKS.items()):
-            cell = form.cell(mark)
-            if text.count(cell) != (run is not None and name in run.names):
-                return None
-            for place, piece in enumerate(pieces):
-                if isinstance(piece, bytes) and cell in piece:
-                    before, after = piece.split(cell)
-                    pieces[place : place + 1] = [before, column, after]
-                    break
-        slots = [(place, p) for place, p in enumerate(pieces) if isinstance(p, int)]
-        return cls([p if isinstance(p, bytes) else b"" for p in pieces], slots)
 
     def filled(self, cells: tuple[bytes, ...]) -> bytes:
         pieces = self._pieces
