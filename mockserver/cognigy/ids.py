@@ -21,16 +21,16 @@ class IdMaker:
         self.label = label
         self.issued = issued  # how many ids were handed out (saved with the store)
         self._lock = threading.Lock()
-        # The "process" part is the same for every id: hashed once, not per id (a list page
-        # mints a cursor id per request).
-        self._machine = derive_seed(seed, label) % 2**40
+        # The "process" part is the same for every id: hashed and formatted once, not per id
+        # (a list page mints a cursor id per request).
+        self._machine = f"{derive_seed(seed, label) % 2**40:010x}"
 
     def make(self, unix_seconds: int) -> str:
         with self._lock:
             self.issued += 1
             n = self.issued
         stamp = min(max(unix_seconds, 0), MAX_TIMESTAMP)
-        return f"{stamp:08x}{self._machine:010x}{n % 2**24:06x}"
+        return f"{stamp:08x}{self._machine}{n % 2**24:06x}"
 
 
 def user_id(key_id: str) -> str:

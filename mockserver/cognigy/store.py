@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -88,10 +88,11 @@ def _fragment(items: list[orjson.Fragment]) -> orjson.Fragment:
     return orjson.Fragment(orjson.dumps(items))
 
 
-@dataclass(frozen=True, slots=True)
-class ListQuery:
+class ListQuery(NamedTuple):
     """What a profile listing asks for: the project, the text filter, the sort, and the page
-    (``limit``/``skip`` or a cursor)."""
+    (``limit``/``skip`` or a cursor). A NamedTuple, not a frozen dataclass: built on every
+    list request, and a frozen dataclass sets each of its seven fields through
+    ``object.__setattr__``."""
 
     project_id: str
     filter: str = ""
@@ -205,15 +206,16 @@ class ProfileStore:
         self, query: ListQuery, sort: tuple[str, bool], page: Page, items: Any, total: int
     ) -> dict[str, Any]:
         """The response body; every answer hands out cursors of its own."""
-
-        def cursor_at(key: Any) -> str:
-            return self.cursors.issue(Cursor(query.project_id, sort, query.filter, key))
-
+        keys = page.keys
+        issue = self.cursors.issue
+        project, text = query.project_id, query.filter
         return {
             "items": items,
             "total": total,
-            "nextCursor": cursor_at(page.keys[-1]) if page.has_next else None,
-            "previousCursor": cursor_at(page.keys[0]) if page.has_previous else None,
+            "nextCursor": issue(Cursor(project, sort, text, keys[-1])) if page.has_next else None,
+            "previousCursor": (
+                issue(Cursor(project, sort, text, keys[0])) if page.has_previous else None
+            ),
         }
 
     def schema(self, project_id: str) -> dict[str, Any]:
