@@ -8,7 +8,7 @@ from typing import Any
 from mockserver.cognigy.ids import user_id
 from mockserver.cognigy.store import ListQuery, ProfileStore
 from mockserver.http.pipeline import Call, Handler
-from mockserver.http.rendering import JSON, Reply
+from mockserver.http.rendering import JSON, Reply, raw_reply
 
 Ctx = Call[ProfileStore]
 
@@ -33,7 +33,7 @@ def index_profiles(call: Ctx) -> dict[str, Any] | Reply:
         ),
     )
     if call.media_type in (None, JSON):  # the common case, pre-encoded; others render a dict
-        return Reply(raw=call.context.list_profiles_json(query))
+        return raw_reply(call.context.list_profiles_json(query))
     return call.context.list_profiles(query)
 
 
