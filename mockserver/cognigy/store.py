@@ -151,8 +151,10 @@ class ProfileStore:
         (from each profile's encoded item) and kept until the tenant's profiles change, so
         asking again for a page costs its cursors, not its walk and its items."""
         sort, boundary = self._where(query)
-        key = (query.project_id, query.filter, sort, query.limit, query.skip,
-               query.previous is None, boundary)  # fmt: skip
+        # Flat (no nested tuples): hashed on every lookup. A boundary Key's id is never None.
+        after, at = (None, None) if boundary is None else boundary
+        key = (query.project_id, query.filter, sort[0], sort[1], query.limit, query.skip,
+               query.previous is None, after, at)  # fmt: skip
         with self._lock:
 
             def encoded_page() -> _EncodedPage:
