@@ -75,10 +75,11 @@ class CursorBook:
 
     def issue(self, cursor: Cursor) -> str:
         cursor_id = self._make_id()
+        cursors = self._cursors
         with self._lock:
-            self._cursors[cursor_id] = cursor
-            while len(self._cursors) > MAX_CURSORS:
-                self._cursors.popitem(last=False)
+            cursors[cursor_id] = cursor
+            if len(cursors) > MAX_CURSORS:  # one at most: each issue adds one
+                cursors.popitem(last=False)
         return cursor_id
 
     def clear(self) -> None:
