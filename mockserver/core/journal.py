@@ -209,6 +209,7 @@ class Journal:
         _check_positive("target_limit", target_limit, allow_zero=True)
         self._clock = clock
         self._target_limit = target_limit
+        self._bare_path_limit = _bare_path_limit(target_limit)
         self._lock = threading.Lock()
         self._capacity = capacity
         self._text_limit = text_limit
@@ -279,45 +280,55 @@ class Journal:
         return cut, True
 
     def _store(self, record: JournalRecord) -> _Stored:
+        # The record's fields in one unpacking, not one attribute read each (this runs for
+        # every request the server answers, twice for an Opal tool call).
+        (tenant, key_id, operation_id, method, path, status, query, path_params,
+         request_raw, response_raw, fault) = record  # fmt: skip
         at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
         # Bodies within the limit (nearly all) are kept as they are: what _clip would return
-        # for them, without the calls (this runs for every request the server answers).
-        request_raw = record.request_raw
+        # for them, without the calls.
         if type(request_raw) is bytes and len(request_raw) <= limit:
             request_truncated = False
         else:
             request_raw, request_truncated = _clip(request_raw, limit)
-        response_raw = record.response_raw
         if type(response_raw) is bytes and len(response_raw) <= limit:
             response_truncated = False
         else:
             response_raw, response_truncated = self._clip_response(response_raw, limit)
-        path, query, path_params, target_truncated = _targeted(record, self._target_limit)
-        fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
+        if query or path_params or len(path) > self._bare_path_limit:
+            path, query, path_params, target_truncated = _targeted(
+                path, query, path_params, self._target_limit
+            )
+        else:  # a short path alone (most requests): what _targeted keeps of it, uncut
+            query, path_params, target_truncated = {}, {}, False
+        if fault is not None:
+            fault = fault[:FAULT_LIMIT]
+        method = method[:METHOD_LIMIT]
         with self._lock:
+            seq = self._next_seq
+            self._next_seq = seq + 1
             stored = (
-                self._next_seq,
+                seq,
                 at,
-                record.tenant,
-                record.key_id,
-                record.operation_id,
-                record.method[:METHOD_LIMIT],
+                tenant,
+                key_id,
+                operation_id,
+                method,
                 path,
                 query,
                 path_params,
                 request_raw,
                 request_truncated,
-                record.status,
+                status,
                 response_raw,
                 response_truncated,
                 fault,
                 target_truncated,
             )
-            self._next_seq += 1
-            entries = self._tenants.get(record.tenant)
+            entries = self._tenants.get(tenant)
             if entries is None:
-                entries = self._tenants[record.tenant] = deque(maxlen=self._capacity)
+                entries = self._tenants[tenant] = deque(maxlen=self._capacity)
             entries.append(stored)
         return stored
 
@@ -440,8 +451,19 @@ def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:
     return data[:limit].decode("utf-8", errors="ignore").encode(), True
 
 
+def _bare_path_limit(budget: int) -> int:
+    """The longest path that :func:`_targeted` keeps uncut within ``budget`` when it comes with
+    no query and no path parameters (its bound for a path alone, solved for the length)."""
+    slot = _Target._SLOT
+    room = min(budget // 2 - 1, budget - 4 * slot) - _STR_HEADER_BOUND - slot
+    return room // 4 if room >= 0 else -1
+
+
 def _targeted(
-    record: JournalRecord, budget: int
+    path: str,
+    query: Mapping[str, Sequence[str]],
+    path_params: Mapping[str, str],
+    budget: int,
 ) -> tuple[str, dict[str, list[str]], dict[str, str], bool]:
     """The path, query and path parameters to journal within ``budget`` (see :class:`_Target`),
     and whether any was cut.
@@ -451,7 +473,6 @@ def _targeted(
     thresholds to spare at every step means it would keep everything uncut, so the target is
     copied whole while the bound is added up. One loop in this frame, not a measuring helper
     and a comprehension (each a call): this runs for every request the server answers."""
-    path, query, path_params = record.path, record.query, record.path_params
     slot = _Target._SLOT
     total = _STR_HEADER_BOUND + 4 * len(path) + slot
     if total <= budget // 2 - 1:  # the path alone may take half

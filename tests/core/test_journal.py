@@ -282,7 +282,26 @@ def test_the_fast_target_path_keeps_what_measuring_keeps(
     path: str, query: dict[str, list[str]], params: dict[str, str], budget: int
 ) -> None:
     record = JournalRecord("t", None, None, "GET", path, 200, query=query, path_params=params)
-    assert _targeted(record, budget) == _measured(record, budget)
+    assert _targeted(path, query, params, budget) == _measured(record, budget)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    path=st.one_of(_TEXT, st.text(alphabet="a/€", min_size=900, max_size=1100)),
+    query=st.one_of(st.just({}), st.dictionaries(_TEXT, st.lists(_TEXT, max_size=2), max_size=2)),
+    budget=st.integers(0, 9000),
+)
+def test_the_journal_keeps_what_measuring_keeps(
+    path: str, query: dict[str, list[str]], budget: int
+) -> None:
+    """A journaled entry's target (a short path alone takes the journal's own shortcut) is what
+    the byte-measuring _Target keeps, around the shortcut's edge as well."""
+    journal = Journal(Clock(ClockMode.FROZEN), target_limit=budget)
+    record = JournalRecord("t", None, None, "GET", path, 200, query=query)
+    journal.add(record)
+    entry = journal.query()[0]
+    kept = (entry.path, entry.query, entry.path_params, entry.target_truncated)
+    assert kept == _measured(record, budget)
 
 
 def test_added_entries_read_as_recorded_ones(clock: Clock) -> None:
