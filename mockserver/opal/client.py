@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import orjson
 
-from mockserver.http.direct_entry import DirectEntry
+from mockserver.http.direct_entry import Answered, DirectEntry
 from mockserver.http.transport_faults import ConnectionDropped
 
 if TYPE_CHECKING:  # httpx is imported by the HTTP backend only, when it is used
@@ -53,10 +53,6 @@ class Answer(NamedTuple):
     retry_after: str | None = None
 
     @property
-    def is_success(self) -> bool:
-        return 200 <= self.status < 300
-
-    @property
     def reason(self) -> str:
         try:
             return HTTPStatus(self.status).phrase
@@ -67,11 +63,12 @@ class Answer(NamedTuple):
 class Requester(Protocol):
     """One opened connection to FullStory, authenticated with the connector's key. ``query``
     is the request's query parameters as the tools give them: a None value is left out, any
-    other is sent as its ``str()``."""
+    other is sent as its ``str()``. The answer: status, body and a failure's Retry-After (an
+    :class:`Answer`, or the same fields as a plain tuple)."""
 
-    async def request(
+    def request(
         self, method: str, path: str, query: Mapping[str, Any], content: bytes | None
-    ) -> Answer: ...
+    ) -> Awaitable[tuple[int, bytes, str | None]]: ...
 
 
 class Backend(Protocol):
@@ -98,10 +95,6 @@ def _sent(query: Mapping[str, Any]) -> dict[str, str]:
     return {name: str(value) for name, value in query.items() if value is not None}
 
 
-# Answers built as the pipeline builds its records (see _new in http/pipeline.py): every field.
-_new = tuple.__new__
-
-
 class DirectRequester:
     """Requests to the app in process; it is its own (empty) async context, so opening one for
     a tool call costs no generator-based context manager. A plain class: a frozen dataclass
@@ -123,23 +116,19 @@ class DirectRequester:
     async def __aexit__(self, *exc: object) -> None:
         return None
 
-    async def request(
+    def request(
         self, method: str, path: str, query: Mapping[str, Any], content: bytes | None
-    ) -> Answer:
-        try:
-            # The query as values: the pipeline reads what it would parse from their urlencoded
-            # text, without the encoding and the parsing (tests/opal/test_client.py).
-            answered = await self.entry.answer(
-                method, path, host=IN_PROCESS_HOST,
-                headers=self.headers if content is None else self.json_headers,
-                body=content or b"",
-                query={name: [str(value)] for name, value in query.items() if value is not None},
-            )  # fmt: skip
-        except ConnectionDropped as exc:
-            # What an HTTP client reports when the server hangs up (a fault rule asked for it).
-            raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
-        # The entry's (status, body, Retry-After of an error) are an Answer's fields, in order.
-        return _new(Answer, answered)
+    ) -> Awaitable[Answered]:
+        """The entry's coroutine itself, not one more coroutine around it: a dropped connection
+        (:class:`ConnectionDropped`) reaches :meth:`FullStoryClient.call`, which reports it."""
+        # The query as values: the pipeline reads what it would parse from their urlencoded
+        # text, without the encoding and the parsing (tests/opal/test_client.py).
+        return self.entry.answer(
+            method, path, host=IN_PROCESS_HOST,
+            headers=self.headers if content is None else self.json_headers,
+            body=content or b"",
+            query={name: [str(value)] for name, value in query.items() if value is not None},
+        )  # fmt: skip
 
 
 # Keys whose client an in-process backend keeps (past that it starts over): the connector's
@@ -240,7 +229,15 @@ class FullStoryClient:
         body: Any = None,
     ) -> Any:
         content = orjson.dumps(body) if body is not None else None
-        return _decode(await self.http.request(method, path, query or _NO_QUERY, content))
+        try:
+            status, data, retry_after = await self.http.request(
+                method, path, query or _NO_QUERY, content
+            )
+        except ConnectionDropped as exc:
+            # In process, what an HTTP client reports when the server hangs up (a fault rule
+            # asked for it).
+            raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
+        return _decode(status, data, retry_after)
 
     # The shorthands hand back call()'s coroutine rather than awaiting it in one of their own
     # (a coroutine per FullStory request saved; the caller awaits either way).
@@ -254,22 +251,22 @@ class FullStoryClient:
         return self.call("DELETE", path)
 
 
-def _decode(response: Answer) -> Any:
+def _decode(status: int, content: bytes, retry_after: str | None) -> Any:
     try:
-        data = orjson.loads(response.content) if response.content else {}
+        data = orjson.loads(content) if content else {}
     except orjson.JSONDecodeError:
         data = None
-    if response.is_success:
+    if 200 <= status < 300:
         if data is None:
-            raise FullStoryError(response.status, "bad_response", "FullStory sent no JSON")
+            raise FullStoryError(status, "bad_response", "FullStory sent no JSON")
         return data
     # FullStory's envelope is {"message", "code"}; anything else is reported as it came.
     message = data.get("message") if isinstance(data, dict) else None
     code = data.get("code") if isinstance(data, dict) else None
-    text = response.content.decode("utf-8", "replace")[:200]
+    text = content.decode("utf-8", "replace")[:200]
     raise FullStoryError(
-        response.status,
+        status,
         str(code or "error"),
-        str(message or text or response.reason),
-        response.retry_after,
+        str(message or text or Answer(status, content).reason),
+        retry_after,
     )
