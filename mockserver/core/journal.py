@@ -260,12 +260,6 @@ class Journal:
         """Journal one exchange; the entry as readers will see it."""
         return _entry(self._store(record))
 
-    def add(self, record: JournalRecord) -> None:
-        """:meth:`record` for a caller that does not need the entry back (the request path):
-        the entry's fields are kept as a tuple, clipped and bounded as always, and become a
-        :class:`JournalEntry` only when read (most entries never are)."""
-        self._store(record)
-
     def _clip_response(self, raw: bytes | str, limit: int) -> tuple[bytes, bool]:
         """:func:`_clip`, reusing the cut of the last long body when the same bytes object is
         answered again (a cached answer: a large session's events, over and over): the
@@ -296,12 +290,17 @@ class Journal:
             response_truncated = False
         else:
             response_raw, response_truncated = self._clip_response(response_raw, limit)
+        # An empty query or path parameters kept as None (see _entry): an evicted entry then
+        # has less to free.
+        kept_query: dict[str, list[str]] | None = None
+        kept_params: dict[str, str] | None = None
+        target_truncated = False
         if query or path_params or len(path) > self._bare_path_limit:
-            path, query, path_params, target_truncated = _targeted(
+            path, kept_query, kept_params, target_truncated = _targeted(
                 path, query, path_params, self._target_limit
             )
-        else:  # a short path alone (most requests): what _targeted keeps of it, uncut
-            query, path_params, target_truncated = {}, {}, False
+            kept_query, kept_params = kept_query or None, kept_params or None
+        # else a short path alone (most requests): what _targeted keeps of it, uncut
         if fault is not None:
             fault = fault[:FAULT_LIMIT]
         method = method[:METHOD_LIMIT]
@@ -316,8 +315,8 @@ class Journal:
                 operation_id,
                 method,
                 path,
-                query,
-                path_params,
+                kept_query,
+                kept_params,
                 request_raw,
                 request_truncated,
                 status,
@@ -331,6 +330,12 @@ class Journal:
                 entries = self._tenants[tenant] = deque(maxlen=self._capacity)
             entries.append(stored)
         return stored
+
+    # :meth:`record` for a caller that does not need the entry back (the request path): the
+    # entry's fields are kept as a tuple, clipped and bounded as always, and become a
+    # :class:`JournalEntry` only when read (most entries never are). _store itself, not a
+    # method calling it (one call fewer a request); what it returns is not for the caller.
+    add = _store
 
     def query(self, query: JournalQuery | None = None) -> list[JournalEntry]:
         """Matching entries, oldest first."""
@@ -426,14 +431,27 @@ class Journal:
 
 
 # A journaled exchange as recorded: JournalEntry's fields in order, its time as a Unix
-# timestamp (a tuple and a float cost a fraction of the entry and its datetime).
+# timestamp (a tuple and a float cost a fraction of the entry and its datetime), an empty
+# query or path parameters as None (an entry is read as new empty dicts each time).
 _Stored = tuple[Any, ...]
 
 
 def _entry(item: JournalEntry | _Stored) -> JournalEntry:
     if isinstance(item, JournalEntry):  # restored from a snapshot or the state file
         return item
-    return JournalEntry(item[0], datetime.fromtimestamp(item[1], UTC), *item[2:])
+    seq, at, tenant, key_id, operation_id, method, path, query, path_params, *rest = item
+    return JournalEntry(
+        seq,
+        datetime.fromtimestamp(at, UTC),
+        tenant,
+        key_id,
+        operation_id,
+        method,
+        path,
+        query if query is not None else {},
+        path_params if path_params is not None else {},
+        *rest,
+    )
 
 
 def _seq_of(item: JournalEntry | _Stored) -> int:

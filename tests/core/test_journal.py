@@ -340,3 +340,17 @@ def test_a_long_body_answered_again_shares_its_cut(clock: Clock) -> None:
     assert (first.response_raw, first.response_truncated) == (b"0123", True)
     assert other.response_raw == b"9876"
     assert wider.response_raw == b"012345"
+
+
+def test_an_empty_query_reads_as_a_dict_of_its_own(clock: Clock) -> None:
+    """Entries keep an empty query and path parameters as nothing: each read gets new empty
+    dicts, so a reader changing one changes no other read."""
+    journal = Journal(clock)
+    journal.add(rec())
+    first = journal.query()[0]
+    assert first.query == {} and first.path_params == {}
+    first.query["x"] = ["1"]
+    first.path_params["y"] = "2"
+    again = journal.query()[0]
+    assert again.query == {} and again.path_params == {}
+    assert JournalEntry.from_dict(again.to_dict()) == again
