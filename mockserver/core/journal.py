@@ -304,7 +304,10 @@ class Journal:
         if fault is not None:
             fault = fault[:FAULT_LIMIT]
         method = method[:METHOD_LIMIT]
-        with self._lock:
+        # acquire/release rather than ``with``: no bound __enter__/__exit__ made per request.
+        lock = self._lock
+        lock.acquire()
+        try:
             seq = self._next_seq
             self._next_seq = seq + 1
             stored = (
@@ -329,6 +332,8 @@ class Journal:
             if entries is None:
                 entries = self._tenants[tenant] = deque(maxlen=self._capacity)
             entries.append(stored)
+        finally:
+            lock.release()
         return stored
 
     # :meth:`record` for a caller that does not need the entry back (the request path): the
