@@ -86,7 +86,9 @@ class OpalAuthenticator:
             if given_key and scheme.lower() == "basic":
                 secret = given_key
                 key = self.keys.find(secret)  # looked up once, for the check and the principal
-                if key is None and self.local_keys_only:
+                if key is not None:  # the common case, without _principal's call
+                    return self.principals.get(secret, key)
+                if self.local_keys_only:
                     raise Unauthorized("Invalid FullStory API key")
                 return self._principal(secret, key)
         return self._principal(secret, self.keys.find(secret))
