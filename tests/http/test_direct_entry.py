@@ -20,7 +20,7 @@ from mockserver.core.clock import ClockMode
 from mockserver.core.keys import DEFAULT_TENANT, KeyLevel
 from mockserver.http import direct_entry
 from mockserver.http.auth import Credentials, Principal
-from mockserver.http.direct import call_asgi
+from mockserver.http.direct import DirectResponse, call_asgi
 from mockserver.http.pipeline import ApiMount, Outcome, serve
 from mockserver.http.spec import Operation
 from mockserver.http.transport_faults import ConnectionDropped
@@ -49,8 +49,11 @@ Seen = tuple[Any, ...]
 Way = Callable[[MockServerApp, Request], Awaitable[Seen]]
 
 
-async def whole(app: MockServerApp, request: Request) -> Seen:
-    """The request as an ASGI server would hand it over (the query as its text)."""
+async def by_asgi(
+    app: MockServerApp, request: Request, seen: Callable[[DirectResponse], Seen]
+) -> Seen:
+    """The request as an ASGI server would hand it over (the query as its text); what ``seen``
+    reads of its answer, or the dropped connection."""
     text = urlencode(request.query or {}, doseq=True)
     target = f"{request.path}?{text}" if text else request.path
     headers = list(request.headers.items())
@@ -60,7 +63,26 @@ async def whole(app: MockServerApp, request: Request) -> Seen:
         )
     except ConnectionDropped as exc:
         return ("dropped", str(exc))
+    return seen(answer)
+
+
+def everything(answer: DirectResponse) -> Seen:
     return (answer.status, answer.headers, answer.body)
+
+
+def what_answer_reads(answer: DirectResponse) -> Seen:
+    """What a caller of :meth:`DirectEntry.answer` reads of an answer: the status, the body
+    and, for a failure, Retry-After."""
+    retry = None if 200 <= answer.status < 300 else answer.header("retry-after")
+    return (answer.status, answer.body, retry)
+
+
+async def whole(app: MockServerApp, request: Request) -> Seen:
+    return await by_asgi(app, request, everything)
+
+
+async def whole_read(app: MockServerApp, request: Request) -> Seen:
+    return await by_asgi(app, request, what_answer_reads)
 
 
 async def direct(app: MockServerApp, request: Request) -> Seen:
@@ -71,23 +93,7 @@ async def direct(app: MockServerApp, request: Request) -> Seen:
         )  # fmt: skip
     except ConnectionDropped as exc:
         return ("dropped", str(exc))
-    return (answer.status, answer.headers, answer.body)
-
-
-async def whole_read(app: MockServerApp, request: Request) -> Seen:
-    """What a caller of :meth:`DirectEntry.answer` reads of the whole request's answer: the
-    status, the body and, for a failure, Retry-After."""
-    text = urlencode(request.query or {}, doseq=True)
-    target = f"{request.path}?{text}" if text else request.path
-    headers = list(request.headers.items())
-    try:
-        answer = await call_asgi(
-            app, request.method, target, host=HOST, headers=headers, body=request.body
-        )
-    except ConnectionDropped as exc:
-        return ("dropped", str(exc))
-    retry = None if 200 <= answer.status < 300 else answer.header("retry-after")
-    return (answer.status, answer.body, retry)
+    return everything(answer)
 
 
 async def answered(app: MockServerApp, request: Request) -> Seen:
