@@ -58,6 +58,25 @@ class InputsCache:
         size = len(raw_query) + sum(len(name) + len(value) for name, value in values)
         return (raw_query, values) if size <= MAX_KEY_CHARS else None
 
+    def structured_key(
+        self, query: Mapping[str, list[str]], path_params: Mapping[str, str]
+    ) -> Hashable | None:
+        """What an entry for a query given as values (an in-process caller,
+        :mod:`mockserver.http.direct_entry`) is kept under: each name with its values, in the
+        order the validator reads them (None: too long to keep). A tuple, never equal to a
+        raw query's bytes (or its ``(bytes, path values)`` pair): the two kinds of key can
+        not answer each other's entries."""
+        items = tuple([(name, *values) for name, values in query.items()])
+        size = 0
+        for item in items:
+            for text in item:
+                size += len(text)
+        if not path_params:
+            return (items,) if size <= MAX_KEY_CHARS else None
+        values = tuple(path_params.items())
+        size += sum(len(name) + len(value) for name, value in values)
+        return (items, values) if size <= MAX_KEY_CHARS else None
+
     def get(self, key: Hashable) -> Known | None:
         return self._entries.get(key)
 

@@ -339,9 +339,20 @@ def serve(
     rendering, save, delay and journal, for a request already decoded and its whole body.
     ``compiled`` None means no operation serves the request (405 if ``allowed``, else 404).
     The answer is handed back as it would be sent."""
+    # A query given as values is looked up by its items, as run() looks up a raw query.
+    cache = compiled.inputs if compiled is not None else None
+    known: Known | None = None
+    remember: tuple[InputsCache, Hashable] | None = None
+    if cache is not None:
+        key = cache.structured_key(request[2], request[4])
+        if key is not None:
+            known = cache.get(key)
+            if known is None:
+                remember = (cache, key)
     # With no sink the coroutine answers the Outcome (it has nowhere to send it).
     return cast(
-        "Awaitable[Outcome]", _pipeline(mount, compiled, request, body, None, None, allowed)
+        "Awaitable[Outcome]",
+        _pipeline(mount, compiled, request, body, None, None, allowed, known, remember),
     )
 
 

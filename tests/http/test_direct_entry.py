@@ -286,3 +286,38 @@ def test_a_streamed_download_is_handed_over_whole() -> None:
     for entry in entries:
         del entry["seq"]
     assert entries[0] == entries[1] == entries[2] == entries[3]
+
+
+# The same query given as values again, then differing in one value, then in its order, and a
+# bad one twice: the entry keeps validated inputs by the query's items (http/inputs_cache.py)
+# as the whole request keeps them by its text, and answers as it would without them.
+REPEATS = [
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["3"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["3"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["1"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["0"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["0"]}),
+    Request("GET", "/sessions/v2", query={"limit": ["1"], "uid": ["jane-checkout"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["1"]}),
+    Request("GET", "/sessions/v2", {}, query={"uid": ["jane-checkout"], "limit": ["1"]}),
+]
+
+
+@pytest.mark.parametrize("way", [direct, answered])
+def test_a_repeated_query_is_answered_as_the_whole_request_answers_it(way: Way) -> None:
+    whole_app, direct_app = (twin(burst=BURST, max_body_bytes=MAX_BODY) for _ in range(2))
+    seen = whole if way is direct else whole_read
+
+    async def each(app: MockServerApp, ask: Way) -> list[Seen]:
+        return [await ask(app, request) for request in REPEATS]
+
+    expected = asyncio.run(each(whole_app, seen))
+    found = asyncio.run(each(direct_app, way))
+    for request, want, got in zip(REPEATS, expected, found, strict=True):
+        assert got == want, request
+    assert [seen[0] for seen in expected] == [200, 200, 200, 400, 400, 200, 200, 401]
+    assert expected[0] != expected[2]  # one value apart: a different answer, not the kept one
+    assert state_of(direct_app) == state_of(whole_app)
+    # Three valid queries as values (limit 3, limit 1, and limit 1 in the other order) kept.
+    cache = direct_app.spec_router.static["/sessions/v2"].by_method["GET"].inputs  # type: ignore[attr-defined]
+    assert len(cache) == 3

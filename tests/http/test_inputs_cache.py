@@ -72,3 +72,17 @@ def test_a_bad_query_is_refused_every_time_and_not_kept(
     assert client.get("/sessions/v2", params={"uid": "jane-checkout"}).status_code == 200
     # Authentication still comes first for a query that was validated before.
     assert anon_client.get("/sessions/v2", params={"uid": "jane-checkout"}).status_code == 401
+
+
+def test_a_query_given_as_values_is_kept_by_its_items_within_bounds() -> None:
+    cache = InputsCache()
+    key = cache.structured_key({"uid": ["a"], "limit": ["2"]}, {})
+    assert key == ((("uid", "a"), ("limit", "2")),)
+    assert key != cache.structured_key({"uid": ["a"], "limit": ["3"]}, {})
+    assert key != cache.structured_key({"uid": ["a", "limit", "2"]}, {})
+    assert key != cache.structured_key({"limit": ["2"], "uid": ["a"]}, {})
+    assert cache.structured_key({}, {"id": "7"}) == ((), (("id", "7"),))
+    # Never the key of a raw query, whatever its text.
+    assert cache.structured_key({}, {}) != cache.key(b"", {})
+    assert cache.structured_key({"x": ["y" * MAX_KEY_CHARS]}, {}) is None
+    assert cache.structured_key({}, {"id": "7" * MAX_KEY_CHARS}) is None
