@@ -274,10 +274,25 @@ class Journal:
         return cut, True
 
     def _store(self, record: JournalRecord) -> _Stored:
-        # The record's fields in one unpacking, not one attribute read each (this runs for
-        # every request the server answers, twice for an Opal tool call).
-        (tenant, key_id, operation_id, method, path, status, query, path_params,
-         request_raw, response_raw, fault) = record  # fmt: skip
+        return self.add_fields(*record)
+
+    def add_fields(  # noqa: PLR0917 - a JournalRecord's fields, in its order
+        self,
+        tenant: str,
+        key_id: str | None,
+        operation_id: str | None,
+        method: str,
+        path: str,
+        status: int,
+        query: Mapping[str, Sequence[str]],
+        path_params: Mapping[str, str],
+        request_raw: bytes | str,
+        response_raw: bytes | str,
+        fault: str | None,
+    ) -> _Stored:
+        """:meth:`add` for a caller holding a record's fields rather than a record (the request
+        path's recorder: no record built, then unpacked, for every request the server answers,
+        twice for an Opal tool call). What it returns is not for the caller."""
         at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
         # Bodies within the limit (nearly all) are kept as they are: what _clip would return
