@@ -50,30 +50,29 @@ class ControlGuard:
         self.state = state
         # Each operation's rate-limit group, read from its spec once (operations are fixed).
         self.groups: dict[str, str] = {}
+        # Bound once (the state's fault book is made with it and never replaced): this runs
+        # before every request with a key.
+        self._tenant = state.tenant
+        self._faults = state.faults
 
     def check(self, request: RequestInfo) -> GuardDecision | None:
-        operation, principal = request.operation, request.principal
-        if operation is None or principal is None or principal.tenant is None:
+        method, path, _, operation, principal = request
+        if operation is None or principal is None:
             return None
-        tenant = self.state.tenant(principal.tenant)
-        group = self.groups.get(operation.operation_id)
+        tenant_id = principal.tenant
+        if tenant_id is None:
+            return None
+        operation_id = operation.operation_id
+        group = self.groups.get(operation_id)
         if group is None:
-            group = self.groups[operation.operation_id] = rate_limit_group(operation)
-        decision = tenant.limiter.check(principal.key_id, group)
+            group = self.groups[operation_id] = rate_limit_group(operation)
+        decision = self._tenant(tenant_id).limiter.check(principal.key_id, group)
         if not decision.allowed:
             raise TooManyRequests(decision.retry_after)
-        faults = self.state.faults
+        faults = self._faults
         if not faults.armed:
             return None
-        pick = faults.pick(
-            FaultRequest(
-                request.method,
-                request.path,
-                operation.operation_id,
-                principal.tenant,
-                principal.key_id,
-            )
-        )
+        pick = faults.pick(FaultRequest(method, path, operation_id, tenant_id, principal.key_id))
         if pick is None:
             return None
         # A rule's counters changed (and `times` may have removed it): worth persisting, but
@@ -145,7 +144,9 @@ class StateDurability:
 
     @property
     def generation(self) -> int:
-        return self.state.generation
+        # The state's counter itself, not through its own property as well: the pipeline
+        # reads this at least twice a request (once before, once after the handler).
+        return self.state._generation
 
     def mark_dirty(self) -> None:
         self.state.mark_dirty()
