@@ -17,7 +17,12 @@ from typing import Any
 from mockserver.core.rng import derive_seed
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world.catalog import CURRENCY, Product
-from mockserver.fullstory.world.timeline import SEL_PRODUCT_CARD, Timeline, product_props
+from mockserver.fullstory.world.timeline import (
+    SEL_PRODUCT_CARD,
+    Timeline,
+    nav_selector,
+    product_props,
+)
 
 PAYMENT_TYPE_ERROR = "Uncaught TypeError: Cannot read properties of undefined (reading 'token')"
 PAYMENT_CONSOLE_ERROR = "Payment failed: could not tokenize card (payment service unavailable)"
@@ -162,7 +167,7 @@ def purchase(tl: Timeline) -> str:
     landing(tl)
     tl.browse(reserve=45)
     product = tl.product()
-    tl.click(product.category, f"header.site-header > nav > a.nav-link.{product.category_slug}")
+    tl.click(product.category, nav_selector(product))
     tl.visit(f"/collections/{product.category_slug}", f"{product.category} | {tl.site.brand}")
     view_product(tl, product)
     if rng.random() < 0.4:
