@@ -274,7 +274,8 @@ class ExportTimeline(Timeline):
         else:
             view_id = str(self._view_seeds.member(self._views) & ID_MASK)
             self._views += 1
-        pages.append(Page(view_id, url, title, tab, self._start + timedelta(milliseconds=elapsed)))
+        started = self._start + timedelta(0, 0, elapsed * 1000)
+        pages.append(_new_row(Page, (view_id, url, title, tab, started)))
         page = self._page = len(pages) - 1
         rows.append(
             _new_row(ExportEvent, (self._start_us + elapsed * 1000, page, key, _NO_VARIABLES))

@@ -8,6 +8,7 @@ Two bounded LRU caches (owned by the instance, never module-level) keep hot user
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -15,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Generic, TypeVar, cast
 
 from mockserver.core.lru import LruCache
-from mockserver.core.rng import derive_rng, derive_seed
+from mockserver.core.rng import SeedFamily, derive_rng, derive_seed
 from mockserver.fullstory.ids import (
     IdCodec,
     InvalidSessionId,
@@ -149,6 +150,10 @@ class World:
         # Request URL shapes, shared by every session's timeline (event_props.UrlShapes).
         self._url_shapes = UrlShapes()
         self._derived: dict[Callable[[World], object], object] = {}
+        # derive_rng(seed, "session", index, number) and derive_seed(seed, "views", index,
+        # number) of every session, their common prefixes hashed once.
+        self._session_seeds = SeedFamily(config.seed, "session")
+        self._view_seeds = SeedFamily(config.seed, "views")
 
     def derived(self, make: Callable[[World], D]) -> D:
         """``make(self)``, made once per world: constants a reader derives from the world's
@@ -377,16 +382,15 @@ class World:
     def _play(
         self, index: int, number: int, created: datetime, recorder: Callable[..., TL]
     ) -> Played[TL]:
-        seed = self.config.seed
         user = self.user_at(index)
-        rng = derive_rng(seed, "session", index, number)
+        rng = random.Random(self._session_seeds.member(index, number))
         plan = pick_journey(rng)
         device = self._device_of(index)
         timeline = recorder(
             self.site,
             created,
             rng,
-            derive_seed(seed, "views", index, number),
+            self._view_seeds.member(index, number),
             visitor=Visitor(user, touch=device.device != "Desktop"),
             budget=draw_budget(rng),
             url_shapes=self._url_shapes,

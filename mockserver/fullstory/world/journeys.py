@@ -9,6 +9,7 @@ tables below.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -396,5 +397,9 @@ JOURNEYS: tuple[JourneyPlan, ...] = (
 JOURNEY_NAMES: tuple[str, ...] = tuple(plan.name for plan in JOURNEYS)
 
 
+_CUM_WEIGHTS: tuple[int, ...] = tuple(itertools.accumulate(plan.weight for plan in JOURNEYS))
+
+
 def pick_journey(rng: random.Random) -> JourneyPlan:
-    return rng.choices(JOURNEYS, weights=[plan.weight for plan in JOURNEYS])[0]
+    # cum_weights: what choices makes of weights first, made once (the same draw).
+    return rng.choices(JOURNEYS, cum_weights=_CUM_WEIGHTS)[0]

@@ -56,8 +56,8 @@ CONSOLE_NOISE: tuple[tuple[str, str], ...] = (
     ("info", "Service worker registered"),
     ("warn", "Image with src lazy-loaded after viewport intersection"),
 )
-# Event's fields, in order, for _record's direct construction (checked: tests/fullstory/world).
-_new_event = tuple.__new__
+# Event's and Page's fields, in order, for direct construction (checked: tests/fullstory/world).
+_new_event = _new_page = tuple.__new__
 # A page load's time (ms): log-normal around LOAD_MEDIAN_MS, capped at LOAD_MAX_MS.
 LOG_LOAD_MEDIAN = math.log(1100)
 LOAD_SIGMA = 0.5
@@ -192,8 +192,8 @@ class Timeline:
             self._views += 1
         # A page's start stays a datetime in the world epoch's own zone (one per page, not per
         # event): the page readers format it as they always did.
-        started = self._start + timedelta(milliseconds=self._elapsed_ms)
-        self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=started))
+        started = self._start + timedelta(0, 0, self._elapsed_ms * 1000)  # positional: faster
+        self.pages.append(_new_page(Page, (view_id, url, title, tab, started)))
         self._page = len(self.pages) - 1
         self._add(at, "navigate", ep.navigate(reason), None, (definition,) if definition else ())
         if not self._identified and self.visitor.user is not None:
