@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NamedTuple
 
+from mockserver.fullstory.exports.columns import event_vars
 from mockserver.fullstory.exports.session_rows import EventKey, event_key
 from mockserver.fullstory.ids import ID_MASK, SessionId
 from mockserver.fullstory.world import event_props as ep
@@ -36,6 +37,11 @@ from mockserver.fullstory.world.models import Device, Page, SessionRef, User
 from mockserver.fullstory.world.timeline import Timeline, nav_selector, page_url, product_props
 
 _NO_VARIABLES: Mapping[str, Any] = {}
+# What event_key reads of a custom event's properties besides its variables.
+_CUSTOM_KEY_PROPS = frozenset({"event_name", "target", "target_text", "target_selector"})
+# Classes json_scalar keeps as they are: event_vars' column for them depends on the class alone.
+_PLAIN_CLASSES = frozenset({str, int, float, bool, type(None)})
+_UNKNOWN = "?"  # not a column name (event_vars' start with "evt_")
 _new_row = tuple.__new__
 
 
@@ -176,11 +182,69 @@ class _ProductRows:
 
 
 class ExportTables:
-    """A world's constants for playing its sessions for exports (``World.derived``)."""
+    """A world's constants for playing its sessions for exports (``World.derived``), and
+    bounded memos of what journeys ask again and again (page URLs, flavoured clicks' keys,
+    custom variables' columns): each a pure function of its key, so a memo changes nothing."""
+
+    MAX_MEMO = 4096  # entries per memo; emptied when full (unique order ids pass through)
 
     def __init__(self, world: World) -> None:
-        site = world.site
+        self.site = site = world.site
         self.products = tuple(_ProductRows.of(site, product) for product in site.products)
+        self.of_product = dict(zip(site.products, self.products, strict=True))
+        self._urls: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+        self._clicks: dict[tuple[str, str, tuple[tuple[str, Any], ...]], EventKey] = {}
+        self._custom_keys: dict[str, EventKey] = {}
+        self._columns: dict[tuple[str, type], str | None] = {}
+
+    def url(self, path: str, query: Mapping[str, str] | None) -> str:
+        """``page_url`` of the world's site."""
+        memo = self._urls
+        key = (path, tuple(query.items()) if query else ())
+        url = memo.get(key)
+        if url is None:
+            if len(memo) >= self.MAX_MEMO:
+                memo.clear()
+            url = memo[key] = page_url(self.site, path, query)
+        return url
+
+    def flavoured_click(self, text: str, selector: str, flags: Mapping[str, Any]) -> EventKey:
+        """The key of a click with ``event_props.click``'s ``flags``."""
+        memo = self._clicks
+        key = (text, selector, tuple(sorted(flags.items())))
+        made = memo.get(key)
+        if made is None:
+            if len(memo) >= self.MAX_MEMO:
+                memo.clear()
+            made = memo[key] = _key("click", ep.click(ep.target(text, selector), **flags))
+        return made
+
+    def custom(self, name: str, props: Mapping[str, Any]) -> tuple[EventKey, Mapping[str, Any]]:
+        """``event_key`` of a custom event, the key and each property's column made once.
+
+        A custom event's key is its name's when its properties name no event or target
+        (what event_key reads besides the variables); a property's column (or none) is
+        ``event_vars``' for its name and class alone when JSON keeps the class's values as
+        they are."""
+        if not _CUSTOM_KEY_PROPS.isdisjoint(props):
+            return event_key("custom", props, name)
+        columns = self._columns
+        variables: dict[str, Any] = {}
+        for prop, value in props.items():
+            cls = value.__class__
+            column = columns.get((prop, cls), _UNKNOWN)
+            if column is _UNKNOWN:
+                if cls not in _PLAIN_CLASSES:
+                    return event_key("custom", props, name)
+                if len(columns) >= self.MAX_MEMO:
+                    columns.clear()
+                column = columns[prop, cls] = next(iter(event_vars({prop: value})), None)
+            if column is not None:
+                variables[column] = value
+        key = self._custom_keys.get(name)
+        if key is None:
+            key = self._custom_keys[name] = _key("custom", {}, name)
+        return key, variables
 
     def timeline(self, *args: Any, **kwargs: Any) -> ExportTimeline:
         """An :class:`ExportTimeline` on these tables (``Timeline``'s arguments)."""
@@ -196,6 +260,9 @@ class ExportTimeline(Timeline):
         super().__init__(*args, **kwargs)
         self.rows: list[ExportEvent] = []
         self._tables = tables
+        # randint(1, ambient_half) and randint(0, ambient_half) of every page load
+        self._requests_bits = _bits(self.ambient_half)
+        self._seen_bits = _bits(self.ambient_half + 1)
 
     def recorded(self) -> int:
         return len(self.rows)
@@ -248,7 +315,7 @@ class ExportTimeline(Timeline):
     ) -> None:
         key = _NAVIGATE_KEY if reason == "navigate" else _key("navigate", ep.navigate(reason))
         low, span = _span(gap)
-        url = page_url(self.site, path, query)
+        url = self._tables.url(path, query)
         self._open(url, title, key, low, span, tab=tab, same_view=same_view)
 
     def _open(
@@ -305,7 +372,7 @@ class ExportTimeline(Timeline):
         row = (start_us + elapsed * 1000, page, _PAGE_PROPERTIES_KEY, _NO_VARIABLES)
         append(_new_row(ExportEvent, row))
         half = self.ambient_half
-        bits = _bits(half)
+        bits = self._requests_bits
         count = getrandbits(bits)  # randint(1, half)
         while count >= half:
             count = getrandbits(bits)
@@ -324,7 +391,7 @@ class ExportTimeline(Timeline):
             elapsed += step if step > 0 else 1
             row = (start_us + elapsed * 1000, page, _CONSOLE_KEY, _NO_VARIABLES)
             append(_new_row(ExportEvent, row))
-        bits = _bits(half + 1)
+        bits = self._seen_bits
         count = getrandbits(bits)  # randint(0, half)
         while count > half:
             count = getrandbits(bits)
@@ -351,9 +418,19 @@ class ExportTimeline(Timeline):
         **flags: Any,
     ) -> None:
         if flags:  # a flavoured click: its key read from its properties, as the export reads it
-            super().click(text, selector, definition=definition, gap=gap, **flags)
+            key = self._tables.flavoured_click(text, selector, flags)
         else:
-            self._row(("click", "", "", text or "", selector or ""), _NO_VARIABLES, *_span(gap))
+            key = ("click", "", "", text or "", selector or "")
+        self._row(key, _NO_VARIABLES, *_span(gap))
+
+    def custom(
+        self, name: str, props: Mapping[str, Any], gap: tuple[float, float] = tl.GAP_CUSTOM
+    ) -> None:
+        self._row(*self._tables.custom(name, props), *_span(gap))
+
+    def product_viewed(self, product: Product) -> None:
+        product_rows = self._tables.of_product[product]
+        self._row(product_rows.viewed, product_rows.viewed_variables, _CUSTOM_LOW, _CUSTOM_SPAN)
 
     def type_into(self, label: str, selector: str, *, private: bool = False) -> None:
         # Timeline.type_into's target has no text (the label is an element property).

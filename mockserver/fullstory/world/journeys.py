@@ -105,7 +105,7 @@ def view_product(tl: Timeline, product: Product, *, via_selector: str = SEL_PROD
         query={"variant": str(derive_seed(0, product.sku) % 90000 + 10000)},
         gap=(0.4, 2.0),
     )
-    tl.custom("Product Viewed", product_props(product))
+    tl.product_viewed(product)
 
 
 def add_to_cart(tl: Timeline, product: Product, cart_id: str, quantity: int) -> None:
@@ -311,7 +311,7 @@ def search_and_compare(tl: Timeline) -> str:
     tl.focus(results_page)
     tl.click(second.name, SEL_PRODUCT_CARD)
     tl.visit(f"/products/{second.slug}", f"{second.name} | {tl.site.brand}", tab=2, gap=(0.3, 1.0))
-    tl.custom("Product Viewed", product_props(second))
+    tl.product_viewed(second)
     tl.act(
         "highlight",
         ep.element_event(ep.target(f"${second.price:.2f}", "div.product-info > span.price")),
@@ -349,7 +349,7 @@ def bounce(tl: Timeline) -> str:
             f"{product.name} | {tl.site.brand}",
             query=dict(rng.choice(_CAMPAIGNS)),
         )
-        tl.custom("Product Viewed", product_props(product))
+        tl.product_viewed(product)
     else:
         tl.visit("/", f"{tl.site.brand} | {tl.site.tagline}")
     tl.seen("Cookie banner", "div#cookie-banner", gap=(0.3, 1.5))

@@ -286,6 +286,10 @@ class Timeline:
         """An API event sent by the site's code right after the interaction that caused it."""
         self.act("custom", props, name=name, gap=gap)
 
+    def product_viewed(self, product: Product) -> None:
+        """The site's ``Product Viewed`` event, sent as a product page opens."""
+        self.custom("Product Viewed", product_props(product))
+
     def _add(
         self,
         at: int,
@@ -366,7 +370,7 @@ class Timeline:
                     f"{product.name} | {self.site.brand}",
                     gap=GAP_BROWSE_VISIT,
                 )
-                self.custom("Product Viewed", product_props(product))
+                self.product_viewed(product)
                 if self.rng.random() < HIGHLIGHT_CHANCE:
                     self.act(
                         "highlight",
