@@ -357,53 +357,63 @@ class ExportTimeline(Timeline):
         self._identified = True
 
     def _page_load(self, title: str) -> None:
-        """Timeline._page_load's draws and events, the clock in a local."""
+        """Timeline._page_load's draws and events, the clock and constants in locals."""
         rng = self.rng
         random, getrandbits = rng.random, rng.getrandbits
-        append = self.rows.append
-        page, start_us, elapsed = self._page, self._start_us, self._elapsed_ms
+        append, new, event = self.rows.append, _new_row, ExportEvent
+        page, start_us, elapsed, none = self._page, self._start_us, self._elapsed_ms, _NO_VARIABLES
         load_ms = int(min(tl.LOAD_MAX_MS, math.exp(rng.gauss(tl.LOG_LOAD_MEDIAN, tl.LOAD_SIGMA))))
         low = load_ms / 1000
         step = int((low + (load_ms / 1000 + 0.05 - low) * random()) * 1000)
         elapsed += step if step > 0 else 1
-        append(_new_row(ExportEvent, (start_us + elapsed * 1000, page, _LOAD_KEY, _NO_VARIABLES)))
+        append(new(event, (start_us + elapsed * 1000, page, _LOAD_KEY, none)))
         step = int((_PP_LOW + _PP_SPAN * random()) * 1000)
         elapsed += step if step > 0 else 1
-        row = (start_us + elapsed * 1000, page, _PAGE_PROPERTIES_KEY, _NO_VARIABLES)
-        append(_new_row(ExportEvent, row))
+        append(new(event, (start_us + elapsed * 1000, page, _PAGE_PROPERTIES_KEY, none)))
         half = self.ambient_half
         bits = self._requests_bits
         count = getrandbits(bits)  # randint(1, half)
         while count >= half:
             count = getrandbits(bits)
+        key, low, span, bits, choices = (
+            _REQUEST_KEY,
+            _REQUEST_LOW,
+            _REQUEST_SPAN,
+            _REQUEST_BITS,
+            _REQUEST_CHOICES,
+        )
         for _ in range(count + 1):
-            while getrandbits(_REQUEST_BITS) >= _REQUEST_CHOICES:  # choice(PAGE_REQUESTS)
+            while getrandbits(bits) >= choices:  # choice(PAGE_REQUESTS)
                 pass
             random()  # its duration
-            step = int((_REQUEST_LOW + _REQUEST_SPAN * random()) * 1000)
+            step = int((low + span * random()) * 1000)
             elapsed += step if step > 0 else 1
-            row = (start_us + elapsed * 1000, page, _REQUEST_KEY, _NO_VARIABLES)
-            append(_new_row(ExportEvent, row))
+            append(new(event, (start_us + elapsed * 1000, page, key, none)))
         if random() < tl.CONSOLE_NOISE_CHANCE:
             while getrandbits(_CONSOLE_BITS) >= _CONSOLE_CHOICES:  # choice(CONSOLE_NOISE)
                 pass
             step = int((_CONSOLE_LOW + _CONSOLE_SPAN * random()) * 1000)
             elapsed += step if step > 0 else 1
-            row = (start_us + elapsed * 1000, page, _CONSOLE_KEY, _NO_VARIABLES)
-            append(_new_row(ExportEvent, row))
+            append(new(event, (start_us + elapsed * 1000, page, _CONSOLE_KEY, none)))
         bits = self._seen_bits
         count = getrandbits(bits)  # randint(0, half)
         while count > half:
             count = getrandbits(bits)
+        keys, low, span, bits, choices = (
+            _SEEN_KEYS,
+            _SEEN_LOW,
+            _SEEN_SPAN,
+            _ELEMENT_BITS,
+            _ELEMENT_CHOICES,
+        )
         for _ in range(count):
-            element = getrandbits(_ELEMENT_BITS)  # choice(PAGE_ELEMENTS)
-            while element >= _ELEMENT_CHOICES:
-                element = getrandbits(_ELEMENT_BITS)
+            element = getrandbits(bits)  # choice(PAGE_ELEMENTS)
+            while element >= choices:
+                element = getrandbits(bits)
             random()  # its visible duration
-            step = int((_SEEN_LOW + _SEEN_SPAN * random()) * 1000)
+            step = int((low + span * random()) * 1000)
             elapsed += step if step > 0 else 1
-            row = (start_us + elapsed * 1000, page, _SEEN_KEYS[element], _NO_VARIABLES)
-            append(_new_row(ExportEvent, row))
+            append(new(event, (start_us + elapsed * 1000, page, keys[element], none)))
         self._elapsed_ms = elapsed
 
     # -- events ------------------------------------------------------------------------------
