@@ -84,6 +84,9 @@ class _EncodedPage:
     items: orjson.Fragment  # the encoded ``items`` array
 
 
+_new = tuple.__new__
+
+
 def _fragment(items: list[orjson.Fragment]) -> orjson.Fragment:
     return orjson.Fragment(orjson.dumps(items))
 
@@ -155,14 +158,18 @@ class ProfileStore:
         after, at = (None, None) if boundary is None else boundary
         key = (query.project_id, query.filter, sort[0], sort[1], query.limit, query.skip,
                query.previous is None, after, at)  # fmt: skip
-        with self._lock:
 
-            def encoded_page() -> _EncodedPage:
+        def encoded_page() -> _EncodedPage:
+            with self._lock:  # a page is built from one state of the profiles
                 page, total = self._page(query, sort, boundary)
                 items = [self._profiles[k[1]].index_item_json() for k in page.keys]
-                return _EncodedPage(page, total, _fragment(items))
+            return _EncodedPage(page, total, _fragment(items))
 
-            found = self._pages.get_or_create(key, encoded_page)
+        # A hit takes no lock (core/lru.py says why that is safe): every change empties the
+        # cache under this store's lock, and a page built across a change is not kept, so a
+        # hit answers the profiles as they were before or after a concurrent write, as a
+        # locked read would.
+        found = self._pages.get_or_create(key, encoded_page)
         return orjson.dumps(self._answer(query, sort, found.page, found.items, found.total))
 
     def _where(self, query: ListQuery) -> tuple[tuple[str, bool], Key | None]:
@@ -214,9 +221,12 @@ class ProfileStore:
         return {
             "items": items,
             "total": total,
-            "nextCursor": issue(Cursor(project, sort, text, keys[-1])) if page.has_next else None,
+            # Cursors through tuple.__new__, as ListQuery (see index_profiles): every answer.
+            "nextCursor": (
+                issue(_new(Cursor, (project, sort, text, keys[-1]))) if page.has_next else None
+            ),
             "previousCursor": (
-                issue(Cursor(project, sort, text, keys[0])) if page.has_previous else None
+                issue(_new(Cursor, (project, sort, text, keys[0]))) if page.has_previous else None
             ),
         }
 

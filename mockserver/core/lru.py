@@ -8,11 +8,12 @@ pyproject.toml), whose GIL makes each call into the C ``OrderedDict`` (``get``, 
 one step no other thread can split, as long as hashing and comparing the key runs no Python code:
 keys here are built-in values (ints, strings, and flat tuples of str/int/bool/None). The server
 runs handlers on the asyncio loop (one thread: nothing interleaves inside these methods, which
-never await) and, for blocking work, on worker threads; a reader racing a writer sees the map
-before or after each of the writer's calls, so it finds the value (which is immutable or never
-changed after it is stored) or misses and builds it, as it would have a moment earlier or later.
-Writers (put, clear) change the map and the weight in several steps, so they hold the lock
-against each other.
+never await), but other threads can call into the stores that own them (the state saver's
+worker; a test's thread beside the pytest plugin's server thread). A reader racing a writer sees
+the map before or after each of the writer's calls, so it finds the value (which is immutable or
+never changed after it is stored) or misses and builds it, as it would have a moment earlier or
+later. Writers (put, clear) change the map and the weight in several steps, so they hold the
+lock against each other.
 """
 
 from __future__ import annotations
