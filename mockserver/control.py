@@ -13,7 +13,6 @@ from mockserver.core.faults import (
     FaultRequest,
     TruncateBodyAction,
 )
-from mockserver.core.journal import JournalRecord
 from mockserver.http.errors import ERRORS_BY_STATUS, ApiError, InjectedError, TooManyRequests
 from mockserver.http.pipeline import Exchange, GuardDecision, RequestInfo, TransportFault
 from mockserver.state import ServerState, rate_limit_group
@@ -51,30 +50,29 @@ class ControlGuard:
         self.state = state
         # Each operation's rate-limit group, read from its spec once (operations are fixed).
         self.groups: dict[str, str] = {}
+        # Bound once (the state's fault book is made with it and never replaced): this runs
+        # before every request with a key.
+        self._tenant = state.tenant
+        self._faults = state.faults
 
     def check(self, request: RequestInfo) -> GuardDecision | None:
-        operation, principal = request.operation, request.principal
-        if operation is None or principal is None or principal.tenant is None:
+        method, path, _, operation, principal = request
+        if operation is None or principal is None:
             return None
-        tenant = self.state.tenant(principal.tenant)
-        group = self.groups.get(operation.operation_id)
+        tenant_id = principal.tenant
+        if tenant_id is None:
+            return None
+        operation_id = operation.operation_id
+        group = self.groups.get(operation_id)
         if group is None:
-            group = self.groups[operation.operation_id] = rate_limit_group(operation)
-        decision = tenant.limiter.check(principal.key_id, group)
+            group = self.groups[operation_id] = rate_limit_group(operation)
+        decision = self._tenant(tenant_id).limiter.check(principal.key_id, group)
         if not decision.allowed:
             raise TooManyRequests(decision.retry_after)
-        faults = self.state.faults
+        faults = self._faults
         if not faults.armed:
             return None
-        pick = faults.pick(
-            FaultRequest(
-                request.method,
-                request.path,
-                operation.operation_id,
-                principal.tenant,
-                principal.key_id,
-            )
-        )
+        pick = faults.pick(FaultRequest(method, path, operation_id, tenant_id, principal.key_id))
         if pick is None:
             return None
         # A rule's counters changed (and `times` may have removed it): worth persisting, but
@@ -99,43 +97,41 @@ class JournalRecorder:
     ) -> None:
         self.state = state
         # Whose journal an exchange goes to: the key's tenant, unless the API says otherwise
-        # (a signed download link names its tenant in the path).
-        self.tenant_of = tenant_of or _key_tenant
+        # (a signed download link names its tenant in the path). None: the key's tenant, read
+        # in record() without a call.
+        self.tenant_of = tenant_of
+        # The state's journal is made with it and never replaced: its method bound once.
+        self._add = state.journal.add_fields
 
     def record(self, exchange: Exchange) -> None:
-        request = exchange.request
-        principal = request.principal
-        operation = request.operation
-        # Every field, in JournalRecord's order, through tuple.__new__ (see _new in
-        # http/pipeline.py): this runs for every request; the HTTP layer has no path
-        # parameters to add (the journal reads them from nowhere else).
-        record = tuple.__new__(
-            JournalRecord,
-            (
-                self.tenant_of(request) or UNAUTHENTICATED,
-                principal.key_id if principal else None,
-                operation.operation_id if operation else None,
-                request.method,
-                request.path,
-                exchange.status,
-                _redacted(request.query),
-                NO_PATH_PARAMS,
-                exchange.body or b"",
-                exchange.response_body,
-                exchange.fault,
-            ),
+        # The fields straight into the journal, in JournalRecord's order (see
+        # Journal.add_fields): no record built and unpacked, this runs for every request; the
+        # HTTP layer has no path parameters to add (the journal reads them from nowhere else).
+        request, body, status, response_body, fault = exchange
+        method, path, query, operation, principal = request
+        if self.tenant_of is None:
+            tenant = principal.tenant if principal is not None else None
+        else:
+            tenant = self.tenant_of(request)
+        if query and not CREDENTIAL_QUERY.isdisjoint(query):
+            query = _redacted(query)
+        self._add(
+            tenant or UNAUTHENTICATED,
+            principal.key_id if principal is not None else None,
+            operation.operation_id if operation is not None else None,
+            method,
+            path,
+            status,
+            query,
+            NO_PATH_PARAMS,
+            body or b"",
+            response_body,
+            fault,
         )
-        self.state.journal.add(record)
-
-
-def _key_tenant(request: RequestInfo) -> str | None:
-    principal = request.principal
-    return principal.tenant if principal is not None else None
 
 
 def _redacted(query: Mapping[str, list[str]]) -> Mapping[str, list[str]]:
-    if CREDENTIAL_QUERY.isdisjoint(query):
-        return query
+    """``query`` with the values of credential parameters (see CREDENTIAL_QUERY) replaced."""
     return {k: [REDACTED] * len(v) if k in CREDENTIAL_QUERY else v for k, v in query.items()}
 
 
@@ -148,7 +144,9 @@ class StateDurability:
 
     @property
     def generation(self) -> int:
-        return self.state.generation
+        # The state's counter itself, not through its own property as well: the pipeline
+        # reads this at least twice a request (once before, once after the handler).
+        return self.state._generation
 
     def mark_dirty(self) -> None:
         self.state.mark_dirty()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockserver.app import load_specs
-from mockserver.control import ControlGuard, JournalRecorder, injected_error
+from mockserver.control import UNAUTHENTICATED, ControlGuard, JournalRecorder, injected_error
 from mockserver.core.clock import ClockMode
 from mockserver.core.faults import (
     DropConnectionAction,
@@ -87,3 +87,23 @@ def test_journal_recorder_only_journals(state: ServerState) -> None:
     recorder.record(exchange("GET", 200))
     recorder.record(exchange("POST", 200))
     assert state.journal.count() == 2 and not state.dirty
+
+
+def test_journal_recorder_records_every_field_and_redacts_credentials(state: ServerState) -> None:
+    recorder = JournalRecorder(state)
+    query = {"api_key": ["secret", "again"], "uid": ["a"]}
+    recorder.record(Exchange(RequestInfo("GET", "/me", query, ME, KEY), b"in", 200, b"{}", "f"))
+    recorder.record(Exchange(RequestInfo("GET", "/nowhere", {}, None, None), None, 404, b"x"))
+    known, unknown = state.journal.query()
+    assert KEY is not None
+    assert (known.tenant, known.key_id, known.operation_id) == (KEY.tenant, KEY.key_id, "getMe")
+    assert (known.method, known.path, known.status, known.fault) == ("GET", "/me", 200, "f")
+    assert known.query == {"api_key": ["[redacted]"] * 2, "uid": ["a"]}
+    assert query["api_key"] == ["secret", "again"]  # the request's own query left alone
+    assert (known.request_text, known.response_body, known.path_params) == ("in", {}, {})
+    assert (unknown.tenant, unknown.key_id, unknown.operation_id) == (UNAUTHENTICATED, None, None)
+    assert (unknown.request_text, unknown.response_text, unknown.fault) == ("", "x", None)
+    # An API that names the tenant itself (a signed download link) is asked instead.
+    named = JournalRecorder(state, tenant_of=lambda request: "elsewhere")
+    named.record(exchange("GET", 200))
+    assert state.journal.count("elsewhere") == 1

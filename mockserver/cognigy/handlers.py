@@ -8,7 +8,7 @@ from typing import Any
 from mockserver.cognigy.ids import user_id
 from mockserver.cognigy.store import ListQuery, ProfileStore
 from mockserver.http.pipeline import Call, Handler
-from mockserver.http.rendering import JSON, Reply
+from mockserver.http.rendering import JSON, Reply, raw_reply
 
 Ctx = Call[ProfileStore]
 
@@ -19,17 +19,21 @@ def _user(call: Ctx) -> str:
 
 def index_profiles(call: Ctx) -> dict[str, Any] | Reply:
     q = call.query
-    query = ListQuery(
-        project_id=q["projectId"],
-        filter=q.get("filter", ""),
-        sort=q.get("sort"),
-        limit=q["limit"],
-        skip=q["skip"],
-        next=q.get("next"),
-        previous=q.get("previous"),
+    # Every field, in order, through tuple.__new__ (see _new in http/pipeline.py).
+    query = tuple.__new__(
+        ListQuery,
+        (
+            q["projectId"],
+            q.get("filter", ""),
+            q.get("sort"),
+            q["limit"],
+            q["skip"],
+            q.get("next"),
+            q.get("previous"),
+        ),
     )
     if call.media_type in (None, JSON):  # the common case, pre-encoded; others render a dict
-        return Reply(raw=call.context.list_profiles_json(query))
+        return raw_reply(call.context.list_profiles_json(query))
     return call.context.list_profiles(query)
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockserver.cognigy.profile import Profile
 from mockserver.core.ordered_index import Key
@@ -55,9 +54,9 @@ def parse_sort(text: str | None) -> tuple[str, bool]:
     return field, direction.lower() in ("desc", "-1")
 
 
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """Where a page ended, in the query it belongs to (its key outlives the profile)."""
+class Cursor(NamedTuple):
+    """Where a page ended, in the query it belongs to (its key outlives the profile). A
+    NamedTuple: a list answer makes one or two of these every time."""
 
     project_id: str
     sort: tuple[str, bool]
@@ -76,10 +75,11 @@ class CursorBook:
 
     def issue(self, cursor: Cursor) -> str:
         cursor_id = self._make_id()
+        cursors = self._cursors
         with self._lock:
-            self._cursors[cursor_id] = cursor
-            while len(self._cursors) > MAX_CURSORS:
-                self._cursors.popitem(last=False)
+            cursors[cursor_id] = cursor
+            if len(cursors) > MAX_CURSORS:  # one at most: each issue adds one
+                cursors.popitem(last=False)
         return cursor_id
 
     def clear(self) -> None:

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -84,14 +84,18 @@ class _EncodedPage:
     items: orjson.Fragment  # the encoded ``items`` array
 
 
+_new = tuple.__new__
+
+
 def _fragment(items: list[orjson.Fragment]) -> orjson.Fragment:
     return orjson.Fragment(orjson.dumps(items))
 
 
-@dataclass(frozen=True, slots=True)
-class ListQuery:
+class ListQuery(NamedTuple):
     """What a profile listing asks for: the project, the text filter, the sort, and the page
-    (``limit``/``skip`` or a cursor)."""
+    (``limit``/``skip`` or a cursor). A NamedTuple, not a frozen dataclass: built on every
+    list request, and a frozen dataclass sets each of its seven fields through
+    ``object.__setattr__``."""
 
     project_id: str
     filter: str = ""
@@ -150,16 +154,22 @@ class ProfileStore:
         (from each profile's encoded item) and kept until the tenant's profiles change, so
         asking again for a page costs its cursors, not its walk and its items."""
         sort, boundary = self._where(query)
-        key = (query.project_id, query.filter, sort, query.limit, query.skip,
-               query.previous is None, boundary)  # fmt: skip
-        with self._lock:
+        # Flat (no nested tuples): hashed on every lookup. A boundary Key's id is never None.
+        after, at = (None, None) if boundary is None else boundary
+        key = (query.project_id, query.filter, sort[0], sort[1], query.limit, query.skip,
+               query.previous is None, after, at)  # fmt: skip
 
-            def encoded_page() -> _EncodedPage:
+        def encoded_page() -> _EncodedPage:
+            with self._lock:  # a page is built from one state of the profiles
                 page, total = self._page(query, sort, boundary)
                 items = [self._profiles[k[1]].index_item_json() for k in page.keys]
-                return _EncodedPage(page, total, _fragment(items))
+            return _EncodedPage(page, total, _fragment(items))
 
-            found = self._pages.get_or_create(key, encoded_page)
+        # A hit takes no lock (core/lru.py says why that is safe): every change empties the
+        # cache under this store's lock, and a page built across a change is not kept, so a
+        # hit answers the profiles as they were before or after a concurrent write, as a
+        # locked read would.
+        found = self._pages.get_or_create(key, encoded_page)
         return orjson.dumps(self._answer(query, sort, found.page, found.items, found.total))
 
     def _where(self, query: ListQuery) -> tuple[tuple[str, bool], Key | None]:
@@ -205,15 +215,19 @@ class ProfileStore:
         self, query: ListQuery, sort: tuple[str, bool], page: Page, items: Any, total: int
     ) -> dict[str, Any]:
         """The response body; every answer hands out cursors of its own."""
-
-        def cursor_at(key: Any) -> str:
-            return self.cursors.issue(Cursor(query.project_id, sort, query.filter, key))
-
+        keys = page.keys
+        issue = self.cursors.issue
+        project, text = query.project_id, query.filter
         return {
             "items": items,
             "total": total,
-            "nextCursor": cursor_at(page.keys[-1]) if page.has_next else None,
-            "previousCursor": cursor_at(page.keys[0]) if page.has_previous else None,
+            # Cursors through tuple.__new__, as ListQuery (see index_profiles): every answer.
+            "nextCursor": (
+                issue(_new(Cursor, (project, sort, text, keys[-1]))) if page.has_next else None
+            ),
+            "previousCursor": (
+                issue(_new(Cursor, (project, sort, text, keys[0]))) if page.has_previous else None
+            ),
         }
 
     def schema(self, project_id: str) -> dict[str, Any]:

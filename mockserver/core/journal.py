@@ -209,6 +209,7 @@ class Journal:
         _check_positive("target_limit", target_limit, allow_zero=True)
         self._clock = clock
         self._target_limit = target_limit
+        self._bare_path_limit = _bare_path_limit(target_limit)
         self._lock = threading.Lock()
         self._capacity = capacity
         self._text_limit = text_limit
@@ -259,12 +260,6 @@ class Journal:
         """Journal one exchange; the entry as readers will see it."""
         return _entry(self._store(record))
 
-    def add(self, record: JournalRecord) -> None:
-        """:meth:`record` for a caller that does not need the entry back (the request path):
-        the entry's fields are kept as a tuple, clipped and bounded as always, and become a
-        :class:`JournalEntry` only when read (most entries never are)."""
-        self._store(record)
-
     def _clip_response(self, raw: bytes | str, limit: int) -> tuple[bytes, bool]:
         """:func:`_clip`, reusing the cut of the last long body when the same bytes object is
         answered again (a cached answer: a large session's events, over and over): the
@@ -279,47 +274,88 @@ class Journal:
         return cut, True
 
     def _store(self, record: JournalRecord) -> _Stored:
+        return self.add_fields(*record)
+
+    def add_fields(  # noqa: PLR0917 - a JournalRecord's fields, in its order
+        self,
+        tenant: str,
+        key_id: str | None,
+        operation_id: str | None,
+        method: str,
+        path: str,
+        status: int,
+        query: Mapping[str, Sequence[str]],
+        path_params: Mapping[str, str],
+        request_raw: bytes | str,
+        response_raw: bytes | str,
+        fault: str | None,
+    ) -> _Stored:
+        """:meth:`add` for a caller holding a record's fields rather than a record (the request
+        path's recorder: no record built, then unpacked, for every request the server answers,
+        twice for an Opal tool call). What it returns is not for the caller."""
         at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
         # Bodies within the limit (nearly all) are kept as they are: what _clip would return
-        # for them, without the calls (this runs for every request the server answers).
-        request_raw = record.request_raw
+        # for them, without the calls.
         if type(request_raw) is bytes and len(request_raw) <= limit:
             request_truncated = False
         else:
             request_raw, request_truncated = _clip(request_raw, limit)
-        response_raw = record.response_raw
         if type(response_raw) is bytes and len(response_raw) <= limit:
             response_truncated = False
         else:
             response_raw, response_truncated = self._clip_response(response_raw, limit)
-        path, query, path_params, target_truncated = _targeted(record, self._target_limit)
-        fault = record.fault[:FAULT_LIMIT] if record.fault is not None else None
-        with self._lock:
+        # An empty query or path parameters kept as None (see _entry): an evicted entry then
+        # has less to free.
+        kept_query: dict[str, list[str]] | None = None
+        kept_params: dict[str, str] | None = None
+        target_truncated = False
+        if query or path_params or len(path) > self._bare_path_limit:
+            path, kept_query, kept_params, target_truncated = _targeted(
+                path, query, path_params, self._target_limit
+            )
+            kept_query, kept_params = kept_query or None, kept_params or None
+        # else a short path alone (most requests): what _targeted keeps of it, uncut
+        if fault is not None:
+            fault = fault[:FAULT_LIMIT]
+        method = method[:METHOD_LIMIT]
+        # acquire/release rather than ``with``: no bound __enter__/__exit__ made per request.
+        lock = self._lock
+        lock.acquire()
+        try:
+            seq = self._next_seq
+            self._next_seq = seq + 1
             stored = (
-                self._next_seq,
+                seq,
                 at,
-                record.tenant,
-                record.key_id,
-                record.operation_id,
-                record.method[:METHOD_LIMIT],
+                tenant,
+                key_id,
+                operation_id,
+                method,
                 path,
-                query,
-                path_params,
+                kept_query,
+                kept_params,
                 request_raw,
                 request_truncated,
-                record.status,
+                status,
                 response_raw,
                 response_truncated,
                 fault,
                 target_truncated,
             )
-            self._next_seq += 1
-            entries = self._tenants.get(record.tenant)
+            entries = self._tenants.get(tenant)
             if entries is None:
-                entries = self._tenants[record.tenant] = deque(maxlen=self._capacity)
+                entries = self._tenants[tenant] = deque(maxlen=self._capacity)
             entries.append(stored)
+        finally:
+            lock.release()
         return stored
+
+    # :meth:`record` for a caller that does not need the entry back (the request path): the
+    # entry's fields are kept as a tuple, clipped and bounded as always, and become a
+    # :class:`JournalEntry` only when read (most entries never are). _store itself, not a
+    # method calling it (one call fewer a request); what it returns is not for the caller.
+    add = _store
 
     def query(self, query: JournalQuery | None = None) -> list[JournalEntry]:
         """Matching entries, oldest first."""
@@ -415,14 +451,27 @@ class Journal:
 
 
 # A journaled exchange as recorded: JournalEntry's fields in order, its time as a Unix
-# timestamp (a tuple and a float cost a fraction of the entry and its datetime).
+# timestamp (a tuple and a float cost a fraction of the entry and its datetime), an empty
+# query or path parameters as None (an entry is read as new empty dicts each time).
 _Stored = tuple[Any, ...]
 
 
 def _entry(item: JournalEntry | _Stored) -> JournalEntry:
     if isinstance(item, JournalEntry):  # restored from a snapshot or the state file
         return item
-    return JournalEntry(item[0], datetime.fromtimestamp(item[1], UTC), *item[2:])
+    seq, at, tenant, key_id, operation_id, method, path, query, path_params, *rest = item
+    return JournalEntry(
+        seq,
+        datetime.fromtimestamp(at, UTC),
+        tenant,
+        key_id,
+        operation_id,
+        method,
+        path,
+        query if query is not None else {},
+        path_params if path_params is not None else {},
+        *rest,
+    )
 
 
 def _seq_of(item: JournalEntry | _Stored) -> int:
@@ -440,8 +489,19 @@ def _clip(raw: bytes | str, limit: int) -> tuple[bytes, bool]:
     return data[:limit].decode("utf-8", errors="ignore").encode(), True
 
 
+def _bare_path_limit(budget: int) -> int:
+    """The longest path that :func:`_targeted` keeps uncut within ``budget`` when it comes with
+    no query and no path parameters (its bound for a path alone, solved for the length)."""
+    slot = _Target._SLOT
+    room = min(budget // 2 - 1, budget - 4 * slot) - _STR_HEADER_BOUND - slot
+    return room // 4 if room >= 0 else -1
+
+
 def _targeted(
-    record: JournalRecord, budget: int
+    path: str,
+    query: Mapping[str, Sequence[str]],
+    path_params: Mapping[str, str],
+    budget: int,
 ) -> tuple[str, dict[str, list[str]], dict[str, str], bool]:
     """The path, query and path parameters to journal within ``budget`` (see :class:`_Target`),
     and whether any was cut.
@@ -451,7 +511,6 @@ def _targeted(
     thresholds to spare at every step means it would keep everything uncut, so the target is
     copied whole while the bound is added up. One loop in this frame, not a measuring helper
     and a comprehension (each a call): this runs for every request the server answers."""
-    path, query, path_params = record.path, record.query, record.path_params
     slot = _Target._SLOT
     total = _STR_HEADER_BOUND + 4 * len(path) + slot
     if total <= budget // 2 - 1:  # the path alone may take half

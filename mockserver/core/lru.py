@@ -2,6 +2,18 @@
 
 Generation and rendering are pure functions of their inputs, so their results can be kept; the
 bounds (items and, optionally, weight) keep a cache from growing with what clients ask for.
+
+Reads take no lock; writes do. This is safe because the project runs on CPython 3.11 (pinned in
+pyproject.toml), whose GIL makes each call into the C ``OrderedDict`` (``get``, ``move_to_end``)
+one step no other thread can split, as long as hashing and comparing the key runs no Python code:
+keys here are built-in values (ints, strings, and flat tuples of str/int/bool/None). The server
+runs handlers on the asyncio loop (one thread: nothing interleaves inside these methods, which
+never await), but other threads can call into the stores that own them (the state saver's
+worker; a test's thread beside the pytest plugin's server thread). A reader racing a writer sees
+the map before or after each of the writer's calls, so it finds the value (which is immutable or
+never changed after it is stored) or misses and builds it, as it would have a moment earlier or
+later. Writers (put, clear) change the map and the weight in several steps, so they hold the
+lock against each other.
 """
 
 from __future__ import annotations
@@ -9,10 +21,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Final, Generic, TypeVar, cast
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+_MISSING: Final = object()  # a cached value may be None
 
 
 class LruCache(Generic[K, V]):
@@ -33,45 +47,60 @@ class LruCache(Generic[K, V]):
         self._max_weight = max_weight
         self._weight = 0
         self._items: OrderedDict[K, V] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # writers only (see the module's docstring)
+        self._cleared = 0  # how many times clear() ran
 
     def __len__(self) -> int:
         return len(self._items)
 
     def peek(self, key: K) -> V | None:
         """The cached value, without making it the most recent."""
-        with self._lock:
-            return self._items.get(key)
+        return self._items.get(key)
 
     def get_or_create(self, key: K, factory: Callable[[], V]) -> V:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
+        """The value kept under ``key`` (made the most recent), else ``factory()``: kept unless
+        it raises or :meth:`clear` ran while it was built (it may come from the state cleared)."""
+        items = self._items
+        found = items.get(key, _MISSING)  # a hit: this lookup and the recency move, no lock
+        if found is not _MISSING:
+            try:  # noqa: SIM105 (contextlib.suppress costs a context manager per hit)
+                items.move_to_end(key)
+            except KeyError:  # a writer evicted it since the lookup: the value is still right
+                pass
+            return cast(V, found)
+        cleared = self._cleared  # read before building
         value = factory()
-        self.put(key, value)
+        with self._lock:
+            if self._cleared == cleared:
+                self._put(key, value)
         return value
 
     def put(self, key: K, value: V) -> None:
         """Store ``value`` as the most recent item, evicting the oldest beyond the bounds."""
         with self._lock:
-            previous = self._items.pop(key, None)
-            if previous is not None:
-                self._weight -= self._weight_of(previous)
-            self._items[key] = value
-            self._weight += self._weight_of(value)
-            while len(self._items) > 1 and (
-                len(self._items) > self._capacity
-                or (self._max_weight is not None and self._weight > self._max_weight)
-            ):
-                _, evicted = self._items.popitem(last=False)
-                self._weight -= self._weight_of(evicted)
+            self._put(key, value)
+
+    def _put(self, key: K, value: V) -> None:
+        """:meth:`put`, for a caller holding the lock."""
+        items = self._items
+        previous = items.pop(key, _MISSING)
+        if previous is not _MISSING:
+            self._weight -= self._weight_of(cast(V, previous))
+        items[key] = value
+        self._weight += self._weight_of(value)
+        while len(items) > 1 and (
+            len(items) > self._capacity
+            or (self._max_weight is not None and self._weight > self._max_weight)
+        ):
+            _, evicted = items.popitem(last=False)
+            self._weight -= self._weight_of(evicted)
 
     def _weight_of(self, value: V) -> int:
         return self._weigh(value) if self._weigh is not None else 0
 
     def clear(self) -> None:
         with self._lock:
+            self._cleared += 1  # first: a value being built now is not stored
             self._items.clear()
             self._weight = 0
 
@@ -80,25 +109,25 @@ class ChangeCache(Generic[K, V]):
     """Values derived from mutable state, kept until the state changes: the owner calls
     :meth:`invalidate` after each change (under the lock that guards the state, or after it).
 
-    Entries are keyed by the state's version as well as by ``key``: a value built while a change
-    happened is stored under the version read before building, which :meth:`invalidate` has
-    already left behind, so it is never answered (a lookup never sees stale state).
+    A value is stored only if no :meth:`invalidate` ran while it was built (checked under the
+    map's writer lock, which the invalidation takes too), so a value built while a change
+    happened is never answered (a lookup never sees stale state). Keys are the caller's own,
+    not wrapped with a version: a hit hashes the caller's key twice (the lookup and the recency
+    move) and builds nothing, where (version, key) was built and hashed three times under a lock.
     """
 
-    def __init__(self, items: LruCache[tuple[int, K], V]) -> None:
-        """``items``: an empty LruCache with the bounds wanted, keyed by (version, key)."""
+    def __init__(self, items: LruCache[K, V]) -> None:
+        """``items``: an empty LruCache with the bounds wanted."""
         self._items = items
-        self._version = 0
 
     def __len__(self) -> int:
         return len(self._items)
 
     def get_or_create(self, key: K, factory: Callable[[], V]) -> V:
         """The value cached under ``key`` since the last change, else ``factory()`` (kept unless
-        it raises: errors are never cached)."""
-        return self._items.get_or_create((self._version, key), factory)
+        it raises, or a change came while it was built: errors are never cached)."""
+        return self._items.get_or_create(key, factory)
 
     def invalidate(self) -> None:
         """Forget every value: the state they came from has changed."""
-        self._version += 1  # first: a build racing with this stores under the old version
         self._items.clear()

@@ -27,9 +27,10 @@ class SeedFamily:
             ("\x1f".join([str(seed), *map(str, labels)]) + "\x1f").encode()
         )
 
-    def member(self, last: object) -> int:
+    def member(self, *last: object) -> int:
+        """``derive_seed(seed, *labels, *last)``."""
         state = self._prefix.copy()
-        state.update(str(last).encode())
+        state.update((str(last[0]) if len(last) == 1 else "\x1f".join(map(str, last))).encode())
         return int.from_bytes(state.digest()[:8], "big")
 
 

@@ -18,7 +18,7 @@ from mockserver.fullstory.summary_handlers import handlers as summary_handlers
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.http.errors import InvalidArgument
 from mockserver.http.pipeline import Call, Handler
-from mockserver.http.rendering import Reply
+from mockserver.http.rendering import Reply, raw_reply
 
 Ctx = Call[FullStoryTenant]
 
@@ -34,7 +34,7 @@ def list_sessions(call: Ctx) -> Reply:
         refs = recent_sessions(world, users_named(world, uid, email), limit)
         return {"sessions": [legacy_item(ref) for ref in refs]}
 
-    return Reply(raw=call.context.world_answer(("listSessions", uid, email, limit), build))
+    return raw_reply(call.context.world_answer(("listSessions", uid, email, limit), build))
 
 
 def list_sessions_v2(call: Ctx) -> Reply:
@@ -50,13 +50,13 @@ def list_sessions_v2(call: Ctx) -> Reply:
         return {"results": [v2_item(ref) for ref in refs]}
 
     key = ("listSessionsV2", uid, email, session_uid, limit)
-    return Reply(raw=call.context.world_answer(key, build))
+    return raw_reply(call.context.world_answer(key, build))
 
 
 def get_session_events(call: Ctx) -> Reply:
     session = _session(call)
     key = ("getSessionEvents", str(session.session_id))
-    return Reply(raw=call.context.world_answer_raw(key, lambda: session_events_json(session)))
+    return raw_reply(call.context.world_answer_raw(key, lambda: session_events_json(session)))
 
 
 def generate_session_context(call: Ctx) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from urllib.parse import unquote, urlencode
 
 from starlette.types import ASGIApp
@@ -69,22 +69,89 @@ class DirectEntry:
             query = parse_query(query_text.encode("latin-1"))
         elif query_text:
             raise ValueError("give the query as text in the target or as values, not both")
-        path = unquote(raw_path) if "%" in raw_path else raw_path  # most paths: nothing to do
+        served = self._served(method, raw_path, host, headers, body, query)
+        if served is None:  # not an API's operation: the app serves it as it serves any client
+            return await self._whole(method, raw_path, host, headers, body, query)
+        return await _handed_over(await served, unquoted(raw_path))
+
+    async def answer(
+        self,
+        method: str,
+        path: str,
+        *,
+        host: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        query: Mapping[str, list[str]],
+    ) -> Answered:
+        """:meth:`call` for a caller that reads only the status, the body and a failure's
+        ``Retry-After`` (the Opal tools' requester): the same request and steps, the answer
+        without the response headers built (``path`` has no ``?query``: the query is values).
+        tests/http/test_direct_entry.py holds it to :meth:`call`'s answer."""
+        served = self._served(method, path, host, headers, body, query)
+        if served is None:
+            whole = await self._whole(method, path, host, headers, body, query)
+            status = whole.status
+            retry = None if 200 <= status < 300 else whole.header("retry-after")
+            return status, whole.body, retry
+        status, payload, reply_headers, _, transport, stream = await served
+        if transport is not None:  # dropped, or cut off before the end: no answer either way
+            raise ConnectionDropped(DROPPED)
+        if stream is not None and status < 400:
+            payload = await _collected(stream, unquoted(path))
+        if 200 <= status < 300 or not reply_headers:
+            return status, payload, None
+        # As DirectResponse.header reads it from the sent headers: the first, in any case.
+        retry = next((v for k, v in reply_headers.items() if k.lower() == "retry-after"), None)
+        return status, payload, retry
+
+    def _served(  # noqa: PLR0917 - two callers, each passing the request as it has it
+        self,
+        method: str,
+        raw_path: str,
+        host: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        query: Mapping[str, list[str]],
+    ) -> Awaitable[Outcome] | None:
+        """The pipeline's coroutine serving the request (its :class:`Outcome`), or None for
+        what is not an API's operation (:meth:`_whole` serves that)."""
+        path = unquoted(raw_path)
         endpoint, path_params = self.router.resolve(path)
         if isinstance(endpoint, PathDispatcher):
             mount, by_method = endpoint.mount, endpoint.by_method
             compiled, allowed = by_method.get(method), by_method
         elif isinstance(endpoint, FallbackDispatcher):
             mount, compiled, allowed = endpoint.owner(path), None, None
-        else:  # not an API's operation: the app serves it as it serves any client
-            pairs = [(name, value) for name, value in headers.items() if name != "host"]
-            text = urlencode(query, doseq=True)
-            whole = f"{raw_path}?{text}" if text else raw_path
-            return await call_asgi(self.app, method, whole, host=host, headers=pairs, body=body)
+        else:
+            return None
         # call_asgi's scope names no server port when there is a host: its origin is the host.
         request = _new(Incoming, (method, path, query, headers, path_params, f"http://{host}"))
-        outcome = await serve(mount, compiled, request, body, allowed=allowed)
-        return await _handed_over(outcome, path)
+        return serve(mount, compiled, request, body, allowed=allowed)
+
+    async def _whole(  # noqa: PLR0917 - as _served
+        self,
+        method: str,
+        raw_path: str,
+        host: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        query: Mapping[str, list[str]],
+    ) -> DirectResponse:
+        """The request as a whole ASGI request to the app (a served spec document)."""
+        pairs = [(name, value) for name, value in headers.items() if name != "host"]
+        text = urlencode(query, doseq=True)
+        whole = f"{raw_path}?{text}" if text else raw_path
+        return await call_asgi(self.app, method, whole, host=host, headers=pairs, body=body)
+
+
+# What DirectEntry.answer hands back: the status, the body and a failure's Retry-After.
+Answered = tuple[int, bytes, str | None]
+
+
+def unquoted(raw_path: str) -> str:
+    """The percent-decoded path, as an ASGI server's scope gives it."""
+    return unquote(raw_path) if "%" in raw_path else raw_path  # most paths: nothing to do
 
 
 async def _handed_over(outcome: Outcome, path: str) -> DirectResponse:

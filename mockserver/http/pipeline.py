@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from types import CoroutineType, MappingProxyType
@@ -32,8 +32,9 @@ from mockserver.http.errors import (
     PayloadTooLarge,
     ServerError,
 )
+from mockserver.http.inputs_cache import InputsCache, Known
 from mockserver.http.negotiation import choose
-from mockserver.http.query import query_of
+from mockserver.http.query import STRUCTURED_QUERY, query_of
 from mockserver.http.rendering import JSON, Reply, encode
 from mockserver.http.server_protocol import REFUSAL
 from mockserver.http.spec import Operation
@@ -238,6 +239,7 @@ class _Compiled:
 
     __slots__ = (
         "handler",
+        "inputs",
         "offered",
         "operation",
         "response_validator",
@@ -252,6 +254,8 @@ class _Compiled:
         self.response_validator = ResponseValidator(operation) if validate_responses else None
         self.success_status = operation.success_status
         self.offered = operation.responses[self.success_status].media_types
+        # Inputs validated before, by raw query (an operation with a body validates it anew).
+        self.inputs = InputsCache() if operation.body is None else None
 
 
 class Outcome(NamedTuple):
@@ -292,19 +296,34 @@ def run(
     """The pipeline behind an ASGI request: the scope read, then :func:`_pipeline`, which
     sends the answer. Returns its coroutine rather than awaiting it in one more."""
     headers = _headers(scope, mount.header_names)
+    path_params = scope.get("path_params", _NO_PARAMS)
+    cache = compiled.inputs if compiled is not None else None
+    known: Known | None = None
+    remember: tuple[InputsCache, Hashable] | None = None
+    if cache is not None and STRUCTURED_QUERY not in scope:
+        key = cache.key(scope.get("query_string", b""), path_params)
+        if key is not None:
+            known = cache.get(key)
+            if known is None:
+                remember = (cache, key)
+    if known is not None:
+        query: Mapping[str, list[str]] = known.query
+    else:
+        query = query_of(scope)
     request = (
         scope["method"],
         scope["path"],
-        query_of(scope),
+        query,
         headers,
-        scope.get("path_params", _NO_PARAMS),
+        path_params,
         _origin(scope, headers),
     )
     refusal: ApiError | None = scope.get(REFUSAL) if compiled is None else None
     sink = (scope, receive, send)
     # The coroutine answers None when it has a sink (it sends the answer itself).
     return cast(
-        "Awaitable[None]", _pipeline(mount, compiled, request, receive, sink, refusal, allowed)
+        "Awaitable[None]",
+        _pipeline(mount, compiled, request, receive, sink, refusal, allowed, known, remember),
     )
 
 
@@ -320,9 +339,20 @@ def serve(
     rendering, save, delay and journal, for a request already decoded and its whole body.
     ``compiled`` None means no operation serves the request (405 if ``allowed``, else 404).
     The answer is handed back as it would be sent."""
+    # A query given as values is looked up by its items, as run() looks up a raw query.
+    cache = compiled.inputs if compiled is not None else None
+    known: Known | None = None
+    remember: tuple[InputsCache, Hashable] | None = None
+    if cache is not None:
+        key = cache.structured_key(request[2], request[4])
+        if key is not None:
+            known = cache.get(key)
+            if known is None:
+                remember = (cache, key)
     # With no sink the coroutine answers the Outcome (it has nowhere to send it).
     return cast(
-        "Awaitable[Outcome]", _pipeline(mount, compiled, request, body, None, None, allowed)
+        "Awaitable[Outcome]",
+        _pipeline(mount, compiled, request, body, None, None, allowed, known, remember),
     )
 
 
@@ -348,10 +378,14 @@ async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call c
     sink: tuple[Scope, Receive, Send] | None,
     refusal: ApiError | None,
     allowed: Mapping[str, Any] | None,
+    known: Known | None = None,
+    remember: tuple[InputsCache, Hashable] | None = None,
 ) -> Outcome | None:
     """The pipeline's steps, for :func:`run` (``body_source`` its ``receive``; the answer sent
     to ``sink``) and :func:`serve` (the body given; no sink: the answer handed back).
-    ``refusal`` says why no operation serves the request when the protocol refused it."""
+    ``refusal`` says why no operation serves the request when the protocol refused it.
+    ``known``: the request's inputs, validated by an earlier request with the same query (see
+    :mod:`mockserver.http.inputs_cache`); ``remember``: where to keep them once validated."""
     operation = compiled.operation if compiled is not None else None
     method, path, query, headers, path_params, origin = request
     info: RequestInfo | None = None  # built once the caller is known (or not: see below)
@@ -376,7 +410,12 @@ async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call c
             body = await _body(body_source, headers, mount.max_body_bytes)
             if body.strip():
                 _require_json(headers.get("content-type"), body)
-        inputs = compiled.validator.validate(path_params, query, body)
+        if known is not None:
+            inputs = known.inputs
+        else:
+            inputs = compiled.validator.validate(path_params, query, body)
+            if remember is not None:
+                remember[0].remember(remember[1], query, inputs)
         context = mount.context(principal)
         call = _new(Call, (compiled.operation, principal, inputs, context, origin, chosen))
         result = compiled.handler(call)

@@ -68,9 +68,10 @@ class OpalAuthenticator:
     )
 
     def authenticate(self, credentials: Credentials, operation: Operation) -> Principal:
-        authorization = credentials.authorization
-        secret = self.config.fullstory_key
-        token = self.config.bearer_token
+        authorization = credentials.headers.get("authorization")  # credentials.authorization
+        config = self.config
+        secret = config.fullstory_key
+        token = config.bearer_token
         if token is not None:
             if operation.secured:
                 # The SDK's static-token middleware, to the letter (and its texts).
@@ -81,10 +82,13 @@ class OpalAuthenticator:
                     raise Unauthorized("Invalid bearer token")
         elif authorization:
             scheme, _, given_key = authorization.strip().partition(" ")
-            if scheme.lower() == "basic" and given_key.strip():
-                secret = given_key.strip()
+            given_key = given_key.strip()
+            if given_key and scheme.lower() == "basic":
+                secret = given_key
                 key = self.keys.find(secret)  # looked up once, for the check and the principal
-                if key is None and self.local_keys_only:
+                if key is not None:  # the common case, without _principal's call
+                    return self.principals.get(secret, key)
+                if self.local_keys_only:
                     raise Unauthorized("Invalid FullStory API key")
                 return self._principal(secret, key)
         return self._principal(secret, self.keys.find(secret))

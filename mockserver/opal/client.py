@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 import orjson
 
-from mockserver.http.direct_entry import DirectEntry
+from mockserver.http.direct_entry import Answered, DirectEntry
 from mockserver.http.transport_faults import ConnectionDropped
 
 if TYPE_CHECKING:  # httpx is imported by the HTTP backend only, when it is used
@@ -53,10 +53,6 @@ class Answer(NamedTuple):
     retry_after: str | None = None
 
     @property
-    def is_success(self) -> bool:
-        return 200 <= self.status < 300
-
-    @property
     def reason(self) -> str:
         try:
             return HTTPStatus(self.status).phrase
@@ -65,11 +61,14 @@ class Answer(NamedTuple):
 
 
 class Requester(Protocol):
-    """One opened connection to FullStory, authenticated with the connector's key."""
+    """One opened connection to FullStory, authenticated with the connector's key. ``query``
+    is the request's query parameters as the tools give them: a None value is left out, any
+    other is sent as its ``str()``. The answer: status, body and a failure's Retry-After (an
+    :class:`Answer`, or the same fields as a plain tuple)."""
 
-    async def request(
-        self, method: str, path: str, params: Mapping[str, str], content: bytes | None
-    ) -> Answer: ...
+    def request(
+        self, method: str, path: str, query: Mapping[str, Any], content: bytes | None
+    ) -> Awaitable[tuple[int, bytes, str | None]]: ...
 
 
 class Backend(Protocol):
@@ -91,18 +90,25 @@ def _json_headers(content: bytes | None) -> dict[str, str]:
     return {"Content-Type": "application/json"} if content is not None else {}
 
 
+def _sent(query: Mapping[str, Any]) -> dict[str, str]:
+    """The query parameters an HTTP client sends for ``query`` (see :class:`Requester`)."""
+    return {name: str(value) for name, value in query.items() if value is not None}
+
+
 class DirectRequester:
     """Requests to the app in process; it is its own (empty) async context, so opening one for
     a tool call costs no generator-based context manager. A plain class: a frozen dataclass
-    cost ~2 µs to build per tool call."""
+    cost ~2 µs to build per tool call. Immutable once made: one serves every call with its key
+    (see :meth:`InProcessBackend.client`)."""
 
-    __slots__ = ("entry", "headers")
+    __slots__ = ("entry", "headers", "json_headers")
 
     def __init__(self, entry: DirectEntry, key: str) -> None:
         self.entry = entry
-        # The headers an HTTP client would send (lower-case, as the pipeline reads them),
-        # made once per tool call rather than once per request.
+        # The headers an HTTP client would send (lower-case, as the pipeline reads them); plain
+        # dicts for the pipeline's lookups, never changed.
         self.headers = {"accept": "*/*", "authorization": _auth(key)["Authorization"]}
+        self.json_headers = {**self.headers, **_JSON_CONTENT}
 
     async def __aenter__(self) -> DirectRequester:
         return self
@@ -110,24 +116,24 @@ class DirectRequester:
     async def __aexit__(self, *exc: object) -> None:
         return None
 
-    async def request(
-        self, method: str, path: str, params: Mapping[str, str], content: bytes | None
-    ) -> Answer:
-        headers = self.headers if content is None else {**self.headers, **_JSON_CONTENT}
-        try:
-            # The query as values: the pipeline reads what it would parse from their urlencoded
-            # text, without the encoding and the parsing (tests/opal/test_client.py).
-            response = await self.entry.call(
-                method, path, host=IN_PROCESS_HOST, headers=headers, body=content or b"",
-                query={name: [value] for name, value in params.items()},
-            )  # fmt: skip
-        except ConnectionDropped as exc:
-            # What an HTTP client reports when the server hangs up (a fault rule asked for it).
-            raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
-        status = response.status
-        # Retry-After is read only from an error (the headers are not searched for a success).
-        retry_after = None if 200 <= status < 300 else response.header("retry-after")
-        return Answer(status, response.body, retry_after)
+    def request(
+        self, method: str, path: str, query: Mapping[str, Any], content: bytes | None
+    ) -> Awaitable[Answered]:
+        """The entry's coroutine itself, not one more coroutine around it: a dropped connection
+        (:class:`ConnectionDropped`) reaches :meth:`FullStoryClient.call`, which reports it."""
+        # The query as values: the pipeline reads what it would parse from their urlencoded
+        # text, without the encoding and the parsing (tests/opal/test_client.py).
+        return self.entry.answer(
+            method, path, host=IN_PROCESS_HOST,
+            headers=self.headers if content is None else self.json_headers,
+            body=content or b"",
+            query={name: [str(value)] for name, value in query.items() if value is not None},
+        )  # fmt: skip
+
+
+# Keys whose client an in-process backend keeps (past that it starts over): the connector's
+# own and the keys its callers bring (each one this server holds: see OpalAuthenticator).
+CLIENTS_KEPT = 256
 
 
 @dataclass(frozen=True)
@@ -136,6 +142,9 @@ class InProcessBackend:
     serves the Opal tools is the one that serves FullStory, and it is built after the mount."""
 
     entry: Callable[[], DirectEntry]
+    # One client per key, made at its first tool call: nothing to open or close in process,
+    # and the requester's headers are the same for every call with the key (~2 µs a call).
+    _clients: dict[str, FullStoryClient] = field(default_factory=dict, repr=False)
 
     @property
     def label(self) -> str:
@@ -143,6 +152,15 @@ class InProcessBackend:
 
     def open(self, key: str) -> DirectRequester:
         return DirectRequester(self.entry(), key)
+
+    def client(self, key: str) -> FullStoryClient:
+        """The client for tool calls with ``key`` (no context to enter: see the service)."""
+        client = self._clients.get(key)
+        if client is None:
+            if len(self._clients) >= CLIENTS_KEPT:
+                self._clients.clear()
+            client = self._clients[key] = FullStoryClient(self.open(key))
+        return client
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +171,13 @@ class HttpRequester:
     http: httpx.AsyncClient
 
     async def request(
-        self, method: str, path: str, params: Mapping[str, str], content: bytes | None
+        self, method: str, path: str, query: Mapping[str, Any], content: bytes | None
     ) -> Answer:
         import httpx
 
         try:
             response = await self.http.request(
-                method, path, params=params, content=content, headers=_json_headers(content)
+                method, path, params=_sent(query), content=content, headers=_json_headers(content)
             )
         except httpx.HTTPError as exc:
             raise FullStoryError(0, "unreachable", f"{type(exc).__name__}: {exc}") from None
@@ -186,6 +204,9 @@ class HttpBackend:
             yield HttpRequester(client)
 
 
+_NO_QUERY: Mapping[str, Any] = MappingProxyType({})
+
+
 def segment(value: str) -> str:
     """One path segment, percent-encoded (a session id's ``:`` becomes ``%3A``, as FullStory
     asks)."""
@@ -207,9 +228,16 @@ class FullStoryClient:
         query: Mapping[str, Any] | None = None,
         body: Any = None,
     ) -> Any:
-        params = {k: str(v) for k, v in (query or {}).items() if v is not None}
         content = orjson.dumps(body) if body is not None else None
-        return _decode(await self.http.request(method, path, params, content))
+        try:
+            status, data, retry_after = await self.http.request(
+                method, path, query or _NO_QUERY, content
+            )
+        except ConnectionDropped as exc:
+            # In process, what an HTTP client reports when the server hangs up (a fault rule
+            # asked for it).
+            raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
+        return _decode(status, data, retry_after)
 
     # The shorthands hand back call()'s coroutine rather than awaiting it in one of their own
     # (a coroutine per FullStory request saved; the caller awaits either way).
@@ -223,22 +251,22 @@ class FullStoryClient:
         return self.call("DELETE", path)
 
 
-def _decode(response: Answer) -> Any:
+def _decode(status: int, content: bytes, retry_after: str | None) -> Any:
     try:
-        data = orjson.loads(response.content) if response.content else {}
+        data = orjson.loads(content) if content else {}
     except orjson.JSONDecodeError:
         data = None
-    if response.is_success:
+    if 200 <= status < 300:
         if data is None:
-            raise FullStoryError(response.status, "bad_response", "FullStory sent no JSON")
+            raise FullStoryError(status, "bad_response", "FullStory sent no JSON")
         return data
     # FullStory's envelope is {"message", "code"}; anything else is reported as it came.
     message = data.get("message") if isinstance(data, dict) else None
     code = data.get("code") if isinstance(data, dict) else None
-    text = response.content.decode("utf-8", "replace")[:200]
+    text = content.decode("utf-8", "replace")[:200]
     raise FullStoryError(
-        response.status,
+        status,
         str(code or "error"),
-        str(message or text or response.reason),
-        response.retry_after,
+        str(message or text or Answer(status, content).reason),
+        retry_after,
     )

@@ -60,8 +60,13 @@ class DeferredTools(Mapping[str, Handler]):
         return self.loaded[1]
 
     def _deferred(self, operation_id: str) -> Handler:
+        handler: Handler | None = None  # the loaded handler, once looked up
+
         def deferred(call: Call[Any]) -> Any:
-            return self.loaded[0][operation_id](call)
+            nonlocal handler
+            if handler is None:
+                handler = self.loaded[0][operation_id]
+            return handler(call)
 
         deferred.__name__ = operation_id
         return deferred

@@ -38,9 +38,6 @@ class Connector:
     config: OpalConfig
     backend: Backend
 
-    def offers(self, tool: Tool) -> bool:
-        return self.config.ai_analysis or not tool.ai
-
     @cached_property
     def discovery_json(self) -> bytes:
         """The discovery document, encoded once: it depends only on the tool catalogue (fixed)
@@ -54,26 +51,33 @@ def get_discovery(call: Call[Connector]) -> Reply:
 
 
 def tool_handler(tool: Tool) -> Handler:
+    name, ai, validate, run = tool.name, tool.ai, tool.signature.validate, tool.run
+
     async def invoke(call: Call[Connector]) -> Any:
-        connector = call.context
-        if not connector.offers(tool):
-            raise NotFound(f"tool {tool.name} is not available: AI-powered session analysis is off")
+        # The call's fields at once (its properties are one call each).
+        _, principal, inputs, connector, _, _ = call
+        if ai and not connector.config.ai_analysis:  # a tool the connector does not offer
+            raise NotFound(f"tool {name} is not available: AI-powered session analysis is off")
+        body = inputs.body
         # A dict first: the ABC's isinstance check costs several times a type check.
-        body = call.body if type(call.body) is dict or isinstance(call.body, Mapping) else {}
+        if type(body) is not dict and not isinstance(body, Mapping):
+            body = {}
         # Opal sends {"parameters": {...}, ...}; the SDK also takes the bare parameters.
         raw = body.get("parameters", body)
-        principal = call.principal
         key = principal.fullstory_key if isinstance(principal, ConnectorPrincipal) else ""
+        backend = connector.backend
         try:
-            values = tool.signature.validate(raw)
-            async with connector.backend.open(key) as http:
-                return await tool.run(FullStoryClient(http), values)
+            values = validate(raw)
+            if type(backend) is InProcessBackend:  # in process: no connection to open or close
+                return await run(backend.client(key), values)
+            async with backend.open(key) as http:
+                return await run(FullStoryClient(http), values)
         except ParameterError as exc:
             raise InvalidArgument(str(exc)) from None
         except FullStoryError as exc:
-            raise tool_error(tool.name, exc) from None
+            raise tool_error(name, exc) from None
 
-    invoke.__name__ = tool.name
+    invoke.__name__ = name
     return invoke
 
 

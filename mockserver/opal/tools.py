@@ -23,16 +23,20 @@ SUPPORT_PROFILE = BUILTIN_PROFILES["fullstory_get_session_support_summary"]
 EVENT_SCOPES = {"TYPE_SESSIONS": "SCOPE_SESSIONS", "TYPE_PAGES": "SCOPE_PAGES"}
 
 
-async def list_sessions(fs: FullStoryClient, p: dict[str, Any]) -> Any:
-    return await fs.get("/sessions/v2", uid=p["uid"], email=p["email"], limit=p["limit"])
+# A tool that is one FullStory call hands back the client's awaitable rather than awaiting it in
+# a coroutine of its own (one coroutine a tool call saved; the service awaits either way).
 
 
-async def get_segment(fs: FullStoryClient, p: dict[str, Any]) -> Any:
-    return await fs.get(f"/segments/v1/{segment(p['id'])}")
+def list_sessions(fs: FullStoryClient, p: dict[str, Any]) -> Awaitable[Any]:
+    return fs.get("/sessions/v2", uid=p["uid"], email=p["email"], limit=p["limit"])
 
 
-async def list_segments(fs: FullStoryClient, p: dict[str, Any]) -> Any:
-    return await fs.get(
+def get_segment(fs: FullStoryClient, p: dict[str, Any]) -> Awaitable[Any]:
+    return fs.get(f"/segments/v1/{segment(p['id'])}")
+
+
+def list_segments(fs: FullStoryClient, p: dict[str, Any]) -> Awaitable[Any]:
+    return fs.get(
         "/segments/v1",
         limit=p["limit"],
         paginationToken=p["paginationToken"],

@@ -282,7 +282,26 @@ def test_the_fast_target_path_keeps_what_measuring_keeps(
     path: str, query: dict[str, list[str]], params: dict[str, str], budget: int
 ) -> None:
     record = JournalRecord("t", None, None, "GET", path, 200, query=query, path_params=params)
-    assert _targeted(record, budget) == _measured(record, budget)
+    assert _targeted(path, query, params, budget) == _measured(record, budget)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    path=st.one_of(_TEXT, st.text(alphabet="a/€", min_size=900, max_size=1100)),
+    query=st.one_of(st.just({}), st.dictionaries(_TEXT, st.lists(_TEXT, max_size=2), max_size=2)),
+    budget=st.integers(0, 9000),
+)
+def test_the_journal_keeps_what_measuring_keeps(
+    path: str, query: dict[str, list[str]], budget: int
+) -> None:
+    """A journaled entry's target (a short path alone takes the journal's own shortcut) is what
+    the byte-measuring _Target keeps, around the shortcut's edge as well."""
+    journal = Journal(Clock(ClockMode.FROZEN), target_limit=budget)
+    record = JournalRecord("t", None, None, "GET", path, 200, query=query)
+    journal.add(record)
+    entry = journal.query()[0]
+    kept = (entry.path, entry.query, entry.path_params, entry.target_truncated)
+    assert kept == _measured(record, budget)
 
 
 def test_added_entries_read_as_recorded_ones(clock: Clock) -> None:
@@ -321,3 +340,17 @@ def test_a_long_body_answered_again_shares_its_cut(clock: Clock) -> None:
     assert (first.response_raw, first.response_truncated) == (b"0123", True)
     assert other.response_raw == b"9876"
     assert wider.response_raw == b"012345"
+
+
+def test_an_empty_query_reads_as_a_dict_of_its_own(clock: Clock) -> None:
+    """Entries keep an empty query and path parameters as nothing: each read gets new empty
+    dicts, so a reader changing one changes no other read."""
+    journal = Journal(clock)
+    journal.add(rec())
+    first = journal.query()[0]
+    assert first.query == {} and first.path_params == {}
+    first.query["x"] = ["1"]
+    first.path_params["y"] = "2"
+    again = journal.query()[0]
+    assert again.query == {} and again.path_params == {}
+    assert JournalEntry.from_dict(again.to_dict()) == again

@@ -1,4 +1,4 @@
-"""Bounded caches: the LRU map's clear, and ChangeCache's invalidation."""
+"""Bounded caches: the LRU map's clear, hits and recency, and ChangeCache's invalidation."""
 
 from __future__ import annotations
 
@@ -55,3 +55,29 @@ def test_change_cache_is_bounded() -> None:
     for key in range(10):
         cache.get_or_create(key, lambda: b"x")
     assert len(cache) == 3
+
+
+def test_a_value_built_across_a_clear_is_not_kept() -> None:
+    cache: LruCache[str, int] = LruCache(8)
+
+    def racing_build() -> int:
+        cache.clear()  # another thread clears while this value is being built
+        return 1
+
+    assert cache.get_or_create("k", racing_build) == 1
+    assert cache.peek("k") is None
+
+
+def test_a_cached_none_is_a_hit() -> None:
+    cache: LruCache[int, int | None] = LruCache(2)
+    assert cache.get_or_create(1, lambda: None) is None
+    assert cache.get_or_create(1, lambda: 5) is None
+
+
+def test_a_hit_makes_the_item_the_most_recent() -> None:
+    cache: LruCache[int, int] = LruCache(2)
+    cache.put(1, 1)
+    cache.put(2, 2)
+    assert cache.get_or_create(1, lambda: 0) == 1
+    cache.put(3, 3)  # evicts 2, now the least recent
+    assert cache.peek(2) is None and cache.peek(1) == 1

@@ -20,7 +20,7 @@ from mockserver.core.clock import ClockMode
 from mockserver.core.keys import DEFAULT_TENANT, KeyLevel
 from mockserver.http import direct_entry
 from mockserver.http.auth import Credentials, Principal
-from mockserver.http.direct import call_asgi
+from mockserver.http.direct import DirectResponse, call_asgi
 from mockserver.http.pipeline import ApiMount, Outcome, serve
 from mockserver.http.spec import Operation
 from mockserver.http.transport_faults import ConnectionDropped
@@ -49,8 +49,11 @@ Seen = tuple[Any, ...]
 Way = Callable[[MockServerApp, Request], Awaitable[Seen]]
 
 
-async def whole(app: MockServerApp, request: Request) -> Seen:
-    """The request as an ASGI server would hand it over (the query as its text)."""
+async def by_asgi(
+    app: MockServerApp, request: Request, seen: Callable[[DirectResponse], Seen]
+) -> Seen:
+    """The request as an ASGI server would hand it over (the query as its text); what ``seen``
+    reads of its answer, or the dropped connection."""
     text = urlencode(request.query or {}, doseq=True)
     target = f"{request.path}?{text}" if text else request.path
     headers = list(request.headers.items())
@@ -60,7 +63,26 @@ async def whole(app: MockServerApp, request: Request) -> Seen:
         )
     except ConnectionDropped as exc:
         return ("dropped", str(exc))
+    return seen(answer)
+
+
+def everything(answer: DirectResponse) -> Seen:
     return (answer.status, answer.headers, answer.body)
+
+
+def what_answer_reads(answer: DirectResponse) -> Seen:
+    """What a caller of :meth:`DirectEntry.answer` reads of an answer: the status, the body
+    and, for a failure, Retry-After."""
+    retry = None if 200 <= answer.status < 300 else answer.header("retry-after")
+    return (answer.status, answer.body, retry)
+
+
+async def whole(app: MockServerApp, request: Request) -> Seen:
+    return await by_asgi(app, request, everything)
+
+
+async def whole_read(app: MockServerApp, request: Request) -> Seen:
+    return await by_asgi(app, request, what_answer_reads)
 
 
 async def direct(app: MockServerApp, request: Request) -> Seen:
@@ -71,7 +93,17 @@ async def direct(app: MockServerApp, request: Request) -> Seen:
         )  # fmt: skip
     except ConnectionDropped as exc:
         return ("dropped", str(exc))
-    return (answer.status, answer.headers, answer.body)
+    return everything(answer)
+
+
+async def answered(app: MockServerApp, request: Request) -> Seen:
+    try:
+        return await app.direct.answer(
+            request.method, request.path, host=HOST, headers=request.headers,
+            body=request.body, query=request.query or {},
+        )  # fmt: skip
+    except ConnectionDropped as exc:
+        return ("dropped", str(exc))
 
 
 async def admin(app: MockServerApp, method: str, path: str, body: Any = None) -> Any:
@@ -155,6 +187,20 @@ def test_the_entry_answers_and_records_what_the_whole_request_does() -> None:
     assert state_of(direct_app) == state_of(whole_app)
 
 
+def test_the_entry_answer_is_what_a_reader_of_the_whole_request_sees() -> None:
+    """:meth:`DirectEntry.answer` (the Opal tools' way in): the same steps as the whole request,
+    the status, body and a failure's Retry-After handed back without the headers."""
+    whole_app, direct_app = (twin(burst=BURST, max_body_bytes=MAX_BODY) for _ in range(2))
+    expected = asyncio.run(served(whole_app, whole_read))
+    found = asyncio.run(served(direct_app, answered))
+    for request, want, got in zip(REQUESTS, expected, found, strict=True):
+        assert got == want, request
+    retries = {seen[2] for seen in expected if seen[0] != "dropped"}
+    assert {None, "1"} <= retries  # the injected 429's, and a rate limit's own
+    assert len(retries) > 2
+    assert state_of(direct_app) == state_of(whole_app)
+
+
 @pytest.mark.parametrize("step", ["guard", "recorder", "authenticator"])
 def test_the_comparison_sees_a_skipped_step(step: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Not vacuous: an entry that skipped the guards (limits, faults), the journal or the key
@@ -227,12 +273,51 @@ def test_a_streamed_download_is_handed_over_whole() -> None:
         target = await export_link(app)
         path, _, text = target.partition("?")
         fetch = Request("GET", path, {}, query=parse_qs(text, keep_blank_values=True))
-        return [await whole(app, fetch), await direct(app, fetch)]
+        return [
+            await whole(app, fetch), await direct(app, fetch),
+            await whole_read(app, fetch), await answered(app, fetch),
+        ]  # fmt: skip
 
-    by_whole, by_direct = asyncio.run(both())
+    by_whole, by_direct, read_whole, by_answer = asyncio.run(both())
     assert by_whole == by_direct
+    assert read_whole == by_answer
     assert by_whole[0] == 200 and by_whole[2].count(b"\n") > 1
-    entries = [entry.to_dict() for entry in journal.query()][-2:]
+    entries = [entry.to_dict() for entry in journal.query()][-4:]
     for entry in entries:
         del entry["seq"]
-    assert entries[0] == entries[1]
+    assert entries[0] == entries[1] == entries[2] == entries[3]
+
+
+# The same query given as values again, then differing in one value, then in its order, and a
+# bad one twice: the entry keeps validated inputs by the query's items (http/inputs_cache.py)
+# as the whole request keeps them by its text, and answers as it would without them.
+REPEATS = [
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["3"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["3"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["1"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["0"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["0"]}),
+    Request("GET", "/sessions/v2", query={"limit": ["1"], "uid": ["jane-checkout"]}),
+    Request("GET", "/sessions/v2", query={"uid": ["jane-checkout"], "limit": ["1"]}),
+    Request("GET", "/sessions/v2", {}, query={"uid": ["jane-checkout"], "limit": ["1"]}),
+]
+
+
+@pytest.mark.parametrize("way", [direct, answered])
+def test_a_repeated_query_is_answered_as_the_whole_request_answers_it(way: Way) -> None:
+    whole_app, direct_app = (twin(burst=BURST, max_body_bytes=MAX_BODY) for _ in range(2))
+    seen = whole if way is direct else whole_read
+
+    async def each(app: MockServerApp, ask: Way) -> list[Seen]:
+        return [await ask(app, request) for request in REPEATS]
+
+    expected = asyncio.run(each(whole_app, seen))
+    found = asyncio.run(each(direct_app, way))
+    for request, want, got in zip(REPEATS, expected, found, strict=True):
+        assert got == want, request
+    assert [seen[0] for seen in expected] == [200, 200, 200, 400, 400, 200, 200, 401]
+    assert expected[0] != expected[2]  # one value apart: a different answer, not the kept one
+    assert state_of(direct_app) == state_of(whole_app)
+    # Three valid queries as values (limit 3, limit 1, and limit 1 in the other order) kept.
+    cache = direct_app.spec_router.static["/sessions/v2"].by_method["GET"].inputs  # type: ignore[attr-defined]
+    assert len(cache) == 3

@@ -41,7 +41,7 @@ class WholeRequester:
         return None
 
     async def request(
-        self, method: str, path: str, params: Mapping[str, str], content: bytes | None
+        self, method: str, path: str, query: Mapping[str, Any], content: bytes | None
     ) -> Answer:
         headers = [("Accept", "*/*"), ("Authorization", f"Basic {self.key}")]
         if content is not None:
@@ -49,7 +49,7 @@ class WholeRequester:
         try:
             response = await call_asgi(
                 self.app, method, path, host=IN_PROCESS_HOST, headers=headers,
-                body=content or b"", query=params,
+                body=content or b"", query=opal_client._sent(query),
             )  # fmt: skip
         except ConnectionDropped as exc:
             raise FullStoryError(0, "unreachable", f"RemoteProtocolError: {exc}") from None
@@ -113,10 +113,15 @@ async def served(app: MockServerApp) -> list[Any]:
 def test_tool_calls_through_the_entry_match_whole_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     new_app, old_app = twin(burst=BURST), twin(burst=BURST)
     found = asyncio.run(served(new_app))
-    monkeypatch.setattr(
-        opal_client.InProcessBackend, "open", lambda backend, key: WholeRequester(old_app, key)
-    )
+    made: list[WholeRequester] = []
+
+    def whole_requests(backend: opal_client.InProcessBackend, key: str) -> Any:
+        made.append(WholeRequester(old_app, key))
+        return opal_client.FullStoryClient(made[-1])
+
+    monkeypatch.setattr(opal_client.InProcessBackend, "client", whole_requests)
     expected = asyncio.run(served(old_app))
+    assert made  # the old way did serve the old app's tool calls
     for (tool, parameters), want, got in zip(CALLS, expected, found, strict=True):
         assert got == want, (tool, parameters)
     statuses = {status for status, _, _ in expected}

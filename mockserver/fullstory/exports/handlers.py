@@ -13,7 +13,7 @@ from mockserver.fullstory.segments.handlers import paged
 from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.http.errors import InvalidArgument, NotFound, RequiredField
 from mockserver.http.pipeline import Call, Handler
-from mockserver.http.rendering import Reply
+from mockserver.http.rendering import Reply, raw_reply
 
 Ctx = Call[FullStoryTenant]
 
@@ -50,7 +50,7 @@ def _operation(call: Ctx) -> ExportOperation:
 
 def get_operation(call: Ctx) -> Reply:
     operation = _operation(call)
-    return Reply(raw=operation.encoded(call.context.operations.poll(operation)))
+    return raw_reply(operation.encoded(call.context.operations.poll(operation)))
 
 
 def list_operations(call: Ctx) -> dict[str, Any]:

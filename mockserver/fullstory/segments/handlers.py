@@ -9,7 +9,7 @@ from mockserver.fullstory.tenant import FullStoryTenant
 from mockserver.fullstory.world.generator import APP_HOST
 from mockserver.http.errors import InvalidArgument, NotFound
 from mockserver.http.pipeline import Call, Handler
-from mockserver.http.rendering import Reply, encode
+from mockserver.http.rendering import Reply, encode, raw_reply
 
 Ctx = Call[FullStoryTenant]
 
@@ -57,7 +57,7 @@ def list_segments(call: Ctx) -> Reply:
         return encode(answer)
 
     # A refused token raises in build(): errors are never cached.
-    return Reply(raw=tenant.segments.answer(("list", org_id, wanted, limit, token), build))
+    return raw_reply(tenant.segments.answer(("list", org_id, wanted, limit, token), build))
 
 
 def get_segment(call: Ctx) -> Reply:
@@ -71,7 +71,7 @@ def get_segment(call: Ctx) -> Reply:
             raise NotFound(f"segment {segment_id} does not exist")
         return encode(segment.to_api(APP_HOST, org_id))
 
-    return Reply(raw=tenant.segments.answer(("get", org_id, segment_id), build))
+    return raw_reply(tenant.segments.answer(("get", org_id, segment_id), build))
 
 
 def handlers() -> dict[str, Handler]:

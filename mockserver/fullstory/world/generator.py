@@ -8,14 +8,15 @@ Two bounded LRU caches (owned by the instance, never module-level) keep hot user
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from mockserver.core.lru import LruCache
-from mockserver.core.rng import derive_rng, derive_seed
+from mockserver.core.rng import SeedFamily, derive_rng, derive_seed
 from mockserver.fullstory.ids import (
     IdCodec,
     InvalidSessionId,
@@ -61,6 +62,7 @@ _TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
 
 
 TL = TypeVar("TL", bound=Timeline)
+D = TypeVar("D")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,20 @@ class World:
         self._pinned_lock = threading.Lock()
         # Request URL shapes, shared by every session's timeline (event_props.UrlShapes).
         self._url_shapes = UrlShapes()
+        self._derived: dict[Callable[[World], object], object] = {}
+        # derive_rng(seed, "session", index, number) and derive_seed(seed, "views", index,
+        # number) of every session, their common prefixes hashed once.
+        self._session_seeds = SeedFamily(config.seed, "session")
+        self._view_seeds = SeedFamily(config.seed, "views")
+
+    def derived(self, make: Callable[[World], D]) -> D:
+        """``make(self)``, made once per world: constants a reader derives from the world's
+        fixed parts (its site, its config) and would otherwise remake per session."""
+        value = self._derived.get(make)
+        if value is None:
+            # Two threads may both make it: the same value, and the last one kept.
+            value = self._derived[make] = make(self)
+        return cast(D, value)
 
     # -- users -------------------------------------------------------------------------------
 
@@ -350,11 +366,12 @@ class World:
         )
 
     def played_timeline(
-        self, ref: SessionRef, number: int, recorder: type[TL]
+        self, ref: SessionRef, number: int, recorder: Callable[..., TL]
     ) -> Played[TL] | None:
         """The generated session ``ref`` (the user's ``number``-th, oldest first) played on a
         ``recorder`` (a :class:`Timeline` subclass that records events its own way, for one
-        reader such as an export), drawing the same numbers in the same order as
+        reader such as an export; or a function that makes one from Timeline's arguments),
+        drawing the same numbers in the same order as
         :meth:`session`; never cached. None for a session that is not generated (a
         scenario's pinned session): read it with :meth:`scanned_session`."""
         index = ref.user.index
@@ -362,17 +379,18 @@ class World:
             return None
         return self._play(index, number, ref.created, recorder)
 
-    def _play(self, index: int, number: int, created: datetime, recorder: type[TL]) -> Played[TL]:
-        seed = self.config.seed
+    def _play(
+        self, index: int, number: int, created: datetime, recorder: Callable[..., TL]
+    ) -> Played[TL]:
         user = self.user_at(index)
-        rng = derive_rng(seed, "session", index, number)
+        rng = random.Random(self._session_seeds.member(index, number))
         plan = pick_journey(rng)
         device = self._device_of(index)
         timeline = recorder(
             self.site,
             created,
             rng,
-            derive_seed(seed, "views", index, number),
+            self._view_seeds.member(index, number),
             visitor=Visitor(user, touch=device.device != "Desktop"),
             budget=draw_budget(rng),
             url_shapes=self._url_shapes,

@@ -9,6 +9,7 @@ tables below.
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,7 +18,12 @@ from typing import Any
 from mockserver.core.rng import derive_seed
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world.catalog import CURRENCY, Product
-from mockserver.fullstory.world.timeline import SEL_PRODUCT_CARD, Timeline, product_props
+from mockserver.fullstory.world.timeline import (
+    SEL_PRODUCT_CARD,
+    Timeline,
+    nav_selector,
+    product_props,
+)
 
 PAYMENT_TYPE_ERROR = "Uncaught TypeError: Cannot read properties of undefined (reading 'token')"
 PAYMENT_CONSOLE_ERROR = "Payment failed: could not tokenize card (payment service unavailable)"
@@ -99,7 +105,7 @@ def view_product(tl: Timeline, product: Product, *, via_selector: str = SEL_PROD
         query={"variant": str(derive_seed(0, product.sku) % 90000 + 10000)},
         gap=(0.4, 2.0),
     )
-    tl.custom("Product Viewed", product_props(product))
+    tl.product_viewed(product)
 
 
 def add_to_cart(tl: Timeline, product: Product, cart_id: str, quantity: int) -> None:
@@ -162,7 +168,7 @@ def purchase(tl: Timeline) -> str:
     landing(tl)
     tl.browse(reserve=45)
     product = tl.product()
-    tl.click(product.category, f"header.site-header > nav > a.nav-link.{product.category_slug}")
+    tl.click(product.category, nav_selector(product))
     tl.visit(f"/collections/{product.category_slug}", f"{product.category} | {tl.site.brand}")
     view_product(tl, product)
     if rng.random() < 0.4:
@@ -305,7 +311,7 @@ def search_and_compare(tl: Timeline) -> str:
     tl.focus(results_page)
     tl.click(second.name, SEL_PRODUCT_CARD)
     tl.visit(f"/products/{second.slug}", f"{second.name} | {tl.site.brand}", tab=2, gap=(0.3, 1.0))
-    tl.custom("Product Viewed", product_props(second))
+    tl.product_viewed(second)
     tl.act(
         "highlight",
         ep.element_event(ep.target(f"${second.price:.2f}", "div.product-info > span.price")),
@@ -343,7 +349,7 @@ def bounce(tl: Timeline) -> str:
             f"{product.name} | {tl.site.brand}",
             query=dict(rng.choice(_CAMPAIGNS)),
         )
-        tl.custom("Product Viewed", product_props(product))
+        tl.product_viewed(product)
     else:
         tl.visit("/", f"{tl.site.brand} | {tl.site.tagline}")
     tl.seen("Cookie banner", "div#cookie-banner", gap=(0.3, 1.5))
@@ -391,5 +397,9 @@ JOURNEYS: tuple[JourneyPlan, ...] = (
 JOURNEY_NAMES: tuple[str, ...] = tuple(plan.name for plan in JOURNEYS)
 
 
+_CUM_WEIGHTS: tuple[int, ...] = tuple(itertools.accumulate(plan.weight for plan in JOURNEYS))
+
+
 def pick_journey(rng: random.Random) -> JourneyPlan:
-    return rng.choices(JOURNEYS, weights=[plan.weight for plan in JOURNEYS])[0]
+    # cum_weights: what choices makes of weights first, made once (the same draw).
+    return rng.choices(JOURNEYS, cum_weights=_CUM_WEIGHTS)[0]

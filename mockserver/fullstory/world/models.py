@@ -90,9 +90,9 @@ class SessionRef:
     app_url: str
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    """One page view of a session."""
+class Page(NamedTuple):
+    """One page view of a session. A named tuple, as :class:`Event` is and for its reason: a
+    session makes one per page view, and an export makes them by the hundred thousand."""
 
     view_id: str  # int64 decimal, unique per page view
     url: str

@@ -31,7 +31,7 @@ BUDGET_MEDIAN = 90
 BUDGET_SIGMA = 0.9
 BUDGET_MAX = 6000
 # The page's own API calls: (method, path, typical duration in ms).
-_PAGE_REQUESTS: tuple[tuple[str, str, int], ...] = (
+PAGE_REQUESTS: tuple[tuple[str, str, int], ...] = (
     ("GET", "/api/cart", 90),
     ("GET", "/api/session", 60),
     ("GET", "/api/recommendations?slot=home", 240),
@@ -41,7 +41,7 @@ _PAGE_REQUESTS: tuple[tuple[str, str, int], ...] = (
     ("POST", "/api/analytics/collect", 30),
     ("GET", "/api/feature-flags", 50),
 )
-_PAGE_ELEMENTS: tuple[tuple[str, str], ...] = (
+PAGE_ELEMENTS: tuple[tuple[str, str], ...] = (
     ("Hero banner", "main > section.hero"),
     ("Free shipping bar", "header.site-header > div.promo-bar"),
     ("Recommended for you", "main > section.recommendations"),
@@ -50,14 +50,47 @@ _PAGE_ELEMENTS: tuple[tuple[str, str], ...] = (
     ("Recently viewed", "main > section.recently-viewed"),
     ("Size and fit", "main > section.size-fit"),
 )
-_CONSOLE_NOISE: tuple[tuple[str, str], ...] = (
+CONSOLE_NOISE: tuple[tuple[str, str], ...] = (
     ("log", "[analytics] page view tracked"),
     ("warn", "Third-party cookie will be blocked in future Chrome versions"),
     ("info", "Service worker registered"),
     ("warn", "Image with src lazy-loaded after viewport intersection"),
 )
-# Event's fields, in order, for _record's direct construction (checked: tests/fullstory/world).
-_new_event = tuple.__new__
+# Event's and Page's fields, in order, for direct construction (checked: tests/fullstory/world).
+_new_event = _new_page = tuple.__new__
+# A page load's time (ms): log-normal around LOAD_MEDIAN_MS, capped at LOAD_MAX_MS.
+LOG_LOAD_MEDIAN = math.log(1100)
+LOAD_SIGMA = 0.5
+LOAD_MAX_MS = 15000
+CONSOLE_NOISE_CHANCE = 0.15
+# Gaps (seconds) before the events every page load brings, and an identify's.
+GAP_PAGE_PROPERTIES = (0.01, 0.1)
+GAP_PAGE_REQUEST = (0.02, 0.4)
+GAP_CONSOLE_NOISE = (0.01, 0.3)
+GAP_SEEN = (0.3, 3.0)
+GAP_IDENTIFY = (0.05, 0.4)
+GAP_TYPE = (3.0, 20.0)
+GAP_ACT = (1.5, 12.0)
+GAP_CUSTOM = (0.1, 0.8)
+GAP_VISIT = (4.0, 25.0)
+GAP_REQUEST = (0.05, 0.6)
+GAP_THRASH = (1.0, 4.0)
+# browse's steps: a product card (click, visit, custom, sometimes a highlight), a collection
+# (nav click, visit of one of COLLECTION_PAGES pages) or cards scrolled past with their requests.
+PRODUCT_STEP = 0.45
+COLLECTION_STEP = 0.75
+HIGHLIGHT_CHANCE = 0.2
+COLLECTION_PAGES = 4
+SAME_VIEW_CHANCE = 0.5
+GAP_CARD_CLICK = (2.0, 15.0)
+GAP_BROWSE_VISIT = (0.3, 1.5)
+GAP_NAV_CLICK = (2.0, 12.0)
+GAP_CARD_SEEN = (0.5, 4.0)
+GAP_CURSOR_REQUEST = (0.05, 0.3)
+CURSOR_BITS = 20
+CARDS_SCROLLED = (2, 6)  # how many cards a scroll step passes (each with its page request)
+CURSOR_REQUEST_MS = (80, 400)
+SEL_PRICE = "div.product-info > span.price"
 SEL_PRODUCT_CARD = "main#results > ul.product-grid > li.product-card > a.product-card__link"
 
 
@@ -95,6 +128,7 @@ class Timeline:
         self.budget = budget
         # Ambient events per page load grow with the budget: big sessions are busy pages too.
         self.ambient = max(2, min(60, budget // 18))
+        self.ambient_half = max(1, self.ambient // 2)  # the most requests (seen) per page load
         self._start = start
         self._start_us = epoch_us(start)  # events carry integer times (models.Event)
         self._view_seeds = SeedFamily(view_seed, "view")  # one hash prefix per session
@@ -141,7 +175,7 @@ class Timeline:
         reason: str = "navigate",
         tab: int = 1,
         definition: str | None = None,
-        gap: tuple[float, float] = (4.0, 25.0),
+        gap: tuple[float, float] = GAP_VISIT,
         same_view: bool = False,
     ) -> None:
         """Open a page and record its navigate event, then what its load brings.
@@ -150,9 +184,7 @@ class Timeline:
         so the page keeps the current ``view_id`` and there is no new ``load``.
         """
         at = self._tick(gap)
-        url = self.site.url(path) + (
-            ("&" if "?" in path else "?") + urlencode(query) if query else ""
-        )
+        url = page_url(self.site, path, query)
         if same_view and self.pages:
             view_id = self.page.view_id
         else:
@@ -160,8 +192,8 @@ class Timeline:
             self._views += 1
         # A page's start stays a datetime in the world epoch's own zone (one per page, not per
         # event): the page readers format it as they always did.
-        started = self._start + timedelta(milliseconds=self._elapsed_ms)
-        self.pages.append(Page(view_id=view_id, url=url, title=title, tab=tab, started=started))
+        started = self._start + timedelta(0, 0, self._elapsed_ms * 1000)  # positional: faster
+        self.pages.append(_new_page(Page, (view_id, url, title, tab, started)))
         self._page = len(self.pages) - 1
         self._add(at, "navigate", ep.navigate(reason), None, (definition,) if definition else ())
         if not self._identified and self.visitor.user is not None:
@@ -176,27 +208,29 @@ class Timeline:
     def _identify(self, user: User) -> None:
         # The site calls FS.identify once it knows the shopper (a signed-in cookie).
         props = ep.identify(user.uid, user.email, user.display_name, user.properties)
-        self._record("identify", props, None, (0.05, 0.4), None)
+        self._record("identify", props, None, GAP_IDENTIFY, None)
         self._identified = True
 
     def _page_load(self, title: str) -> None:
         rng = self.rng
-        load_ms = int(min(15000, math.exp(rng.gauss(math.log(1100), 0.5))))
+        load_ms = int(min(LOAD_MAX_MS, math.exp(rng.gauss(LOG_LOAD_MEDIAN, LOAD_SIGMA))))
         self._record("load", ep.load(load_ms), None, (load_ms / 1000, load_ms / 1000 + 0.05), None)
         page_name = title.split(" | ", maxsplit=1)[0]
-        self._record("page_properties", ep.page_properties(page_name), None, (0.01, 0.1), None)
-        for _ in range(rng.randint(1, max(1, self.ambient // 2))):
-            method, path, typical = rng.choice(_PAGE_REQUESTS)
+        self._record(
+            "page_properties", ep.page_properties(page_name), None, GAP_PAGE_PROPERTIES, None
+        )
+        for _ in range(rng.randint(1, self.ambient_half)):
+            method, path, typical = rng.choice(PAGE_REQUESTS)
             duration = int(typical * (0.5 + 2.0 * rng.random()))  # rng.uniform(0.5, 2.5)
-            self.request(method, path, 200, duration, gap=(0.02, 0.4))
-        if rng.random() < 0.15:
-            level, message = rng.choice(_CONSOLE_NOISE)
+            self.request(method, path, 200, duration, gap=GAP_PAGE_REQUEST)
+        if rng.random() < CONSOLE_NOISE_CHANCE:
+            level, message = rng.choice(CONSOLE_NOISE)
             self._record(
-                "console_message", ep.console_message(message, level), None, (0.01, 0.3), None
+                "console_message", ep.console_message(message, level), None, GAP_CONSOLE_NOISE, None
             )
-        for _ in range(rng.randint(0, max(1, self.ambient // 2))):
-            text, selector = rng.choice(_PAGE_ELEMENTS)
-            self.seen(text, selector, gap=(0.3, 3.0))
+        for _ in range(rng.randint(0, self.ambient_half)):
+            text, selector = rng.choice(PAGE_ELEMENTS)
+            self.seen(text, selector, gap=GAP_SEEN)
 
     # -- events ------------------------------------------------------------------------------
 
@@ -206,7 +240,7 @@ class Timeline:
         props: Mapping[str, Any],
         *,
         name: str | None = None,
-        gap: tuple[float, float] = (1.5, 12.0),
+        gap: tuple[float, float] = GAP_ACT,
         definition: str | None = None,
     ) -> None:
         self._record(kind, dict(props), name, gap, definition)
@@ -247,10 +281,14 @@ class Timeline:
         )
 
     def custom(
-        self, name: str, props: Mapping[str, Any], gap: tuple[float, float] = (0.1, 0.8)
+        self, name: str, props: Mapping[str, Any], gap: tuple[float, float] = GAP_CUSTOM
     ) -> None:
         """An API event sent by the site's code right after the interaction that caused it."""
         self.act("custom", props, name=name, gap=gap)
+
+    def product_viewed(self, product: Product) -> None:
+        """The site's ``Product Viewed`` event, sent as a product page opens."""
+        self.custom("Product Viewed", product_props(product))
 
     def _add(
         self,
@@ -278,7 +316,7 @@ class Timeline:
         selector: str,
         *,
         definition: str | None = None,
-        gap: tuple[float, float] = (1.5, 12.0),
+        gap: tuple[float, float] = GAP_ACT,
         **flags: Any,
     ) -> None:
         """A click; ``flags`` are :func:`event_props.click`'s (``rage``, ``dead``, ...)."""
@@ -287,9 +325,9 @@ class Timeline:
     def type_into(self, label: str, selector: str, *, private: bool = False) -> None:
         # FullStory masks private fields: the change is recorded, the text is not.
         element = ep.target("", selector, masked=private, element_properties={"label": label})
-        self._record("change", ep.element_event(element), None, (3.0, 20.0), None)
+        self._record("change", ep.element_event(element), None, GAP_TYPE, None)
 
-    def seen(self, text: str, selector: str, *, gap: tuple[float, float] = (0.3, 3.0)) -> None:
+    def seen(self, text: str, selector: str, *, gap: tuple[float, float] = GAP_SEEN) -> None:
         # rng.uniform(400, 20000) inlined (its arithmetic on the same draw): once per event.
         duration = int(400 + 19600 * self.rng.random())
         props = ep.element_seen(ep.target(text, selector), duration_millis=duration)
@@ -302,14 +340,14 @@ class Timeline:
         status: int,
         duration_ms: int,
         *,
-        gap: tuple[float, float] = (0.05, 0.6),
+        gap: tuple[float, float] = GAP_REQUEST,
     ) -> None:
         props = ep.request(
             method, self.site.url(path), status, duration_ms, shapes=self._url_shapes
         )
         self._record("request", props, None, gap, None)
 
-    def thrash(self, selector: str, *, gap: tuple[float, float] = (1.0, 4.0)) -> None:
+    def thrash(self, selector: str, *, gap: tuple[float, float] = GAP_THRASH) -> None:
         """Mouse thrash; never on touch devices, which have no mouse."""
         if not self.touch:
             self._record("mouse_thrash", ep.mouse_thrash(ep.target("", selector)), None, gap, None)
@@ -325,44 +363,48 @@ class Timeline:
         while self.recorded() < self.budget - reserve:
             product = self.product()
             step = self.rng.random()
-            if step < 0.45:
-                self.click(product.name, SEL_PRODUCT_CARD, gap=(2.0, 15.0))
+            if step < PRODUCT_STEP:
+                self.click(product.name, SEL_PRODUCT_CARD, gap=GAP_CARD_CLICK)
                 self.visit(
                     f"/products/{product.slug}",
                     f"{product.name} | {self.site.brand}",
-                    gap=(0.3, 1.5),
+                    gap=GAP_BROWSE_VISIT,
                 )
-                self.custom("Product Viewed", product_props(product))
-                if self.rng.random() < 0.2:
+                self.product_viewed(product)
+                if self.rng.random() < HIGHLIGHT_CHANCE:
                     self.act(
                         "highlight",
-                        ep.element_event(
-                            ep.target(f"${product.price:.2f}", "div.product-info > span.price")
-                        ),
+                        ep.element_event(ep.target(f"${product.price:.2f}", SEL_PRICE)),
                     )
-            elif step < 0.75:
-                self.click(
-                    product.category,
-                    f"header.site-header > nav > a.nav-link.{product.category_slug}",
-                    gap=(2.0, 12.0),
-                )
+            elif step < COLLECTION_STEP:
+                self.click(product.category, nav_selector(product), gap=GAP_NAV_CLICK)
                 self.visit(
                     f"/collections/{product.category_slug}",
                     f"{product.category} | {self.site.brand}",
-                    query={"page": str(self.rng.randint(1, 4))},
-                    gap=(0.3, 1.5),
-                    same_view=self.rng.random() < 0.5,
+                    query={"page": str(self.rng.randint(1, COLLECTION_PAGES))},
+                    gap=GAP_BROWSE_VISIT,
+                    same_view=self.rng.random() < SAME_VIEW_CHANCE,
                 )
             else:
-                for _ in range(self.rng.randint(2, 6)):
-                    self.seen(product.name, SEL_PRODUCT_CARD, gap=(0.5, 4.0))
+                for _ in range(self.rng.randint(*CARDS_SCROLLED)):
+                    self.seen(product.name, SEL_PRODUCT_CARD, gap=GAP_CARD_SEEN)
                     self.request(
                         "GET",
-                        f"/api/products?cursor={self.rng.getrandbits(20)}",
+                        f"/api/products?cursor={self.rng.getrandbits(CURSOR_BITS)}",
                         200,
-                        self.rng.randint(80, 400),
-                        gap=(0.05, 0.3),
+                        self.rng.randint(*CURSOR_REQUEST_MS),
+                        gap=GAP_CURSOR_REQUEST,
                     )
+
+
+def page_url(site: Site, path: str, query: Mapping[str, str] | None) -> str:
+    """The URL of the site's page at ``path`` with ``query`` added to its own."""
+    return site.url(path) + (("&" if "?" in path else "?") + urlencode(query) if query else "")
+
+
+def nav_selector(product: Product) -> str:
+    """The header's link to the product's category."""
+    return f"header.site-header > nav > a.nav-link.{product.category_slug}"
 
 
 def product_props(product: Product) -> dict[str, Any]:

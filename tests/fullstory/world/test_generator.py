@@ -24,7 +24,7 @@ from mockserver.fullstory.world.generator import (
     World,
     WorldConfig,
 )
-from mockserver.fullstory.world.models import Event, User
+from mockserver.fullstory.world.models import Event, Page, User
 
 EPOCH = datetime(2026, 9, 1, tzinfo=UTC)
 REPO = Path(__file__).resolve().parents[3]
@@ -384,3 +384,8 @@ def test_generated_events_are_events_with_integer_times() -> None:
                 assert isinstance(event.type, str)
                 assert isinstance(event.page_index, int)
                 assert isinstance(event.definition_ids, tuple)
+            # Pages too: tuple.__new__, fields in order.
+            for page in session.pages:
+                assert type(page) is Page
+                assert page == Page(*page)
+                assert isinstance(page.tab, int) and isinstance(page.started, datetime)
