@@ -144,9 +144,7 @@ class StateDurability:
 
     @property
     def generation(self) -> int:
-        # The state's counter itself, not through its own property as well: the pipeline
-        # reads this at least twice a request (once before, once after the handler).
-        return self.state._generation
+        return self.state.generation
 
     def mark_dirty(self) -> None:
         self.state.mark_dirty()

@@ -258,7 +258,14 @@ class Journal:
 
     def record(self, record: JournalRecord) -> JournalEntry:
         """Journal one exchange; the entry as readers will see it."""
-        return _entry(self._store(record))
+        return _entry(self.add_fields(*record))
+
+    def add(self, record: JournalRecord) -> None:
+        """:meth:`record` for a caller that does not need the entry back: the entry's fields
+        are kept as a tuple, clipped and bounded as always, and become a
+        :class:`JournalEntry` only when read (most entries never are). The request path's
+        recorder calls :meth:`add_fields` instead, with no record built."""
+        self.add_fields(*record)
 
     def _clip_response(self, raw: bytes | str, limit: int) -> tuple[bytes, bool]:
         """:func:`_clip`, reusing the cut of the last long body when the same bytes object is
@@ -272,9 +279,6 @@ class Journal:
         cut = raw[:limit]
         self._last_cut = (raw, limit, cut)  # holds one body alive, at most
         return cut, True
-
-    def _store(self, record: JournalRecord) -> _Stored:
-        return self.add_fields(*record)
 
     def add_fields(  # noqa: PLR0917 - a JournalRecord's fields, in its order
         self,
@@ -292,7 +296,7 @@ class Journal:
     ) -> _Stored:
         """:meth:`add` for a caller holding a record's fields rather than a record (the request
         path's recorder: no record built, then unpacked, for every request the server answers,
-        twice for an Opal tool call). What it returns is not for the caller."""
+        twice for an Opal tool call). Returns the stored tuple (what :meth:`record` reads)."""
         at = self._clock.timestamp()  # the same instant the entry's time will say
         limit = self._text_limit
         # Bodies within the limit (nearly all) are kept as they are: what _clip would return
@@ -350,12 +354,6 @@ class Journal:
         finally:
             lock.release()
         return stored
-
-    # :meth:`record` for a caller that does not need the entry back (the request path): the
-    # entry's fields are kept as a tuple, clipped and bounded as always, and become a
-    # :class:`JournalEntry` only when read (most entries never are). _store itself, not a
-    # method calling it (one call fewer a request); what it returns is not for the caller.
-    add = _store
 
     def query(self, query: JournalQuery | None = None) -> list[JournalEntry]:
         """Matching entries, oldest first."""

@@ -284,6 +284,19 @@ class Incoming(NamedTuple):
 _NO_PARAMS: Mapping[str, str] = MappingProxyType({})
 
 
+# Where a request's inputs are kept once validated: the operation's cache and the request's key.
+_Remember = tuple[InputsCache, Hashable]
+
+
+def _recalled(cache: InputsCache, key: Hashable | None) -> tuple[Known | None, _Remember | None]:
+    """The inputs kept under ``key`` (None: not kept, or no key), and where to keep them once
+    validated when they are not (None: kept already, or no key)."""
+    if key is None:
+        return None, None
+    known = cache.get(key)
+    return known, (cache, key) if known is None else None
+
+
 def run(
     mount: ApiMount[Any],
     compiled: _Compiled | None,
@@ -299,13 +312,9 @@ def run(
     path_params = scope.get("path_params", _NO_PARAMS)
     cache = compiled.inputs if compiled is not None else None
     known: Known | None = None
-    remember: tuple[InputsCache, Hashable] | None = None
+    remember: _Remember | None = None
     if cache is not None and STRUCTURED_QUERY not in scope:
-        key = cache.key(scope.get("query_string", b""), path_params)
-        if key is not None:
-            known = cache.get(key)
-            if known is None:
-                remember = (cache, key)
+        known, remember = _recalled(cache, cache.key(scope.get("query_string", b""), path_params))
     if known is not None:
         query: Mapping[str, list[str]] = known.query
     else:
@@ -342,13 +351,9 @@ def serve(
     # A query given as values is looked up by its items, as run() looks up a raw query.
     cache = compiled.inputs if compiled is not None else None
     known: Known | None = None
-    remember: tuple[InputsCache, Hashable] | None = None
+    remember: _Remember | None = None
     if cache is not None:
-        key = cache.structured_key(request[2], request[4])
-        if key is not None:
-            known = cache.get(key)
-            if known is None:
-                remember = (cache, key)
+        known, remember = _recalled(cache, cache.structured_key(request[2], request[4]))
     # With no sink the coroutine answers the Outcome (it has nowhere to send it).
     return cast(
         "Awaitable[Outcome]",
@@ -379,7 +384,7 @@ async def _pipeline(  # noqa: PLR0915, PLR0917 - the steps in order; each call c
     refusal: ApiError | None,
     allowed: Mapping[str, Any] | None,
     known: Known | None = None,
-    remember: tuple[InputsCache, Hashable] | None = None,
+    remember: _Remember | None = None,
 ) -> Outcome | None:
     """The pipeline's steps, for :func:`run` (``body_source`` its ``receive``; the answer sent
     to ``sink``) and :func:`serve` (the body given; no sink: the answer handed back).

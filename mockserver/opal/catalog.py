@@ -4,17 +4,16 @@ each (in our own words), parameters, and whether it needs "AI-powered session an
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from mockserver.opal import tools
-from mockserver.opal.client import FullStoryClient
+from mockserver.opal.client import ToolRun
 from mockserver.opal.params import SESSION_ID, Param, Rules, Signature
 from mockserver.opal.profiles import CUSTOM_SUMMARY_TEMPERATURE, VISIT_PROFILE_TEMPERATURE
 
-Run = Callable[[FullStoryClient, dict[str, Any]], Awaitable[Any]]
+Run = ToolRun
 TOOLS_PATH = "/tools/"
 
 

@@ -71,8 +71,17 @@ class Requester(Protocol):
     ) -> Awaitable[tuple[int, bytes, str | None]]: ...
 
 
+# A tool's run: its FullStory calls through a client, given the checked parameters.
+ToolRun = Callable[["FullStoryClient", dict[str, Any]], Awaitable[Any]]
+
+
 class Backend(Protocol):
     def open(self, key: str) -> contextlib.AbstractAsyncContextManager[Requester]: ...
+
+    def run_tool(self, key: str, run: ToolRun, values: dict[str, Any]) -> Awaitable[Any]:
+        """``run`` with a client authenticated with ``key``, opened and closed around it
+        where the backend has a connection to open."""
+        ...
 
     @property
     def label(self) -> str: ...
@@ -153,8 +162,12 @@ class InProcessBackend:
     def open(self, key: str) -> DirectRequester:
         return DirectRequester(self.entry(), key)
 
+    def run_tool(self, key: str, run: ToolRun, values: dict[str, Any]) -> Awaitable[Any]:
+        # Nothing to open or close in process: the key's kept client, and run's own awaitable.
+        return run(self.client(key), values)
+
     def client(self, key: str) -> FullStoryClient:
-        """The client for tool calls with ``key`` (no context to enter: see the service)."""
+        """The client for tool calls with ``key`` (kept: no context to enter in process)."""
         client = self._clients.get(key)
         if client is None:
             if len(self._clients) >= CLIENTS_KEPT:
@@ -193,6 +206,10 @@ class HttpBackend:
     @property
     def label(self) -> str:
         return self.base_url
+
+    async def run_tool(self, key: str, run: ToolRun, values: dict[str, Any]) -> Any:
+        async with self.open(key) as http:
+            return await run(FullStoryClient(http), values)
 
     @contextlib.asynccontextmanager
     async def open(self, key: str) -> AsyncIterator[Requester]:

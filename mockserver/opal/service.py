@@ -21,7 +21,6 @@ from mockserver.opal.auth import ConnectorPrincipal, OpalConfig
 from mockserver.opal.catalog import TOOLS, Tool, discovery
 from mockserver.opal.client import (
     Backend,
-    FullStoryClient,
     FullStoryError,
     HttpBackend,
     InProcessBackend,
@@ -65,13 +64,8 @@ def tool_handler(tool: Tool) -> Handler:
         # Opal sends {"parameters": {...}, ...}; the SDK also takes the bare parameters.
         raw = body.get("parameters", body)
         key = principal.fullstory_key if isinstance(principal, ConnectorPrincipal) else ""
-        backend = connector.backend
         try:
-            values = validate(raw)
-            if type(backend) is InProcessBackend:  # in process: no connection to open or close
-                return await run(backend.client(key), values)
-            async with backend.open(key) as http:
-                return await run(FullStoryClient(http), values)
+            return await connector.backend.run_tool(key, run, validate(raw))
         except ParameterError as exc:
             raise InvalidArgument(str(exc)) from None
         except FullStoryError as exc:
