@@ -131,3 +131,12 @@ class ChangeCache(Generic[K, V]):
     def invalidate(self) -> None:
         """Forget every value: the state they came from has changed."""
         self._items.clear()
+
+
+def bounded(memo: dict[K, V], most: int) -> dict[K, V]:
+    """``memo``, emptied first when it holds ``most`` entries: the bound of a memo of pure
+    values, where forgetting everything at once costs less than keeping recency (and a memo
+    following what is asked now refills with it)."""
+    if len(memo) >= most:
+        memo.clear()
+    return memo

@@ -28,7 +28,8 @@ class SeedFamily:
         )
 
     def member(self, *last: object) -> int:
-        """``derive_seed(seed, *labels, *last)``."""
+        """``derive_seed(seed, *labels, *last)``, for at least one ``last`` label (the
+        family's prefix ends with the separator that comes before it)."""
         state = self._prefix.copy()
         state.update((str(last[0]) if len(last) == 1 else "\x1f".join(map(str, last))).encode())
         return int.from_bytes(state.digest()[:8], "big")

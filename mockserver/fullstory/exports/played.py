@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, NamedTuple
 
+from mockserver.core.lru import bounded
 from mockserver.fullstory.exports.columns import event_vars
-from mockserver.fullstory.exports.session_rows import EventKey, event_key
+from mockserver.fullstory.exports.session_rows import NO_VARIABLES, EventKey, event_key
 from mockserver.fullstory.ids import ID_MASK, SessionId
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world import timeline as tl
@@ -36,7 +37,6 @@ from mockserver.fullstory.world.generator import World
 from mockserver.fullstory.world.models import Device, Page, SessionRef, User
 from mockserver.fullstory.world.timeline import Timeline, nav_selector, page_url, product_props
 
-_NO_VARIABLES: Mapping[str, Any] = {}
 # What event_key reads of a custom event's properties besides its variables.
 _CUSTOM_KEY_PROPS = frozenset({"event_name", "target", "target_text", "target_selector"})
 # Classes json_scalar keeps as they are: event_vars' column for them depends on the class alone.
@@ -203,9 +203,7 @@ class ExportTables:
         key = (path, tuple(query.items()) if query else ())
         url = memo.get(key)
         if url is None:
-            if len(memo) >= self.MAX_MEMO:
-                memo.clear()
-            url = memo[key] = page_url(self.site, path, query)
+            url = bounded(memo, self.MAX_MEMO)[key] = page_url(self.site, path, query)
         return url
 
     def flavoured_click(self, text: str, selector: str, flags: Mapping[str, Any]) -> EventKey:
@@ -214,9 +212,9 @@ class ExportTables:
         key = (text, selector, tuple(sorted(flags.items())))
         made = memo.get(key)
         if made is None:
-            if len(memo) >= self.MAX_MEMO:
-                memo.clear()
-            made = memo[key] = _key("click", ep.click(ep.target(text, selector), **flags))
+            made = bounded(memo, self.MAX_MEMO)[key] = _key(
+                "click", ep.click(ep.target(text, selector), **flags)
+            )
         return made
 
     def custom(self, name: str, props: Mapping[str, Any]) -> tuple[EventKey, Mapping[str, Any]]:
@@ -236,14 +234,14 @@ class ExportTables:
             if column is _UNKNOWN:
                 if cls not in _PLAIN_CLASSES:
                     return event_key("custom", props, name)
-                if len(columns) >= self.MAX_MEMO:
-                    columns.clear()
-                column = columns[prop, cls] = next(iter(event_vars({prop: value})), None)
+                column = bounded(columns, self.MAX_MEMO)[prop, cls] = next(
+                    iter(event_vars({prop: value})), None
+                )
             if column is not None:
                 variables[column] = value
         key = self._custom_keys.get(name)
         if key is None:
-            key = self._custom_keys[name] = _key("custom", {}, name)
+            key = bounded(self._custom_keys, self.MAX_MEMO)[name] = _key("custom", {}, name)
         return key, variables
 
     def timeline(self, *args: Any, **kwargs: Any) -> ExportTimeline:
@@ -263,9 +261,6 @@ class ExportTimeline(Timeline):
         # randint(1, ambient_half) and randint(0, ambient_half) of every page load
         self._requests_bits = _bits(self.ambient_half)
         self._seen_bits = _bits(self.ambient_half + 1)
-
-    def recorded(self) -> int:
-        return len(self.rows)
 
     def _row(self, key: EventKey, variables: Mapping[str, Any], low: float, span: float) -> None:
         """An event after a gap of ``low + span * random()`` seconds (Timeline._tick)."""
@@ -345,7 +340,7 @@ class ExportTimeline(Timeline):
         pages.append(_new_row(Page, (view_id, url, title, tab, started)))
         page = self._page = len(pages) - 1
         rows.append(
-            _new_row(ExportEvent, (self._start_us + elapsed * 1000, page, key, _NO_VARIABLES))
+            _new_row(ExportEvent, (self._start_us + elapsed * 1000, page, key, NO_VARIABLES))
         )
         if not self._identified and self.visitor.user is not None:
             self._identify(self.visitor.user)
@@ -353,7 +348,7 @@ class ExportTimeline(Timeline):
             self._page_load(title)
 
     def _identify(self, user: User) -> None:
-        self._row(_IDENTIFY_KEY, _NO_VARIABLES, _IDENTIFY_LOW, _IDENTIFY_SPAN)
+        self._row(_IDENTIFY_KEY, NO_VARIABLES, _IDENTIFY_LOW, _IDENTIFY_SPAN)
         self._identified = True
 
     def _page_load(self, title: str) -> None:
@@ -361,7 +356,7 @@ class ExportTimeline(Timeline):
         rng = self.rng
         random, getrandbits = rng.random, rng.getrandbits
         append, new, event = self.rows.append, _new_row, ExportEvent
-        page, start_us, elapsed, none = self._page, self._start_us, self._elapsed_ms, _NO_VARIABLES
+        page, start_us, elapsed, none = self._page, self._start_us, self._elapsed_ms, NO_VARIABLES
         load_ms = int(min(tl.LOAD_MAX_MS, math.exp(rng.gauss(tl.LOG_LOAD_MEDIAN, tl.LOAD_SIGMA))))
         low = load_ms / 1000
         step = int((low + (load_ms / 1000 + 0.05 - low) * random()) * 1000)
@@ -431,7 +426,7 @@ class ExportTimeline(Timeline):
             key = self._tables.flavoured_click(text, selector, flags)
         else:
             key = ("click", "", "", text or "", selector or "")
-        self._row(key, _NO_VARIABLES, *_span(gap))
+        self._row(key, NO_VARIABLES, *_span(gap))
 
     def custom(
         self, name: str, props: Mapping[str, Any], gap: tuple[float, float] = tl.GAP_CUSTOM
@@ -445,12 +440,12 @@ class ExportTimeline(Timeline):
     def type_into(self, label: str, selector: str, *, private: bool = False) -> None:
         # Timeline.type_into's target has no text (the label is an element property).
         key = ("change", "", "", "", selector or "")
-        self._row(key, _NO_VARIABLES, _TYPE_LOW, _TYPE_SPAN)
+        self._row(key, NO_VARIABLES, _TYPE_LOW, _TYPE_SPAN)
 
     def seen(self, text: str, selector: str, *, gap: tuple[float, float] = tl.GAP_SEEN) -> None:
         self.rng.random()  # the visible duration's draw
         key = ("element_seen", "", "", text or "", selector or "")
-        self._row(key, _NO_VARIABLES, *_span(gap))
+        self._row(key, NO_VARIABLES, *_span(gap))
 
     def request(
         self,
@@ -461,12 +456,12 @@ class ExportTimeline(Timeline):
         *,
         gap: tuple[float, float] = tl.GAP_REQUEST,
     ) -> None:
-        self._row(_REQUEST_KEY, _NO_VARIABLES, *_span(gap))
+        self._row(_REQUEST_KEY, NO_VARIABLES, *_span(gap))
 
     def thrash(self, selector: str, *, gap: tuple[float, float] = tl.GAP_THRASH) -> None:
         if not self.touch:
             key = ("mouse_thrash", "", "", "", selector or "")
-            self._row(key, _NO_VARIABLES, *_span(gap))
+            self._row(key, NO_VARIABLES, *_span(gap))
 
     # -- browsing ------------------------------------------------------------------------------
 
@@ -486,7 +481,7 @@ class ExportTimeline(Timeline):
             product = products[chosen]
             step = random()
             if step < tl.PRODUCT_STEP:
-                self._row(product.card_click, _NO_VARIABLES, _CARD_CLICK_LOW, _CARD_CLICK_SPAN)
+                self._row(product.card_click, NO_VARIABLES, _CARD_CLICK_LOW, _CARD_CLICK_SPAN)
                 self._open(
                     product.url,
                     product.title,
@@ -496,9 +491,9 @@ class ExportTimeline(Timeline):
                 )
                 self._row(product.viewed, product.viewed_variables, _CUSTOM_LOW, _CUSTOM_SPAN)
                 if random() < tl.HIGHLIGHT_CHANCE:
-                    self._row(product.highlight, _NO_VARIABLES, _ACT_LOW, _ACT_SPAN)
+                    self._row(product.highlight, NO_VARIABLES, _ACT_LOW, _ACT_SPAN)
             elif step < tl.COLLECTION_STEP:
-                self._row(product.nav_click, _NO_VARIABLES, _NAV_CLICK_LOW, _NAV_CLICK_SPAN)
+                self._row(product.nav_click, NO_VARIABLES, _NAV_CLICK_LOW, _NAV_CLICK_SPAN)
                 number = getrandbits(_COLLECTION_BITS)  # randint(1, COLLECTION_PAGES) - 1
                 while number >= tl.COLLECTION_PAGES:
                     number = getrandbits(_COLLECTION_BITS)
@@ -526,13 +521,13 @@ class ExportTimeline(Timeline):
             random()  # the card's visible duration
             step = int((_CARD_SEEN_LOW + _CARD_SEEN_SPAN * random()) * 1000)
             elapsed += step if step > 0 else 1
-            row = (start_us + elapsed * 1000, page, card_seen, _NO_VARIABLES)
+            row = (start_us + elapsed * 1000, page, card_seen, NO_VARIABLES)
             append(_new_row(ExportEvent, row))
             getrandbits(tl.CURSOR_BITS)  # the request's cursor
             while getrandbits(_CURSOR_MS_BITS) >= _CURSOR_MS_WIDTH:  # its duration
                 pass
             step = int((_CURSOR_LOW + _CURSOR_SPAN * random()) * 1000)
             elapsed += step if step > 0 else 1
-            row = (start_us + elapsed * 1000, page, _REQUEST_KEY, _NO_VARIABLES)
+            row = (start_us + elapsed * 1000, page, _REQUEST_KEY, NO_VARIABLES)
             append(_new_row(ExportEvent, row))
         self._elapsed_ms = elapsed

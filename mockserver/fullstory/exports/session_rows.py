@@ -29,7 +29,8 @@ from mockserver.fullstory.world.models import Device, Event, Page, SessionRef, U
 Values = dict[str, Any]
 EventKey = tuple[Any, ...]
 _NO_VALUES: Mapping[str, Any] = {}
-_NO_VARIABLES: Values = {}
+# The variables of every event without any: one empty mapping, shared, never written.
+NO_VARIABLES: Mapping[str, Any] = {}
 
 
 class TimedEvent(Protocol):
@@ -137,7 +138,9 @@ class SessionRows:
         return self.time_text(at), key, variables
 
 
-def event_key(kind: str, props: Mapping[str, Any], name: str | None) -> tuple[EventKey, Values]:
+def event_key(
+    kind: str, props: Mapping[str, Any], name: str | None
+) -> tuple[EventKey, Mapping[str, Any]]:
     """An event's own cells but its time: its key (``EVENT_LEVEL_COLUMNS`` after
     ``EventStart``) and its ``evt_`` variables, from its type, properties and custom name.
 
@@ -162,4 +165,4 @@ def event_key(kind: str, props: Mapping[str, Any], name: str | None) -> tuple[Ev
         sub_type = str(props.get("navigate_reason", ""))
     else:
         sub_type = click_flavour_of(kind, props) if "click" in kind else ""
-    return (kind, sub_type, "", text, selector), _NO_VARIABLES
+    return (kind, sub_type, "", text, selector), NO_VARIABLES

@@ -31,10 +31,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 
+from mockserver.core.lru import bounded
 from mockserver.fullstory.exports.columns import ALL_EVENT_VARS, EVENT_LEVEL_COLUMNS, PAGE_COLUMNS
 from mockserver.fullstory.exports.layout import (
     EventCells,
@@ -322,7 +323,7 @@ class RowTemplates:
                 low_in, high_in = max(minute, low), min(minute + 60_000, high)
                 if minute_suffix != suffix:
                     suffix = minute_suffix
-                    mids = _bounded(self._mids, 8).setdefault(suffix, {})
+                    mids = bounded(self._mids, 8).setdefault(suffix, {})
             mid = mids.get(key) or self._mid(mids, key, suffix)
             if mid is None or (variables and timed):
                 out.append(self._single(session_rows, index, at, key, variables, general))
@@ -382,7 +383,7 @@ class RowTemplates:
         values = own_values(("", key, _NO_VARIABLES))
         mid = suffix.encode() + self.form.time_close
         mid += self.form.key_mid(self._tail(values), bool(self._shape.tail))
-        _bounded(mids, MAX_KEYS)[key] = mid
+        bounded(mids, MAX_KEYS)[key] = mid
         return mid
 
     def _set_page(self, page: Values) -> None:
@@ -399,7 +400,7 @@ class RowTemplates:
             form.key_mid(self._tail(values), bool(shape.tail)),
             form.key_tail(self._extra(values) if self._extra else None) + self._end,
         )
-        _bounded(self._keys, MAX_KEYS)[key] = pieces
+        bounded(self._keys, MAX_KEYS)[key] = pieces
         return pieces
 
 
@@ -476,14 +477,3 @@ class _Slotted:
         for place, column in self._slots:
             pieces[place] = cells[column]
         return b"".join(pieces)
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-def _bounded(cache: dict[K, V], most: int) -> dict[K, V]:
-    """``cache``, emptied first when it holds ``most`` entries."""
-    if len(cache) >= most:
-        cache.clear()
-    return cache

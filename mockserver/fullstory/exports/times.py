@@ -12,8 +12,8 @@ regular (a transition inside it, an offset with seconds) is formatted per value.
 from __future__ import annotations
 
 from datetime import date, timedelta, tzinfo
-from typing import TypeVar
 
+from mockserver.core.lru import bounded
 from mockserver.fullstory.exports.columns import format_time
 from mockserver.fullstory.world.models import from_epoch_us
 
@@ -72,7 +72,7 @@ class TimeText:
     def _minute(self, minute: int) -> tuple[str, str]:
         hour = minute // 60
         if hour not in self._hours:
-            _bounded(self._hours)[hour] = self._offset(hour)
+            bounded(self._hours, _MAX_ENTRIES)[hour] = self._offset(hour)
         offset = self._hours[hour]
         if offset is None:
             parts = _IRREGULAR
@@ -81,11 +81,11 @@ class TimeText:
             day = local // 1440
             day_text = self._days.get(day)
             if day_text is None:
-                day_text = _bounded(self._days)[day] = (
+                day_text = bounded(self._days, _MAX_ENTRIES)[day] = (
                     _UNIX_DAY + timedelta(days=day)
                 ).isoformat() + "T"
             parts = (day_text + _CLOCK[local % 1440], offset[1])
-        _bounded(self._minutes)[minute] = parts
+        bounded(self._minutes, _MAX_ENTRIES)[minute] = parts
         return parts
 
     def _offset(self, hour: int) -> tuple[int, str] | None:
@@ -97,14 +97,3 @@ class TimeText:
         if offset is None or offset != last.utcoffset() or offset % timedelta(minutes=1):
             return None
         return offset // timedelta(minutes=1), format_time(start, self.zone)[23:]
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-def _bounded(cache: dict[K, V]) -> dict[K, V]:
-    """``cache``, emptied first when it holds ``_MAX_ENTRIES``."""
-    if len(cache) >= _MAX_ENTRIES:
-        cache.clear()
-    return cache

@@ -19,6 +19,7 @@ from mockserver.core.rng import derive_seed
 from mockserver.fullstory.world import event_props as ep
 from mockserver.fullstory.world.catalog import CURRENCY, Product
 from mockserver.fullstory.world.timeline import (
+    SEL_PRICE,
     SEL_PRODUCT_CARD,
     Timeline,
     nav_selector,
@@ -314,7 +315,7 @@ def search_and_compare(tl: Timeline) -> str:
     tl.product_viewed(second)
     tl.act(
         "highlight",
-        ep.element_event(ep.target(f"${second.price:.2f}", "div.product-info > span.price")),
+        ep.element_event(ep.target(f"${second.price:.2f}", SEL_PRICE)),
     )
     tl.click("Size guide", "div.product-info > span.size-guide", dead=True)
     if rng.random() < 0.5:

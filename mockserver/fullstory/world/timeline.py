@@ -149,15 +149,10 @@ class Timeline:
     def touch(self) -> bool:
         return self.visitor.touch
 
-    def recorded(self) -> int:
-        """How many events the timeline holds (a subclass may record them elsewhere)."""
-        return len(self.events)
-
     def _tick(self, gap: tuple[float, float]) -> int:
         """Moves the clock on by a draw from ``gap`` (seconds); the new time in epoch µs."""
-        # The first event is the session start itself. recorded(), not self.events: a
-        # subclass that records its events elsewhere (exports/played.py) shares this step.
-        if self.recorded():
+        # The first event is the session start itself.
+        if self.events:
             low, high = gap
             # rng.uniform(low, high) inlined (the same arithmetic on the same draw): this runs
             # once per generated event, and exports generate millions.
@@ -360,7 +355,7 @@ class Timeline:
     def browse(self, reserve: int = 30) -> None:
         """Keep browsing the catalogue until the session nears its budget (``reserve`` events
         are left for the rest of the journey)."""
-        while self.recorded() < self.budget - reserve:
+        while len(self.events) < self.budget - reserve:
             product = self.product()
             step = self.rng.random()
             if step < PRODUCT_STEP:
