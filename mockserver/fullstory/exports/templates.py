@@ -166,10 +166,18 @@ CSV = _Format(
 )
 
 
+# A shared run's text for the pages of one session: text, and in between the places (in
+# ``PAGE_COLUMNS``) of the page's cells that go there.
+Slots = list[bytes | int]
+# Stand-ins for a page's PAGE_COLUMNS: a run's page columns written with these, then split where
+# they stand, give the text around a page's cells (_SharedRun).
+_MARKS: dict[str, str] = {name: f"\x00{name}\x00" for name in PAGE_COLUMNS}
+
+
 class _SharedRun:
     """A shared run's text for a page. Of a page's shared columns only ``PAGE_COLUMNS`` change
-    within a session, so the session's columns are written once per session (:meth:`use`) and
-    the page's own per page (:meth:`text`)."""
+    within a session, so the session's columns are written once per session (:meth:`use`,
+    :meth:`slotted`) and the page's own per page (:meth:`text`, or cells put in the slots)."""
 
     def __init__(self, names: Sequence[str], form: _Format) -> None:
         self.names = tuple(names)
@@ -184,6 +192,20 @@ class _SharedRun:
                 groups.append((per_page, [name]))
         self._groups: list[tuple[bool, Encode]] = [
             (per_page, form.members(group)) for per_page, group in groups
+        ]
+        # What a group of page columns writes around its cells is the same on every page of
+        # every session: written once with the stand-ins and cut where they stand (no session
+        # value is in that text, so none can be taken for a stand-in).
+        cells = {form.cell(mark): column for column, mark in enumerate(_MARKS.values())}
+        pattern = re.compile(b"(" + b"|".join(map(re.escape, cells)) + b")")
+        self._page_slots: list[Slots] = [
+            [
+                cells[piece] if n % 2 else piece
+                for n, piece in enumerate(pattern.split(encode(_MARKS)))
+            ]
+            if per_page
+            else []
+            for per_page, encode in self._groups
         ]
         self._session: Values | None = None
         self._session_parts: list[bytes | None] = []
@@ -212,6 +234,24 @@ class _SharedRun:
         form = self._form
         return form.separator.join([part for part in parts if part] if form.skip_empty else parts)
 
+    def slotted(self, session: Values) -> Slots:
+        """The run's text for the pages of ``session`` (its shared columns), a slot for each
+        page column: :meth:`text` with the page's cells put in the slots."""
+        form = self._form
+        out: Slots = []
+        for (per_page, encode), page_slots in zip(self._groups, self._page_slots, strict=True):
+            if per_page:
+                part = page_slots  # never empty: JSON writes the column's name
+            else:
+                text = encode(session)
+                if form.skip_empty and not text:
+                    continue
+                part = [text]
+            if out:
+                out.append(form.separator)
+            out += part
+        return out
+
 
 class RowTemplates:
     """Writes the rows of one export's layout from cached pieces (see the module's doc); each
@@ -224,7 +264,10 @@ class RowTemplates:
         members = form.members
         self.before = _SharedRun(shape.before, form) if shape.before else None
         self.after = _SharedRun(shape.after, form) if shape.after else None
-        self.before_cuts, self.after_cuts = _Cuts(self.before, form), _Cuts(self.after, form)
+        # The page texts' fixed text around a shared run with page columns (never empty, so
+        # the format's text around it is the same whatever it holds).
+        self._head_ends = form.page_head(b"\x00").split(b"\x00")
+        self._mid_ends = form.page_mid(b"\x00").split(b"\x00")
         self._head: Encode = members(shape.head)
         self._tail: Encode = members(shape.tail)
         self._extra: Encode | None = members(shape.extra) if shape.extra else None
@@ -242,6 +285,7 @@ class RowTemplates:
         # Custom variables are all evt_ columns (columns.event_vars).
         self._every_variable = form is JSON and shape.extra == (ALL_EVENT_VARS,)
         self._mids: dict[str, dict[tuple[Any, ...], bytes]] = {}  # time suffix -> key -> mid
+        self._trail = self._trail_of()  # the same for every played session
 
     @classmethod
     def of(cls, runs: Sequence[Run], form: _Format, end: bytes) -> RowTemplates | None:
@@ -290,7 +334,7 @@ class RowTemplates:
         pages, page_texts = session_rows.session.pages, _PageTexts(self, session_rows)
         low = rows.low if rows.low is not None else _NO_LOW
         high = rows.high if rows.high is not None else _NO_HIGH
-        trail, timed = self._trail(), self._variables_timed
+        trail, timed = self._trail, self._variables_timed
         views: dict[str, int] = {}  # each view's start (its first event)
         index, page_lead, page_mid, page_trail, lead = -1, b"", b"", b"", b""
         minute, low_in, high_in, prefix, suffix = 0, 0, 0, b"", ""  # no minute yet
@@ -367,11 +411,39 @@ class RowTemplates:
             return b"," + orjson.dumps(variables)[1:-1] + b"}" + self._end
         return self.form.key_tail(self._extra(variables) if self._extra else None) + self._end
 
-    def _trail(self) -> bytes:
+    def _trail_of(self) -> bytes:
         """The text after the page's shared run that follows the key (fixed ends, no custom
         variables): the last own run's and ``end``."""
         values = own_values(("", ("",) * len(EVENT_LEVEL_COLUMNS[1:]), _NO_VARIABLES))
         return self.form.key_tail(self._extra(values) if self._extra else None) + self._end
+
+    def page_slots(self, session: Values) -> tuple[Slots, Slots]:
+        """The text of a page of ``session`` before its rows' time (``page_head`` and the own
+        run's text before the time) and after their key's cells (``page_mid``), with slots
+        for the page's cells (a layout with fixed ends)."""
+        form = self.form
+        return (
+            [*self._wrapped(self.before, session, form.page_head, self._head_ends), self.lead()],
+            self._wrapped(self.after, session, form.page_mid, self._mid_ends),
+        )
+
+    @staticmethod
+    def _wrapped(
+        run: _SharedRun | None,
+        session: Values,
+        wrap: Callable[[bytes | None], bytes],
+        ends: list[bytes],
+    ) -> Slots:
+        """``wrap`` of a shared run's slotted text for ``session`` (a run without page columns
+        is text: wrapped as it is, empty or not)."""
+        if run is None:
+            return [wrap(None)]
+        slots = run.slotted(session)
+        texts = [piece for piece in slots if isinstance(piece, bytes)]
+        if len(texts) == len(slots):  # no page columns
+            return [wrap(b"".join(texts))]
+        opening, closing = ends
+        return [opening, *slots, closing]
 
     def _mid(
         self, mids: dict[tuple[Any, ...], bytes], key: tuple[Any, ...], suffix: str
@@ -404,73 +476,41 @@ class RowTemplates:
         return pieces
 
 
-# Stand-ins for a page's PAGE_COLUMNS: a session's shared runs written with these, then split
-# where they stand, give the text around a page's columns (_PageTexts).
-_MARKS: dict[str, str] = {name: f"\x00{name}\x00" for name in PAGE_COLUMNS}
-
-
 class _PageTexts:
     """The page texts of one played session's rows: a page's text before its rows' time
     (``page_head`` and the own run's text before the time) and after their key's cells (its
     shared run after the own run).
 
     The session's columns are the same on every page, so the two texts are written once per
-    session with stand-ins for the page's columns (:data:`_MARKS`) and cut where they stand
-    (:class:`_Slotted`); a page puts its columns' cells in the cuts. When a session's value
-    happens to spell a stand-in, the page's shared runs are written per page instead."""
+    session with a slot for each of the page's columns (:meth:`_SharedRun.slotted`); a page
+    puts its columns' cells in the slots."""
 
     def __init__(self, templates: RowTemplates, session_rows: SessionRows) -> None:
-        self._session_rows = session_rows
-        self._form = templates.form
-        self._lead = templates.lead()
-        self._before, self._after = templates.before, templates.after
-        head, mid = self._written(PageValues(session_rows.session_values, _MARKS))
-        self._head = templates.before_cuts.slotted(head)
-        self._mid = templates.after_cuts.slotted(mid)
+        self._page_own_values = session_rows.page_own_values
+        self._cell = templates.form.cell
+        head, mid = templates.page_slots(session_rows.session_values)
+        self._head, self._mid = _Slotted(head), _Slotted(mid)
 
     def __call__(self, page: Page, view_start: int) -> tuple[bytes, bytes]:
-        own = self._session_rows.page_own_values(page, view_start)
-        head, mid = self._head, self._mid
-        if head is None or mid is None:
-            return self._written(PageValues(self._session_rows.session_values, own))
-        cells = tuple(map(self._form.cell, own.values()))
-        return head.filled(cells), mid.filled(cells)
-
-    def _written(self, page: PageValues) -> tuple[bytes, bytes]:
-        before, after, form = self._before, self._after, self._form
-        return (
-            form.page_head(before(page) if before else None) + self._lead,
-            form.page_mid(after(page) if after else None),
-        )
-
-
-class _Cuts:
-    """Where a shared run's text written with :data:`_MARKS` holds the page's columns (the
-    run's stand-ins' cells, found in one regular-expression split)."""
-
-    def __init__(self, run: _SharedRun | None, form: _Format) -> None:
-        cells = [form.cell(mark) for mark in _MARKS.values()]
-        self._columns = {cell: column for column, cell in enumerate(cells)}
-        self._pattern = re.compile(b"(" + b"|".join(map(re.escape, cells)) + b")")
-        names = run.names if run is not None else ()
-        self._expected = [column for column, name in enumerate(_MARKS) if name in names]
-
-    def slotted(self, text: bytes) -> _Slotted | None:
-        """``text`` cut at its stand-ins, or None when they are not the run's page columns,
-        each once (a session's value that spells one)."""
-        pieces = self._pattern.split(text)
-        columns = [self._columns[cell] for cell in pieces[1::2]]
-        if sorted(columns) != self._expected:
-            return None
-        return _Slotted(pieces, [(2 * n + 1, column) for n, column in enumerate(columns)])
+        cells = tuple(map(self._cell, self._page_own_values(page, view_start).values()))
+        return self._head.filled(cells), self._mid.filled(cells)
 
 
 class _Slotted:
-    """A text with slots for a page's cells: ``pieces`` joined, each slot's piece (``slots``:
-    its place and its column's place in ``PAGE_COLUMNS``) filled first."""
+    """A text with slots for a page's cells, its adjacent pieces of text joined: ``pieces``
+    joined, each slot's piece (``slots``: its place and its column's place in
+    ``PAGE_COLUMNS``) filled first."""
 
-    def __init__(self, pieces: list[bytes], slots: list[tuple[int, int]]) -> None:
-        self._pieces, self._slots = pieces, slots
+    def __init__(self, slots: Slots) -> None:
+        pieces = [b""]
+        self._slots: list[tuple[int, int]] = []
+        for piece in slots:
+            if isinstance(piece, int):
+                self._slots.append((len(pieces), piece))
+                pieces += (b"", b"")  # the slot, then the text after it
+            else:
+                pieces[-1] += piece
+        self._pieces = pieces
 
     def filled(self, cells: tuple[bytes, ...]) -> bytes:
         pieces = self._pieces
