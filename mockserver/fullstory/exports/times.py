@@ -11,7 +11,7 @@ regular (a transition inside it, an offset with seconds) is formatted per value.
 
 from __future__ import annotations
 
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta, timezone, tzinfo
 
 from mockserver.core.lru import bounded
 from mockserver.fullstory.exports.columns import format_time
@@ -26,6 +26,7 @@ _UNIX_DAY = date(1970, 1, 1)
 # are dropped past this so an export of any length holds a bounded few.
 _MAX_ENTRIES = 4096
 _IRREGULAR = ("", "")  # a minute formatted per value (an empty prefix cannot be a time's)
+_NOT_FIXED = (0, "?")  # a zone whose offset changes (no suffix is "?")
 # "SS.mmm" of every millisecond of a minute, as UTF-8: the export rows' fast path (templates.py)
 # writes a time as its minute's prefix, this and its offset's suffix (60,000 entries, ~3 MB,
 # made once when exports first load).
@@ -47,6 +48,9 @@ class TimeText:
         self._minutes: dict[int, tuple[str, str]] = {}  # UTC minute -> (prefix, suffix)
         self._hours: dict[int, tuple[int, str] | None] = {}  # UTC hour -> (offset min, suffix)
         self._days: dict[int, str] = {}  # local day number -> "YYYY-MM-DDT"
+        # A fixed-offset zone (a datetime.timezone: UTC, the default, or a "+05:30") has one
+        # offset for every hour, found once rather than at each new hour (each session's start).
+        self._fixed = self._offset_of(0) if isinstance(zone, timezone) else _NOT_FIXED
 
     def __call__(self, ms: int) -> str:
         minute, rest = divmod(ms, 60_000)
@@ -90,6 +94,11 @@ class TimeText:
 
     def _offset(self, hour: int) -> tuple[int, str] | None:
         """The hour's offset in minutes and its suffix, or None if it is not regular."""
+        fixed = self._fixed
+        return self._offset_of(hour) if fixed is _NOT_FIXED else fixed
+
+    def _offset_of(self, hour: int) -> tuple[int, str] | None:
+        """:meth:`_offset` from the zone."""
         start = from_epoch_us(hour * 3_600_000_000)
         first = start.astimezone(self.zone)
         last = (start + _LAST_MILLI).astimezone(self.zone)
