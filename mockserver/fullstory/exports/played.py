@@ -1,7 +1,7 @@
 """An export's own way of generating a session: the world's journey played on a timeline that
-records each event as the export row needs it (:class:`ExportEvent`: time, page, key and custom
-variables), not as an Events-model event with its properties (which the export would only read
-the key back out of).
+records each event as the export row needs it (:class:`ExportEvent`'s fields: time, page, key
+and custom variables), not as an Events-model event with its properties (which the export would
+only read the key back out of).
 
 A generated event's properties are most of the cost of generating it (a target dict, a copy of
 it, a URL shape, a read-only view) and none of them but the key and a custom event's variables
@@ -110,6 +110,13 @@ class ExportEvent(NamedTuple):
     variables: Mapping[str, Any]
 
 
+# An ExportEvent's fields as a plain tuple: what the timeline records, once per exported row.
+# A plain tuple is about a third of the cost to make (a named tuple is a tuple subclass:
+# tuple.__new__ copies the fields into a second, garbage-collected object) and its readers
+# (templates.py, rows.py) unpack it.
+ExportRow = tuple[int, int, EventKey, Mapping[str, Any]]
+
+
 @dataclass(frozen=True, slots=True)
 class PlayedSession:
     """A generated session as an export reads it (``session_rows.SessionRows``)."""
@@ -117,8 +124,13 @@ class PlayedSession:
     ref: SessionRef
     device: Device
     pages: tuple[Page, ...]
-    events: tuple[ExportEvent, ...]
+    rows: tuple[ExportRow, ...]  # its events, in time order
     initial_referrer: str | None
+
+    @property
+    def events(self) -> tuple[ExportEvent, ...]:
+        """The events by their fields' names (made anew: for readers off the rows' fast path)."""
+        return tuple(_new_row(ExportEvent, row) for row in self.rows)
 
     @property
     def user(self) -> User:
@@ -250,13 +262,13 @@ class ExportTables:
 
 
 class ExportTimeline(Timeline):
-    """Records :class:`ExportEvent` rows in ``rows`` (``events`` stays empty). Each override
+    """Records each event's :data:`ExportRow` in ``rows`` (``events`` stays empty). Each override
     keeps its base method's draws, in order; none builds an event's properties but where the
     key depends on more than its arguments (a flavoured click, an ``act``)."""
 
     def __init__(self, tables: ExportTables, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rows: list[ExportEvent] = []
+        self.rows: list[ExportRow] = []
         self._tables = tables
         # randint(1, ambient_half) and randint(0, ambient_half) of every page load
         self._requests_bits = _bits(self.ambient_half)
@@ -268,10 +280,7 @@ class ExportTimeline(Timeline):
         if rows:  # not the session start
             step = int((low + span * self.rng.random()) * 1000)
             self._elapsed_ms += step if step > 0 else 1
-        # tuple.__new__ with every field, in order: ExportEvent(...) without its generated
-        # Python-level __new__ (once per event; the world's Timeline does the same for Event).
-        at = self._start_us + self._elapsed_ms * 1000
-        rows.append(_new_row(ExportEvent, (at, self._page, key, variables)))
+        rows.append((self._start_us + self._elapsed_ms * 1000, self._page, key, variables))
 
     def _record(
         self,
@@ -339,9 +348,7 @@ class ExportTimeline(Timeline):
         started = self._start + timedelta(0, 0, elapsed * 1000)
         pages.append(_new_row(Page, (view_id, url, title, tab, started)))
         page = self._page = len(pages) - 1
-        rows.append(
-            _new_row(ExportEvent, (self._start_us + elapsed * 1000, page, key, NO_VARIABLES))
-        )
+        rows.append((self._start_us + elapsed * 1000, page, key, NO_VARIABLES))
         if not self._identified and self.visitor.user is not None:
             self._identify(self.visitor.user)
         if not same_view:
@@ -355,16 +362,16 @@ class ExportTimeline(Timeline):
         """Timeline._page_load's draws and events, the clock and constants in locals."""
         rng = self.rng
         random, getrandbits = rng.random, rng.getrandbits
-        append, new, event = self.rows.append, _new_row, ExportEvent
+        append = self.rows.append
         page, start_us, elapsed, none = self._page, self._start_us, self._elapsed_ms, NO_VARIABLES
         load_ms = int(min(tl.LOAD_MAX_MS, math.exp(rng.gauss(tl.LOG_LOAD_MEDIAN, tl.LOAD_SIGMA))))
         low = load_ms / 1000
         step = int((low + (load_ms / 1000 + 0.05 - low) * random()) * 1000)
         elapsed += step if step > 0 else 1
-        append(new(event, (start_us + elapsed * 1000, page, _LOAD_KEY, none)))
+        append((start_us + elapsed * 1000, page, _LOAD_KEY, none))
         step = int((_PP_LOW + _PP_SPAN * random()) * 1000)
         elapsed += step if step > 0 else 1
-        append(new(event, (start_us + elapsed * 1000, page, _PAGE_PROPERTIES_KEY, none)))
+        append((start_us + elapsed * 1000, page, _PAGE_PROPERTIES_KEY, none))
         half = self.ambient_half
         bits = self._requests_bits
         count = getrandbits(bits)  # randint(1, half)
@@ -383,13 +390,13 @@ class ExportTimeline(Timeline):
             random()  # its duration
             step = int((low + span * random()) * 1000)
             elapsed += step if step > 0 else 1
-            append(new(event, (start_us + elapsed * 1000, page, key, none)))
+            append((start_us + elapsed * 1000, page, key, none))
         if random() < tl.CONSOLE_NOISE_CHANCE:
             while getrandbits(_CONSOLE_BITS) >= _CONSOLE_CHOICES:  # choice(CONSOLE_NOISE)
                 pass
             step = int((_CONSOLE_LOW + _CONSOLE_SPAN * random()) * 1000)
             elapsed += step if step > 0 else 1
-            append(new(event, (start_us + elapsed * 1000, page, _CONSOLE_KEY, none)))
+            append((start_us + elapsed * 1000, page, _CONSOLE_KEY, none))
         bits = self._seen_bits
         count = getrandbits(bits)  # randint(0, half)
         while count > half:
@@ -408,7 +415,7 @@ class ExportTimeline(Timeline):
             random()  # its visible duration
             step = int((low + span * random()) * 1000)
             elapsed += step if step > 0 else 1
-            append(new(event, (start_us + elapsed * 1000, page, keys[element], none)))
+            append((start_us + elapsed * 1000, page, keys[element], none))
         self._elapsed_ms = elapsed
 
     # -- events ------------------------------------------------------------------------------
@@ -521,13 +528,11 @@ class ExportTimeline(Timeline):
             random()  # the card's visible duration
             step = int((_CARD_SEEN_LOW + _CARD_SEEN_SPAN * random()) * 1000)
             elapsed += step if step > 0 else 1
-            row = (start_us + elapsed * 1000, page, card_seen, NO_VARIABLES)
-            append(_new_row(ExportEvent, row))
+            append((start_us + elapsed * 1000, page, card_seen, NO_VARIABLES))
             getrandbits(tl.CURSOR_BITS)  # the request's cursor
             while getrandbits(_CURSOR_MS_BITS) >= _CURSOR_MS_WIDTH:  # its duration
                 pass
             step = int((_CURSOR_LOW + _CURSOR_SPAN * random()) * 1000)
             elapsed += step if step > 0 else 1
-            row = (start_us + elapsed * 1000, page, _REQUEST_KEY, NO_VARIABLES)
-            append(_new_row(ExportEvent, row))
+            append((start_us + elapsed * 1000, page, _REQUEST_KEY, NO_VARIABLES))
         self._elapsed_ms = elapsed

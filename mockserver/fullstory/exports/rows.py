@@ -18,7 +18,7 @@ from typing import Any
 
 from mockserver.fullstory.exports.columns import individual_row
 from mockserver.fullstory.exports.layout import EventCells
-from mockserver.fullstory.exports.played import ExportEvent, played_session
+from mockserver.fullstory.exports.played import ExportRow, played_session
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
 from mockserver.fullstory.exports.session_rows import SessionRows
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
@@ -51,7 +51,7 @@ class PlayedRows:
     ``[low, high)`` (epoch milliseconds) are rows, as :meth:`rows` gives them one by one."""
 
     session_rows: SessionRows
-    events: Sequence[ExportEvent]
+    events: Sequence[ExportRow]
     time_text: TimeText
     low: int | None
     high: int | None
@@ -59,10 +59,10 @@ class PlayedRows:
     def rows(self) -> Iterator[Row]:
         page_values, time_text = self.session_rows.page_values, self.time_text
         low, high = self.low, self.high
-        for event in self.events:
-            at = event.time_us // 1000  # epoch_ms, inlined: once per row
+        for time_us, page_index, key, variables in self.events:
+            at = time_us // 1000  # epoch_ms, inlined: once per row
             if (low is None or at >= low) and (high is None or at < high):
-                yield page_values(event.page_index), (time_text(at), event.key, event.variables)
+                yield page_values(page_index), (time_text(at), key, variables)
 
 
 # What export_rows yields: a row, or a played session's rows.
@@ -143,7 +143,7 @@ def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
             played = played_session(world, ref, number) if every_event else None
             if played is not None:
                 session_rows = SessionRows(played, first_start, zone, time_text)
-                yield PlayedRows(session_rows, played.events, time_text, start, end)
+                yield PlayedRows(session_rows, played.rows, time_text, start, end)
                 continue
             scanned = scan.session(user, ref)
             if scanned is None:
