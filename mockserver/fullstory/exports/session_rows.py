@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
-from mockserver.fullstory.exports.columns import event_vars, json_scalar, user_vars
+from mockserver.fullstory.exports.columns import PAGE_COLUMNS, event_vars, json_scalar, user_vars
 from mockserver.fullstory.exports.layout import EventCells, PageValues, own_values
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.ids import SessionId
@@ -109,13 +109,14 @@ class SessionRows:
         return values
 
     def page_own_values(self, page: Page, view_start: int) -> Values:
-        """A page's ``PAGE_COLUMNS``, in that order (templates.py fills a page's cells so);
-        ``view_start``: its view's first event (epoch ms)."""
-        return {
-            "PageId": page.view_id,
-            "PageStart": self.time_text(view_start),
-            "PageUrl": page.url,
-        }
+        """A page's ``PAGE_COLUMNS`` (:meth:`page_cells` by name); ``view_start``: its view's
+        first event (epoch ms)."""
+        return dict(zip(PAGE_COLUMNS, self.page_cells(page, view_start), strict=True))
+
+    def page_cells(self, page: Page, view_start: int) -> tuple[str, str, str]:
+        """A page's ``PAGE_COLUMNS`` values, in that order (templates.py fills a page's cells
+        from them, once per page of every played session)."""
+        return page.view_id, self.time_text(view_start), page.url
 
     def view_starts(self) -> dict[str, int]:
         """Each view's start in epoch milliseconds."""

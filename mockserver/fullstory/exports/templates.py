@@ -486,13 +486,13 @@ class _PageTexts:
     puts its columns' cells in the slots."""
 
     def __init__(self, templates: RowTemplates, session_rows: SessionRows) -> None:
-        self._page_own_values = session_rows.page_own_values
+        self._page_cells = session_rows.page_cells
         self._cell = templates.form.cell
         head, mid = templates.page_slots(session_rows.session_values)
         self._head, self._mid = _Slotted(head), _Slotted(mid)
 
     def __call__(self, page: Page, view_start: int) -> tuple[bytes, bytes]:
-        cells = tuple(map(self._cell, self._page_own_values(page, view_start).values()))
+        cells = tuple(map(self._cell, self._page_cells(page, view_start)))
         return self._head.filled(cells), self._mid.filled(cells)
 
 
