@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Generic, TypeVar
 
 from isal import isal_zlib
@@ -79,7 +78,8 @@ def _framed(frame: _Frame, write: Writer) -> Iterator[bytes]:
     separator can become its ``end``."""
     out, counted, size, cut = [frame.head], 1, 0, False
     for _ in write(out, frame.separator):
-        size += sum(map(len, islice(out, counted, None)))
+        # A slice's items (a copy of their references) are read faster than islice's.
+        size += sum(map(len, out[counted:]))
         counted = len(out)
         if size >= CHUNK_BYTES and counted > 1:
             last = out.pop()
