@@ -166,9 +166,10 @@ CSV = _Format(
 )
 
 
-# A shared run's text for the pages of one session: text, and in between the places (in
-# ``PAGE_COLUMNS``) of the page's cells that go there.
-Slots = list[bytes | int]
+# A shared run's text for the pages of one session, cut at the page's cells: the texts around
+# them, and each cell's column (its place in ``PAGE_COLUMNS``): ``texts[n]``, the cell of
+# ``columns[n]``, ``texts[n + 1]``...
+Cut = tuple[list[bytes], list[int]]
 # Stand-ins for a page's PAGE_COLUMNS: a run's page columns written with these, then split where
 # they stand, give the text around a page's cells (_SharedRun).
 _MARKS: dict[str, str] = {name: f"\x00{name}\x00" for name in PAGE_COLUMNS}
@@ -177,7 +178,7 @@ _MARKS: dict[str, str] = {name: f"\x00{name}\x00" for name in PAGE_COLUMNS}
 class _SharedRun:
     """A shared run's text for a page. Of a page's shared columns only ``PAGE_COLUMNS`` change
     within a session, so the session's columns are written once per session (:meth:`use`,
-    :meth:`slotted`) and the page's own per page (:meth:`text`, or cells put in the slots)."""
+    :meth:`cut`) and the page's own per page (:meth:`text`, or cells put in the cuts)."""
 
     def __init__(self, names: Sequence[str], form: _Format) -> None:
         self.names = tuple(names)
@@ -196,17 +197,16 @@ class _SharedRun:
         # What a group of page columns writes around its cells is the same on every page of
         # every session: written once with the stand-ins and cut where they stand (no session
         # value is in that text, so none can be taken for a stand-in).
+        # Each group: the text before its first cell, then each cell's column and the text
+        # after it (nothing for a group of session columns).
         cells = {form.cell(mark): column for column, mark in enumerate(_MARKS.values())}
         pattern = re.compile(b"(" + b"|".join(map(re.escape, cells)) + b")")
-        self._page_slots: list[Slots] = [
-            [
-                cells[piece] if n % 2 else piece
-                for n, piece in enumerate(pattern.split(encode(_MARKS)))
-            ]
-            if per_page
-            else []
-            for per_page, encode in self._groups
-        ]
+        self._page_cuts: list[tuple[bytes, list[tuple[int, bytes]]]] = []
+        for per_page, encode in self._groups:
+            pieces = pattern.split(encode(_MARKS)) if per_page else [b""]
+            marks, texts = pieces[1::2], pieces[2::2]
+            after = [(cells[mark], text) for mark, text in zip(marks, texts, strict=True)]
+            self._page_cuts.append((pieces[0], after))
         self._session: Values | None = None
         self._session_parts: list[bytes | None] = []
 
@@ -234,23 +234,27 @@ class _SharedRun:
         form = self._form
         return form.separator.join([part for part in parts if part] if form.skip_empty else parts)
 
-    def slotted(self, session: Values) -> Slots:
-        """The run's text for the pages of ``session`` (its shared columns), a slot for each
-        page column: :meth:`text` with the page's cells put in the slots."""
+    def cut(self, session: Values) -> Cut:
+        """The run's text for the pages of ``session`` (its shared columns written), cut at
+        each page column's cell: :meth:`text` is its texts with the page's cells between."""
         form = self._form
-        out: Slots = []
-        for (per_page, encode), page_slots in zip(self._groups, self._page_slots, strict=True):
+        texts, columns = [b""], []
+        started = False
+        for (per_page, encode), (first, cells) in zip(self._groups, self._page_cuts, strict=True):
             if per_page:
-                part = page_slots  # never empty: JSON writes the column's name
+                text = first  # never an empty group: JSON writes the column's name
             else:
                 text = encode(session)
                 if form.skip_empty and not text:
                     continue
-                part = [text]
-            if out:
-                out.append(form.separator)
-            out += part
-        return out
+            if started:
+                texts[-1] += form.separator
+            started = True
+            texts[-1] += text
+            for column, after in cells:
+                columns.append(column)
+                texts.append(after)
+        return texts, columns
 
 
 class RowTemplates:
@@ -417,15 +421,14 @@ class RowTemplates:
         values = own_values(("", ("",) * len(EVENT_LEVEL_COLUMNS[1:]), _NO_VARIABLES))
         return self.form.key_tail(self._extra(values) if self._extra else None) + self._end
 
-    def page_slots(self, session: Values) -> tuple[Slots, Slots]:
+    def page_cuts(self, session: Values) -> tuple[Cut, Cut]:
         """The text of a page of ``session`` before its rows' time (``page_head`` and the own
-        run's text before the time) and after their key's cells (``page_mid``), with slots
-        for the page's cells (a layout with fixed ends)."""
+        run's text before the time) and after their key's cells (``page_mid``), cut at the
+        page's cells (a layout with fixed ends)."""
         form = self.form
-        return (
-            [*self._wrapped(self.before, session, form.page_head, self._head_ends), self.lead()],
-            self._wrapped(self.after, session, form.page_mid, self._mid_ends),
-        )
+        head = self._wrapped(self.before, session, form.page_head, self._head_ends)
+        head[0][-1] += self.lead()
+        return head, self._wrapped(self.after, session, form.page_mid, self._mid_ends)
 
     @staticmethod
     def _wrapped(
@@ -433,17 +436,18 @@ class RowTemplates:
         session: Values,
         wrap: Callable[[bytes | None], bytes],
         ends: list[bytes],
-    ) -> Slots:
-        """``wrap`` of a shared run's slotted text for ``session`` (a run without page columns
-        is text: wrapped as it is, empty or not)."""
+    ) -> Cut:
+        """``wrap`` of a shared run's cut text for ``session`` (a run without page columns is
+        one text: wrapped as it is, empty or not)."""
         if run is None:
-            return [wrap(None)]
-        slots = run.slotted(session)
-        texts = [piece for piece in slots if isinstance(piece, bytes)]
-        if len(texts) == len(slots):  # no page columns
-            return [wrap(b"".join(texts))]
+            return [wrap(None)], []
+        texts, columns = run.cut(session)
+        if not columns:
+            return [wrap(texts[0])], columns
         opening, closing = ends
-        return [opening, *slots, closing]
+        texts[0] = opening + texts[0]
+        texts[-1] += closing
+        return texts, columns
 
     def _mid(
         self, mids: dict[tuple[Any, ...], bytes], key: tuple[Any, ...], suffix: str
@@ -482,14 +486,14 @@ class _PageTexts:
     shared run after the own run).
 
     The session's columns are the same on every page, so the two texts are written once per
-    session with a slot for each of the page's columns (:meth:`_SharedRun.slotted`); a page
-    puts its columns' cells in the slots."""
+    session, cut at each of the page's columns (:meth:`_SharedRun.cut`); a page puts its
+    columns' cells in the cuts."""
 
     def __init__(self, templates: RowTemplates, session_rows: SessionRows) -> None:
         self._page_cells = session_rows.page_cells
         self._cell = templates.form.cell
-        head, mid = templates.page_slots(session_rows.session_values)
-        self._head, self._mid = _Slotted(head), _Slotted(mid)
+        head, mid = templates.page_cuts(session_rows.session_values)
+        self._head, self._mid = _Slotted(*head), _Slotted(*mid)
 
     def __call__(self, page: Page, view_start: int) -> tuple[bytes, bytes]:
         cells = tuple(map(self._cell, self._page_cells(page, view_start)))
@@ -497,20 +501,15 @@ class _PageTexts:
 
 
 class _Slotted:
-    """A text with slots for a page's cells, its adjacent pieces of text joined: ``pieces``
-    joined, each slot's piece (``slots``: its place and its column's place in
-    ``PAGE_COLUMNS``) filled first."""
+    """A cut text (:data:`Cut`) with a slot for each of a page's cells: ``pieces`` joined,
+    each slot's piece (``slots``: its place and its column's place in ``PAGE_COLUMNS``)
+    filled first."""
 
-    def __init__(self, slots: Slots) -> None:
-        pieces = [b""]
-        self._slots: list[tuple[int, int]] = []
-        for piece in slots:
-            if isinstance(piece, int):
-                self._slots.append((len(pieces), piece))
-                pieces += (b"", b"")  # the slot, then the text after it
-            else:
-                pieces[-1] += piece
+    def __init__(self, texts: list[bytes], columns: list[int]) -> None:
+        pieces = [b""] * (2 * len(texts) - 1)
+        pieces[::2] = texts
         self._pieces = pieces
+        self._slots = [(2 * n + 1, column) for n, column in enumerate(columns)]
 
     def filled(self, cells: tuple[bytes, ...]) -> bytes:
         pieces = self._pieces
