@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from mockserver.core.rng import FeistelPermutation, derive_seed
+from mockserver.core.rng import FeistelPermutation, SeedFamily, derive_seed
 
 INT64_MAX = 2**63 - 1
 # 62-bit permutations: every id is positive and below 2**63, so it is a valid int64.
@@ -92,10 +92,9 @@ class IdCodec:
     entity and compare ids, so a decoder may be permissive without ever giving a wrong answer.
     """
 
-    __slots__ = ("_device", "_email", "_seed", "_session", "_session_uid", "_user_uid")
+    __slots__ = ("_device", "_email", "_filler", "_session", "_session_uid", "_user_uid")
 
     def __init__(self, seed: int) -> None:
-        self._seed = seed
         self._device = FeistelPermutation(derive_seed(seed, "ids", "device"), ID_HALF_BITS)
         self._session = FeistelPermutation(derive_seed(seed, "ids", "session"), ID_HALF_BITS)
         self._session_uid = FeistelPermutation(
@@ -103,6 +102,8 @@ class IdCodec:
         )
         self._user_uid = FeistelPermutation(derive_seed(seed, "ids", "user-uid"), ID_HALF_BITS)
         self._email = FeistelPermutation(derive_seed(seed, "ids", "email"), EMAIL_HALF_BITS)
+        # derive_seed(seed, "ids", "session-uid-filler", value), its prefix hashed once.
+        self._filler = SeedFamily(seed, "ids", "session-uid-filler")
 
     # -- users -------------------------------------------------------------------------------
 
@@ -153,9 +154,11 @@ class IdCodec:
         The other 60 free bits are a keyed hash of that value, so the UUID looks random.
         """
         value = self._session_uid.forward(_pack(index, number))
-        filler = derive_seed(self._seed, "ids", "session-uid-filler", value) >> 4  # 60 bits
+        filler = self._filler.member(value) >> 4  # 60 bits
         bits = (filler >> 12) << 80 | 0x4 << 76 | (filler & 0xFFF) << 64 | 0b10 << 62 | value
-        return str(uuid.UUID(int=bits))
+        # str(uuid.UUID(int=bits)), without building the UUID (one per session of a scan).
+        hexed = f"{bits:032x}"
+        return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
     def decode_session_uid(self, session_uid: str) -> tuple[int, int] | None:
         if not _UUID.fullmatch(session_uid):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mockserver.core.rng import FeistelPermutation, derive_seed
 from mockserver.fullstory.ids import (
+    ID_HALF_BITS,
     INT64_MAX,
     MAX_SESSIONS_PER_USER,
     IdCodec,
@@ -88,6 +92,18 @@ def test_session_uid_is_a_version4_uuid(seed: int, index: int, number: int) -> N
     uid = IdCodec(seed).session_uid(index, number)
     assert uid[14] == "4"
     assert uid[19] in "89ab"
+
+
+@settings(max_examples=50, deadline=None)
+@given(seed=SEEDS, index=INDEXES, number=NUMBERS)
+def test_session_uid_is_the_documented_construction(seed: int, index: int, number: int) -> None:
+    # As first written (a UUID object and a fresh derive_seed per uid): the shortcuts must
+    # give the same text, or every generated session's uid changes.
+    permutation = FeistelPermutation(derive_seed(seed, "ids", "session-uid"), ID_HALF_BITS)
+    value = permutation.forward(index * MAX_SESSIONS_PER_USER + number)
+    filler = derive_seed(seed, "ids", "session-uid-filler", value) >> 4
+    bits = (filler >> 12) << 80 | 0x4 << 76 | (filler & 0xFFF) << 64 | 0b10 << 62 | value
+    assert IdCodec(seed).session_uid(index, number) == str(uuid.UUID(int=bits))
 
 
 def test_codecs_depend_on_the_seed() -> None:

@@ -13,10 +13,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from itertools import accumulate
 from typing import Generic, TypeVar, cast
 
 from mockserver.core.lru import LruCache
-from mockserver.core.rng import SeedFamily, derive_rng, derive_seed
+from mockserver.core.rng import SeedFamily, derive_seed
 from mockserver.fullstory.ids import (
     IdCodec,
     InvalidSessionId,
@@ -58,6 +59,10 @@ SESSION_CACHE_EVENTS = 60_000
 USER_CACHE_SIZE = 4096
 DEVICE_CACHE_SIZE = 256  # a scan asks for one user's device per session, user after user
 _PLANS: tuple[tuple[str, int], ...] = (("free", 55), ("plus", 30), ("premium", 15))
+# rng.choices(names, weights=...) sums the weights on every call; given their sums it makes the
+# same draw (as for every weighted table drawn per user or session).
+_PLAN_NAMES = tuple(name for name, _ in _PLANS)
+_PLAN_CUM_WEIGHTS = tuple(accumulate(weight for _, weight in _PLANS))
 _TIERS: tuple[str, ...] = ("bronze", "silver", "gold", "platinum")
 
 
@@ -154,6 +159,11 @@ class World:
         # number) of every session, their common prefixes hashed once.
         self._session_seeds = SeedFamily(config.seed, "session")
         self._view_seeds = SeedFamily(config.seed, "views")
+        # derive_seed(seed, label, index) of every user, for each label a user's draws use.
+        self._user_seeds = SeedFamily(config.seed, "user")
+        self._user_attribute_seeds = SeedFamily(config.seed, "user-attributes")
+        self._timeline_seeds = SeedFamily(config.seed, "session-timeline")
+        self._device_seeds = SeedFamily(config.seed, "device")
 
     def derived(self, make: Callable[[World], D]) -> D:
         """``make(self)``, made once per world: constants a reader derives from the world's
@@ -202,13 +212,8 @@ class World:
         return user if matches(user) else None
 
     def _make_user(self, index: int) -> User:
-        seed = self.config.seed
-        with self.faker.locked() as fake:
-            fake.seed_instance(derive_seed(seed, "user", index))
-            first = fake.first_name()
-            last = fake.last_name()
-            domain = fake.free_email_domain()
-        rng = derive_rng(seed, "user-attributes", index)
+        first, last, domain = self.faker.persons().draw(self._user_seeds.member(index))
+        rng = random.Random(self._user_attribute_seeds.member(index))
         token = self._codec.email_token(index)
         first_s, last_s = slugify(first).replace("-", ""), slugify(last).replace("-", "")
         local = rng.choice(
@@ -219,7 +224,7 @@ class World:
                 f"{first_s}_{last_s}{token}",
             )
         )
-        plan = rng.choices([p for p, _ in _PLANS], weights=[w for _, w in _PLANS])[0]
+        plan = rng.choices(_PLAN_NAMES, cum_weights=_PLAN_CUM_WEIGHTS)[0]
         signup = self.config.epoch - HISTORY - timedelta(days=rng.randint(0, 3 * 365))
         properties = {
             "plan": plan,
@@ -323,7 +328,7 @@ class World:
         return self._starts.get_or_create(index, lambda: self._draw_session_starts(index))
 
     def _draw_session_starts(self, index: int) -> tuple[datetime, ...]:
-        rng = derive_rng(self.config.seed, "session-timeline", index)
+        rng = random.Random(self._timeline_seeds.member(index))
         return draw_session_starts(rng, self.config.epoch - HISTORY, HISTORY)
 
     def _ref(self, user: User, number: int, created: datetime) -> SessionRef:
@@ -345,7 +350,7 @@ class World:
         return self._devices.get_or_create(index, lambda: self._make_device(index))
 
     def _make_device(self, index: int) -> Device:
-        rng = derive_rng(self.config.seed, "device", index)
+        rng = random.Random(self._device_seeds.member(index))
         return device_from_profile(pick_device_profile(rng), rng)
 
     def _make_session(self, index: int, number: int, created: datetime) -> Session:

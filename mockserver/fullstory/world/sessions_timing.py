@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from mockserver.fullstory.ids import MAX_SESSIONS_PER_USER
 
@@ -21,6 +22,12 @@ REGULAR_MIN = 21
 HOURLY_WEIGHTS: tuple[int, ...] = (
     9, 8, 7, 5, 3, 2, 1, 1, 1, 1, 2, 3, 4, 5, 6, 6, 6, 6, 6, 6, 7, 7, 8, 9,
 )  # fmt: skip
+# The weights' running sums: rng.choices makes the same draw with them as with the weights
+# (it sums them itself otherwise, on every session of every user).
+_OCCASIONAL_COUNTS = range(len(_OCCASIONAL_WEIGHTS))
+_OCCASIONAL_CUM_WEIGHTS = tuple(accumulate(_OCCASIONAL_WEIGHTS))
+_HOURS = range(24)
+_HOURLY_CUM_WEIGHTS = tuple(accumulate(HOURLY_WEIGHTS))
 # A session never starts within this long of its slot's end, so sessions never overlap.
 _SLOT_MARGIN = timedelta(hours=3)
 
@@ -28,7 +35,7 @@ _SLOT_MARGIN = timedelta(hours=3)
 def draw_session_count(rng: random.Random) -> int:
     if rng.random() < REGULAR_SHARE:
         return rng.randint(REGULAR_MIN, MAX_SESSIONS_PER_USER)
-    return rng.choices(range(len(_OCCASIONAL_WEIGHTS)), weights=_OCCASIONAL_WEIGHTS)[0]
+    return rng.choices(_OCCASIONAL_COUNTS, cum_weights=_OCCASIONAL_CUM_WEIGHTS)[0]
 
 
 def draw_session_starts(
@@ -50,7 +57,7 @@ def draw_session_starts(
         low = origin + slot * n
         high = low + slot - _SLOT_MARGIN
         day = (low + (high - low) * rng.random()).replace(hour=0, minute=0, second=0, microsecond=0)
-        hour = rng.choices(range(24), weights=HOURLY_WEIGHTS)[0]
+        hour = rng.choices(_HOURS, cum_weights=_HOURLY_CUM_WEIGHTS)[0]
         at = day + timedelta(hours=hour, milliseconds=rng.randrange(3_600_000))
         if not low <= at <= high:
             at = low + timedelta(
