@@ -20,7 +20,7 @@ from mockserver.fullstory.exports.columns import individual_row
 from mockserver.fullstory.exports.layout import EventCells
 from mockserver.fullstory.exports.played import ExportRow, played_session
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
-from mockserver.fullstory.exports.session_rows import SessionRows
+from mockserver.fullstory.exports.session_rows import SessionRows, user_cells
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.segments.membership import (
     ScannedSession,
@@ -139,10 +139,11 @@ def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
         if not is_member(scan, user, rule, request.segment_time_range):
             continue
         first_start = world.sessions_of(user)[-1].created
+        cells = user_cells(user, first_start, time_text)  # the same in each of their sessions
         for number, ref in _numbered_candidates(world, user, window):
             played = played_session(world, ref, number) if every_event else None
             if played is not None:
-                session_rows = SessionRows(played, first_start, zone, time_text)
+                session_rows = SessionRows(played, first_start, zone, time_text, cells)
                 yield PlayedRows(session_rows, played.rows, time_text, start, end)
                 continue
             scanned = scan.session(user, ref)
@@ -151,7 +152,7 @@ def _event_rows(world: World, rule: Rule, request: ExportRequest) -> Iterator[Ro
             chosen = _chosen(scanned, rule, request.scope)
             if not chosen:
                 continue
-            rows = SessionRows(scanned.session, first_start, zone, time_text)
+            rows = SessionRows(scanned.session, first_start, zone, time_text, cells)
             page_values, event_cells = rows.page_values, rows.event_cells
             for event in chosen:
                 at = event.time_us // 1000  # epoch_ms, inlined: once per row

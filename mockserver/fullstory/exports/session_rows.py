@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from mockserver.fullstory.exports.columns import PAGE_COLUMNS, event_vars, json_scalar, user_vars
 from mockserver.fullstory.exports.layout import EventCells, PageValues, own_values
@@ -62,23 +62,45 @@ class RowSession(Protocol):
     def session_id(self) -> SessionId: ...
 
 
+class UserCells(NamedTuple):
+    """A user's columns that are the same in each of their sessions' rows and cost the most
+    to write (the time's text, a dict of custom variables): an export makes them once per user
+    (:func:`user_cells`), not once per session."""
+
+    created: str  # UserCreated
+    variables: Values  # user_* (read, never written)
+
+
+def user_cells(user: User, user_created: datetime, time_text: TimeText) -> UserCells:
+    """``user``'s :class:`UserCells`; ``user_created``: when the user was first seen."""
+    return UserCells(time_text(epoch_ms(epoch_us(user_created))), user_vars(user))
+
+
 class SessionRows:
     """The row parts of one session's events in one time zone; ``time_text`` formats instants
     in that zone (one per export: it caches per minute)."""
 
     def __init__(
-        self, session: RowSession, user_created: datetime, zone: tzinfo, time_text: TimeText
+        self,
+        session: RowSession,
+        user_created: datetime,
+        zone: tzinfo,
+        time_text: TimeText,
+        cells: UserCells | None = None,
     ) -> None:
+        """``cells``: the session's user's, when the caller has them (else made here)."""
         self.session = session
         self.zone = zone
         self.time_text = time_text
         user, device = session.user, session.device
         location = user.location
+        if cells is None:
+            cells = user_cells(user, user_created, time_text)
         self.session_values: Values = {
             "IndvId": user.device_id,
             "UserId": session.session_id.user_part,
             "SessionId": session.session_id.session_part,
-            "UserCreated": time_text(epoch_ms(epoch_us(user_created))),
+            "UserCreated": cells.created,
             "UserAppKey": user.uid,
             "UserDisplayName": user.display_name,
             "UserEmail": user.email,
@@ -93,7 +115,7 @@ class SessionRows:
             "PageCountry": location.country,
             "PageRegion": location.region,
             "PageCity": location.city,
-            **user_vars(user),
+            **cells.variables,
         }
         self._pages: dict[int, Values] = {}
         self._view_starts: dict[str, int] | None = None

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from mockserver.fullstory.events_model import session_events
 from mockserver.fullstory.exports.columns import EVENT_LEVEL_COLUMNS, format_time, user_vars
-from mockserver.fullstory.exports.session_rows import SessionRows
+from mockserver.fullstory.exports.session_rows import SessionRows, user_cells
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
 from mockserver.fullstory.segments.event_kinds import click_flavour
 from mockserver.fullstory.segments.membership import all_users
@@ -146,6 +146,21 @@ def test_the_page_part_is_one_object_per_page() -> None:
     rows = SessionRows(session, ref.created, UTC, TimeText(UTC))
     first = session.events[0].page_index
     assert rows.page_values(first) is rows.page_values(first)
+
+
+def test_a_users_cells_made_once_give_each_session_the_same_columns() -> None:
+    # An export makes a user's cells once for all their sessions (rows.py).
+    user = users()[-1]
+    first = world().sessions_of(user)[-1].created
+    for zone in ZONES:
+        text = TimeText(zone)
+        cells = user_cells(user, first, text)
+        for ref in world().sessions_of(user):
+            session = world().session(ref.session_id)
+            assert session is not None
+            given_cells = SessionRows(session, first, zone, text, cells).session_values
+            made_here = SessionRows(session, first, zone, text).session_values
+            assert list(given_cells.items()) == list(made_here.items())
 
 
 def test_an_event_part_starts_with_the_event_columns_in_file_order() -> None:
