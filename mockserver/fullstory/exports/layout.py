@@ -155,7 +155,8 @@ def _json_picker(names: Sequence[str]) -> Callable[[Values], dict[str, Any]]:
             if prefix is None:
                 out.setdefault(name, values.get(name))
             else:
-                out.update((k, v) for k, v in values.items() if k.startswith(prefix))
+                # A comprehension's dict, not a generator of pairs: once per session and layout.
+                out.update({k: v for k, v in values.items() if k.startswith(prefix)})
         return out
 
     return pick
