@@ -155,7 +155,8 @@ def _json_picker(names: Sequence[str]) -> Callable[[Values], dict[str, Any]]:
             if prefix is None:
                 out.setdefault(name, values.get(name))
             else:
-                # A comprehension's dict, not a generator of pairs: once per session and layout.
+                # A comprehension's dict, not a generator of pairs: a session's columns once per
+                # session, a custom event's evt_* columns once per row.
                 out.update({k: v for k, v in values.items() if k.startswith(prefix)})
         return out
 

@@ -114,7 +114,7 @@ class ExportEvent(NamedTuple):
 # A plain tuple is about a third of the cost to make (a named tuple is a tuple subclass:
 # tuple.__new__ copies the fields into a second, garbage-collected object) and its readers
 # (templates.py, rows.py) unpack it.
-ExportRow = tuple[int, int, EventKey, Mapping[str, Any]]
+PlayedEvent = tuple[int, int, EventKey, Mapping[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ class PlayedSession:
     ref: SessionRef
     device: Device
     pages: tuple[Page, ...]
-    rows: tuple[ExportRow, ...]  # its events, in time order
+    rows: tuple[PlayedEvent, ...]  # its events, in time order
     initial_referrer: str | None
 
     @property
@@ -262,13 +262,13 @@ class ExportTables:
 
 
 class ExportTimeline(Timeline):
-    """Records each event's :data:`ExportRow` in ``rows`` (``events`` stays empty). Each override
+    """Records each event's :data:`PlayedEvent` in ``rows`` (``events`` stays empty). Each override
     keeps its base method's draws, in order; none builds an event's properties but where the
     key depends on more than its arguments (a flavoured click, an ``act``)."""
 
     def __init__(self, tables: ExportTables, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rows: list[ExportRow] = []
+        self.rows: list[PlayedEvent] = []
         self._tables = tables
         # randint(1, ambient_half) and randint(0, ambient_half) of every page load
         self._requests_bits = _bits(self.ambient_half)

@@ -18,7 +18,7 @@ from typing import Any
 
 from mockserver.fullstory.exports.columns import individual_row
 from mockserver.fullstory.exports.layout import EventCells
-from mockserver.fullstory.exports.played import ExportRow, played_session
+from mockserver.fullstory.exports.played import PlayedEvent, played_session
 from mockserver.fullstory.exports.request import ExportRequest, ExportType, Scope
 from mockserver.fullstory.exports.session_rows import SessionRows, user_cells
 from mockserver.fullstory.exports.times import TimeText, epoch_ms
@@ -51,7 +51,7 @@ class PlayedRows:
     ``[low, high)`` (epoch milliseconds) are rows, as :meth:`rows` gives them one by one."""
 
     session_rows: SessionRows
-    events: Sequence[ExportRow]
+    events: Sequence[PlayedEvent]
     time_text: TimeText
     low: int | None
     high: int | None

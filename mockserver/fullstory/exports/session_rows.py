@@ -88,7 +88,9 @@ class SessionRows:
         time_text: TimeText,
         cells: UserCells | None = None,
     ) -> None:
-        """``cells``: the session's user's, when the caller has them (else made here)."""
+        """``cells``: the session's user's, when the caller has them (an export, once per
+        user); they must be what :func:`user_cells` makes of ``user_created`` and
+        ``time_text``, which only make them when none are given."""
         self.session = session
         self.zone = zone
         self.time_text = time_text

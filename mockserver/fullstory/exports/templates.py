@@ -29,8 +29,9 @@ Everything here is UTF-8 bytes, CSV too: a page's or key's text is encoded once,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -172,7 +173,7 @@ CSV = _Format(
 Cut = tuple[list[bytes], list[int]]
 # Stand-ins for a page's PAGE_COLUMNS: a run's page columns written with these, then split where
 # they stand, give the text around a page's cells (_SharedRun).
-_MARKS: dict[str, str] = {name: f"\x00{name}\x00" for name in PAGE_COLUMNS}
+_MARKS: Mapping[str, str] = MappingProxyType({name: f"\x00{name}\x00" for name in PAGE_COLUMNS})
 
 
 class _SharedRun:
@@ -202,10 +203,17 @@ class _SharedRun:
         cells = {form.cell(mark): column for column, mark in enumerate(_MARKS.values())}
         pattern = re.compile(b"(" + b"|".join(map(re.escape, cells)) + b")")
         self._page_cuts: list[tuple[bytes, list[tuple[int, bytes]]]] = []
-        for per_page, encode in self._groups:
+        for (per_page, encode), (_, group) in zip(self._groups, groups, strict=True):
             pieces = pattern.split(encode(_MARKS)) if per_page else [b""]
             marks, texts = pieces[1::2], pieces[2::2]
             after = [(cells[mark], text) for mark, text in zip(marks, texts, strict=True)]
+            # Each of the group's columns must be found, in order: were a cell written otherwise
+            # than its stand-in (form.cell and form.members disagreeing), the stand-in would go
+            # into every row unnoticed.
+            if per_page and [column for column, _ in after] != [
+                PAGE_COLUMNS.index(name) for name in group
+            ]:
+                raise RuntimeError(f"page columns {group} were not found in their own text")
             self._page_cuts.append((pieces[0], after))
         self._session: Values | None = None
         self._session_parts: list[bytes | None] = []

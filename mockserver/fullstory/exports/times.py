@@ -6,7 +6,9 @@ A zone's offset only changes at its transitions, so it is looked up once per UTC
 counts as regular when its first and last millisecond have the same offset, in whole minutes,
 as every zone's has since the 1970s); the local minute's ``YYYY-MM-DDTHH:MM:`` prefix is then
 arithmetic and two tables, and seconds and milliseconds come from tables. An hour that is not
-regular (a transition inside it, an offset with seconds) is formatted per value.
+regular (a transition inside it, an offset with seconds) is formatted per value. A fixed zone
+(UTC, the default; exports take IANA names otherwise, which are ZoneInfo zones) has one offset,
+found once per export.
 """
 
 from __future__ import annotations
@@ -48,8 +50,9 @@ class TimeText:
         self._minutes: dict[int, tuple[str, str]] = {}  # UTC minute -> (prefix, suffix)
         self._hours: dict[int, tuple[int, str] | None] = {}  # UTC hour -> (offset min, suffix)
         self._days: dict[int, str] = {}  # local day number -> "YYYY-MM-DDT"
-        # A fixed-offset zone (a datetime.timezone: UTC, the default, or a "+05:30") has one
-        # offset for every hour, found once rather than at each new hour (each session's start).
+        # A fixed-offset zone (a datetime.timezone: of an export's zones only UTC, the default)
+        # has one offset for every hour, found once rather than at each new hour (each session's
+        # start). An offset with seconds finds none: its minutes are formatted per value.
         self._fixed = self._offset_of(0) if isinstance(zone, timezone) else _NOT_FIXED
 
     def __call__(self, ms: int) -> str:

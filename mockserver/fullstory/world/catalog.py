@@ -255,8 +255,13 @@ def device_from_profile(profile: DeviceProfile, rng: random.Random) -> Device:
     )
 
 
+# The weights' running sums (the same draw as with the weights, which rng.choices would sum on
+# every user's device).
+_DEVICE_CUM_WEIGHTS = tuple(accumulate(p.weight for p in DEVICE_PROFILES))
+
+
 def pick_device_profile(rng: random.Random) -> DeviceProfile:
-    return rng.choices(DEVICE_PROFILES, weights=[p.weight for p in DEVICE_PROFILES])[0]
+    return rng.choices(DEVICE_PROFILES, cum_weights=_DEVICE_CUM_WEIGHTS)[0]
 
 
 # The weights' running sums: rng.choices makes the same draw with them as with the weights,

@@ -161,6 +161,11 @@ def test_a_users_cells_made_once_give_each_session_the_same_columns() -> None:
             given_cells = SessionRows(session, first, zone, text, cells).session_values
             made_here = SessionRows(session, first, zone, text).session_values
             assert list(given_cells.items()) == list(made_here.items())
+            # Pinned to their sources too, not only to the other path's output.
+            assert given_cells["UserCreated"] == format_time(first, zone)
+            assert {k: v for k, v in given_cells.items() if k.startswith("user_")} == dict(
+                user_vars(user)
+            )
 
 
 def test_an_event_part_starts_with_the_event_columns_in_file_order() -> None:
