@@ -16,6 +16,7 @@ Measured, never asserted. Usage::
 
     .venv/bin/python bench/exports.py                 # 1,000,000 rows, NDJSON and CSV
     .venv/bin/python bench/exports.py --rows 100000 --formats FORMAT_NDJSON
+    .venv/bin/python bench/exports.py --downloads-only --servers 5   # first downloads, repeated
 """
 
 from __future__ import annotations
@@ -222,13 +223,28 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--row-half-rows", type=int, default=200_000,
         help="rows of the in-process measure of everything but generation (0: skip it)",
     )  # fmt: skip
+    parser.add_argument(
+        "--servers", type=int, default=1,
+        help="fresh servers, one after another, each downloading --formats in order: a "
+        "server's first download also makes the users and loads the export code",
+    )  # fmt: skip
+    parser.add_argument(
+        "--downloads-only", action="store_true",
+        help="skip the in-process measures (pipeline only, row half)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     users = max(100, args.rows // EVENTS_PER_USER)
-    for fmt in args.formats:
+    for fmt in [] if args.downloads_only else args.formats:
         for level in args.gzip_levels:
             print("pipeline only:", measure_pipeline(args.rows, fmt, level), flush=True)
         if args.row_half_rows:
             print("row half:", measure_row_half(args.row_half_rows, fmt), flush=True)
+    for _ in range(args.servers):
+        measure_downloads(users, args.formats, args.rows)
+
+
+def measure_downloads(users: int, formats: Sequence[str], rows: int) -> None:
+    """One fresh server, the ``formats`` downloaded from it in order."""
     port = free_port()
     command = [
         sys.executable, "-m", "mockserver", "serve", "--host", "127.0.0.1", "--port", str(port),
@@ -243,8 +259,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             with httpx.Client(base_url=base, trust_env=False) as admin:
                 admin.put(f"/__admin/tenants/{TENANT}/lifecycle", json={"default": "immediate"})
             print(f"server: {' '.join(command[1:])}", flush=True)
-            for fmt in args.formats:
-                result = measure_download(base, server.process.pid, fmt, args.rows)
+            for fmt in formats:
+                result = measure_download(base, server.process.pid, fmt, rows)
                 print("download:", result, flush=True)
         finally:
             with contextlib.suppress(Exception):
