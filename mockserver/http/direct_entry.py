@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Iterable, Mapping
+from typing import NamedTuple
 from urllib.parse import unquote, urlencode
 
 from starlette.types import ASGIApp
@@ -37,6 +38,18 @@ from mockserver.http.transport_faults import DROPPED, ConnectionDropped
 log = logging.getLogger("mockserver")
 # Records of every call built as the pipeline builds its own (see _new in http/pipeline.py).
 _new = tuple.__new__
+
+
+class _Request(NamedTuple):
+    """A decoded request as the entry's callers hand it over (``raw_path`` still encoded, no
+    ``?query``: the query is values)."""
+
+    method: str
+    raw_path: str
+    host: str
+    headers: Mapping[str, str]
+    body: bytes
+    query: Mapping[str, list[str]]
 
 
 class DirectEntry:
@@ -69,9 +82,10 @@ class DirectEntry:
             query = parse_query(query_text.encode("latin-1"))
         elif query_text:
             raise ValueError("give the query as text in the target or as values, not both")
-        served = self._served(method, raw_path, host, headers, body, query)
+        request = _new(_Request, (method, raw_path, host, headers, body, query))
+        served = self._served(request)
         if served is None:  # not an API's operation: the app serves it as it serves any client
-            return await self._whole(method, raw_path, host, headers, body, query)
+            return await self._whole(request)
         return await _handed_over(await served, unquoted(raw_path))
 
     async def answer(
@@ -88,9 +102,10 @@ class DirectEntry:
         ``Retry-After`` (the Opal tools' requester): the same request and steps, the answer
         without the response headers built (``path`` has no ``?query``: the query is values).
         tests/http/test_direct_entry.py holds it to :meth:`call`'s answer."""
-        served = self._served(method, path, host, headers, body, query)
+        request = _new(_Request, (method, path, host, headers, body, query))
+        served = self._served(request)
         if served is None:
-            whole = await self._whole(method, path, host, headers, body, query)
+            whole = await self._whole(request)
             status = whole.status
             retry = None if 200 <= status < 300 else whole.header("retry-after")
             return status, whole.body, retry
@@ -105,17 +120,10 @@ class DirectEntry:
         retry = next((v for k, v in reply_headers.items() if k.lower() == "retry-after"), None)
         return status, payload, retry
 
-    def _served(  # noqa: PLR0917 - two callers, each passing the request as it has it
-        self,
-        method: str,
-        raw_path: str,
-        host: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        query: Mapping[str, list[str]],
-    ) -> Awaitable[Outcome] | None:
+    def _served(self, request: _Request) -> Awaitable[Outcome] | None:
         """The pipeline's coroutine serving the request (its :class:`Outcome`), or None for
         what is not an API's operation (:meth:`_whole` serves that)."""
+        method, raw_path, host, headers, body, query = request
         path = unquoted(raw_path)
         endpoint, path_params = self.router.resolve(path)
         if isinstance(endpoint, PathDispatcher):
@@ -126,19 +134,12 @@ class DirectEntry:
         else:
             return None
         # call_asgi's scope names no server port when there is a host: its origin is the host.
-        request = _new(Incoming, (method, path, query, headers, path_params, f"http://{host}"))
-        return serve(mount, compiled, request, body, allowed=allowed)
+        incoming = _new(Incoming, (method, path, query, headers, path_params, f"http://{host}"))
+        return serve(mount, compiled, incoming, body, allowed=allowed)
 
-    async def _whole(  # noqa: PLR0917 - as _served
-        self,
-        method: str,
-        raw_path: str,
-        host: str,
-        headers: Mapping[str, str],
-        body: bytes,
-        query: Mapping[str, list[str]],
-    ) -> DirectResponse:
+    async def _whole(self, request: _Request) -> DirectResponse:
         """The request as a whole ASGI request to the app (a served spec document)."""
+        method, raw_path, host, headers, body, query = request
         pairs = [(name, value) for name, value in headers.items() if name != "host"]
         text = urlencode(query, doseq=True)
         whole = f"{raw_path}?{text}" if text else raw_path

@@ -23,6 +23,7 @@ from collections.abc import Hashable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from mockserver.core.lru import bounded
 from mockserver.http.validation import Inputs
 
 MAX_ENTRIES = 64
@@ -52,11 +53,10 @@ class InputsCache:
 
     def key(self, raw_query: bytes, path_params: Mapping[str, str]) -> Hashable | None:
         """What an entry for this request is kept under (None: too long to keep)."""
-        if not path_params:
-            return raw_query if len(raw_query) <= MAX_KEY_CHARS else None
-        values = tuple(path_params.items())
-        size = len(raw_query) + sum(len(name) + len(value) for name, value in values)
-        return (raw_query, values) if size <= MAX_KEY_CHARS else None
+        values = _path_values(len(raw_query), path_params)
+        if values is None:
+            return None
+        return (raw_query, values) if values else raw_query
 
     def structured_key(
         self, query: Mapping[str, list[str]], path_params: Mapping[str, str]
@@ -71,11 +71,10 @@ class InputsCache:
         for item in items:
             for text in item:
                 size += len(text)
-        if not path_params:
-            return (items,) if size <= MAX_KEY_CHARS else None
-        values = tuple(path_params.items())
-        size += sum(len(name) + len(value) for name, value in values)
-        return (items, values) if size <= MAX_KEY_CHARS else None
+        values = _path_values(size, path_params)
+        if values is None:
+            return None
+        return (items, values) if values else (items,)
 
     def get(self, key: Hashable) -> Known | None:
         return self._entries.get(key)
@@ -84,12 +83,20 @@ class InputsCache:
         """Keep ``inputs`` (validated from ``query``) under ``key``, if sharing them is safe."""
         if not (_scalars(inputs.path) and _scalars(inputs.query)) or inputs.body is not None:
             return
-        entries = self._entries
-        if len(entries) >= MAX_ENTRIES:
-            entries.clear()
         shared = Inputs(MappingProxyType(dict(inputs.path)), MappingProxyType(dict(inputs.query)),
                         None)  # fmt: skip
-        entries[key] = Known(MappingProxyType({k: list(v) for k, v in query.items()}), shared)
+        bounded(self._entries, MAX_ENTRIES)[key] = Known(
+            MappingProxyType({k: list(v) for k, v in query.items()}), shared
+        )
+
+
+def _path_values(size: int, path_params: Mapping[str, str]) -> tuple[tuple[str, str], ...] | None:
+    """The path's values for a key whose query part has ``size`` characters (empty: none), or
+    None when the whole would be longer than :data:`MAX_KEY_CHARS`."""
+    values = tuple(path_params.items()) if path_params else ()
+    for name, value in values:
+        size += len(name) + len(value)
+    return values if size <= MAX_KEY_CHARS else None
 
 
 def _scalars(values: Mapping[str, Any]) -> bool:

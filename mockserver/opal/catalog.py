@@ -13,7 +13,6 @@ from mockserver.opal.client import ToolRun
 from mockserver.opal.params import SESSION_ID, Param, Rules, Signature
 from mockserver.opal.profiles import CUSTOM_SUMMARY_TEMPERATURE, VISIT_PROFILE_TEMPERATURE
 
-Run = ToolRun
 TOOLS_PATH = "/tools/"
 
 
@@ -25,7 +24,7 @@ class Tool:
     name: str
     description: str
     signature: Signature
-    run: Run
+    run: ToolRun
     ai: bool = False  # hidden when AI-powered session analysis is off
 
     @property

@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import orjson
 
+from mockserver.core.lru import bounded
 from mockserver.http.direct_entry import Answered, DirectEntry
 from mockserver.http.transport_faults import ConnectionDropped
 
@@ -170,9 +171,7 @@ class InProcessBackend:
         """The client for tool calls with ``key`` (kept: no context to enter in process)."""
         client = self._clients.get(key)
         if client is None:
-            if len(self._clients) >= CLIENTS_KEPT:
-                self._clients.clear()
-            client = self._clients[key] = FullStoryClient(self.open(key))
+            client = bounded(self._clients, CLIENTS_KEPT)[key] = FullStoryClient(self.open(key))
         return client
 
 
